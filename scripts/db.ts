@@ -1,0 +1,26 @@
+// `npm run db -- <prisma command>`: the Prisma CLI against DATABASE_URL, or against the embedded
+// database in .data/ (started for the command and stopped after it).
+//   npm run db -- migrate dev --name add_column
+//   npm run db -- migrate status
+//   npm run db -- db seed
+import path from "node:path";
+import { startEmbeddedPostgres } from "./embedded-postgres";
+import { runPrisma } from "./prisma-cli";
+
+const args = process.argv.slice(2);
+if (args.length === 0) {
+  console.error("usage: npm run db -- <prisma command>   (e.g. migrate status)");
+  process.exit(2);
+}
+
+const embedded = process.env.DATABASE_URL
+  ? null
+  : await startEmbeddedPostgres(path.resolve(".data", "pg"), { log: () => {} });
+try {
+  await runPrisma(args, process.env.DATABASE_URL ?? embedded!.url);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exitCode = 1;
+} finally {
+  await embedded?.stop();
+}
