@@ -14,12 +14,12 @@ const TEXT_ARRAY = 1009;
 type Field = { dataTypeID: number };
 type Result = { fields?: Field[]; rows?: unknown[][] };
 
-const parseTextArray = pg.types.getTypeParser(TEXT_ARRAY, "text") as (value: string) => string[];
+const parseTextArray = pg.types.getTypeParser(TEXT_ARRAY as Parameters<typeof pg.types.getTypeParser>[0], "text") as (value: string) => string[];
 
 // adapter-pg 6.x cannot map the catalog types `name` and `"char"` that the schema engine reads
 // (prisma/orm issue 27403): report them as text, and their arrays as text[].
 function asText(result: Result): Result {
-  dropNotNullConstraints(result);
+  dropCheckConstraints(result);
   result.fields?.forEach((field, column) => {
     if (field.dataTypeID === NAME || field.dataTypeID === CHAR) field.dataTypeID = TEXT;
     if (field.dataTypeID === NAME_ARRAY || field.dataTypeID === CHAR_ARRAY) {
@@ -35,14 +35,15 @@ function asText(result: Result): Result {
 const patched = new WeakSet<object>();
 
 // Pool queries and transaction (checked-out client) queries both need the mapping.
-// PostgreSQL 18 lists NOT NULL as pg_constraint rows (contype 'n') that Prisma 6.19's schema
-// engine cannot parse and panics on (prisma/orm issue 29635). Nullability is read from
-// pg_attribute anyway, so those rows carry nothing it needs: leave them out.
-function dropNotNullConstraints(result: Result) {
-  const column = result.fields?.findIndex((field) => (field as { name?: string }).name === "constraint_type") ?? -1;
-  if (column < 0 || !result.rows) return;
-  result.rows = result.rows.filter((row) => row[column] !== "n");
-  (result as { rowCount?: number }).rowCount = result.rows.length;
+// The schema engine's constraint query (CHECK, exclusion and, on PostgreSQL 18, NOT NULL rows)
+// reads contype as a Rust char, which never arrives through a driver adapter: it panics on the
+// first row (prisma/orm issue 29635). Prisma does not manage CHECK constraints (ours are written
+// by hand in migrations) and reads nullability from pg_attribute, so hand it no rows.
+function dropCheckConstraints(result: Result) {
+  const isConstraintQuery = result.fields?.some((field) => (field as { name?: string }).name === "constraint_type");
+  if (!isConstraintQuery || !result.rows) return;
+  result.rows = [];
+  (result as { rowCount?: number }).rowCount = 0;
 }
 
 class CatalogTypesPool extends pg.Pool {

@@ -93,7 +93,11 @@ export async function startEmbeddedPostgres(
   await admin.end();
 
   const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE_NAME}`;
-  return { url, port, stop: () => server.stop() };
+  // stop() waits for the postmaster's exit event; if a terminal's Ctrl-C already stopped it,
+  // that event is gone, so do not wait forever.
+  const stop = () =>
+    Promise.race([server.stop(), new Promise<void>((resolve) => setTimeout(resolve, 15_000).unref())]);
+  return { url, port, stop };
 }
 
 /** Waits until a server accepts connections (used for the tests' restarts). */

@@ -1,0 +1,24 @@
+import { NextResponse } from "next/server";
+import { requireApiAdmin } from "@/lib/auth/admin";
+import { readJson, withErrors } from "@/lib/errors";
+import { updateProduct } from "@/lib/products/mutations";
+import { fetchProduct } from "@/lib/products/queries";
+import { productIdSchema, updateProductSchema } from "@/lib/products/validation";
+
+export const dynamic = "force-dynamic";
+
+type Context = { params: Promise<{ id: string }> };
+
+// GET /api/v1/products/[id] - one product
+export const GET = withErrors(async (_request: Request, { params }: Context) => {
+  const id = productIdSchema.parse((await params).id);
+  return NextResponse.json(await fetchProduct(id));
+});
+
+// PATCH /api/v1/products/[id] - set fields, optionally only at an expected version (admin)
+export const PATCH = withErrors(async (request: Request, { params }: Context) => {
+  const actor = requireApiAdmin(request);
+  const id = productIdSchema.parse((await params).id);
+  const input = updateProductSchema.parse(await readJson(request));
+  return NextResponse.json(await updateProduct(id, input, actor));
+});

@@ -1,0 +1,18 @@
+import { NextResponse } from "next/server";
+import { requireApiAdmin } from "@/lib/auth/admin";
+import { readJson, withErrors } from "@/lib/errors";
+import { createProduct } from "@/lib/products/mutations";
+import { fetchProductSnapshot } from "@/lib/products/queries";
+import { createProductSchema } from "@/lib/products/validation";
+
+export const dynamic = "force-dynamic";
+
+// GET /api/v1/products - every product and the last event id the list reflects
+export const GET = withErrors(async () => NextResponse.json(await fetchProductSnapshot()));
+
+// POST /api/v1/products - create a product (admin)
+export const POST = withErrors(async (request: Request) => {
+  const actor = requireApiAdmin(request);
+  const input = createProductSchema.parse(await readJson(request));
+  return NextResponse.json(await createProduct(input, actor), { status: 201 });
+});

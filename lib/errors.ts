@@ -1,0 +1,66 @@
+// One place that turns errors into the design.md error shape:
+// {"error": {"code", "message", "issues"?}}. Unexpected errors are logged, never sent.
+import { NextResponse } from "next/server";
+import { ZodError } from "zod";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string) => new ApiError(404, "NOT_FOUND", `${what} not found`);
+
+type Issue = { path: string; message: string };
+
+function describeIssues(error: ZodError): Issue[] {
+  return error.issues.map((issue) => ({ path: issue.path.join(".") || "(body)", message: issue.message }));
+}
+
+export function errorResponse(error: unknown): NextResponse {
+  if (error instanceof ApiError) {
+    return NextResponse.json(
+      { error: { code: error.code, message: error.message, ...error.details } },
+      { status: error.status },
+    );
+  }
+  if (error instanceof ZodError) {
+    const issues = describeIssues(error);
+    const message = issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ");
+    return NextResponse.json({ error: { code: "VALIDATION_FAILED", message, issues } }, { status: 400 });
+  }
+  console.error("unexpected error", error);
+  return NextResponse.json({ error: { code: "INTERNAL", message: "Internal server error" } }, { status: 500 });
+}
+
+/** Wraps a route handler so that every thrown error leaves as the documented JSON shape. */
+export function withErrors<Args extends unknown[]>(handler: (...args: Args) => Promise<Response>) {
+  return async (...args: Args): Promise<Response> => {
+    try {
+      return await handler(...args);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
+
+/** Reads a JSON object body; anything else is a 400 that says what was wrong. */
+export async function readJson(request: Request): Promise<unknown> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!type.toLowerCase().startsWith("application/json")) {
+    throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json");
+  }
+  const text = await request.text();
+  if (text.length > 16 * 1024) throw new ApiError(413, "BODY_TOO_LARGE", "Request body is larger than 16 KiB");
+  if (text.trim() === "") throw new ApiError(400, "INVALID_JSON", "Request body is empty; expected a JSON object");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError(400, "INVALID_JSON", "Request body is not valid JSON");
+  }
+}

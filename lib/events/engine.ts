@@ -1,0 +1,37 @@
+// The feed engine of this server instance: hub, Postgres listener, retention and counters.
+// Kept on globalThis: Next.js bundles each route separately, and all must share one hub.
+import { env } from "@/lib/env";
+import { ProductEventHub } from "@/lib/events/hub";
+import { ProductEventListener } from "@/lib/events/listener";
+import { pruneEventsOlderThan } from "@/lib/events/queries";
+
+export type FeedMetrics = { replays: number; slowClientsDropped: number; streamsOpened: number };
+
+export type FeedEngine = {
+  hub: ProductEventHub;
+  listener: ProductEventListener;
+  metrics: FeedMetrics;
+};
+
+const globalForFeed = globalThis as unknown as { stockpulseFeed?: FeedEngine };
+
+const HOUR = 60 * 60 * 1000;
+
+function createFeedEngine(): FeedEngine {
+  const config = env();
+  const hub = new ProductEventHub(config.SSE_HEARTBEAT_MS);
+  const listener = new ProductEventListener(config.DATABASE_URL, hub);
+  listener.start();
+
+  const prune = () =>
+    pruneEventsOlderThan(config.EVENT_RETENTION_DAYS).catch((error) => console.warn("event retention failed", error));
+  void listener.ready.then(prune);
+  setInterval(prune, HOUR).unref();
+
+  return { hub, listener, metrics: { replays: 0, slowClientsDropped: 0, streamsOpened: 0 } };
+}
+
+export function feedEngine(): FeedEngine {
+  globalForFeed.stockpulseFeed ??= createFeedEngine();
+  return globalForFeed.stockpulseFeed;
+}

@@ -1,0 +1,35 @@
+// The shape of one change on the feed (design.md, "The SSE feed"). Built from a ProductEvent
+// row, so the live path (NOTIFY payload) and replay (SELECT) produce identical bytes.
+import type { ProductEvent } from "@/lib/generated/prisma/client";
+
+export const NOTIFY_CHANNEL = "product_events";
+
+export type EventKind = "created" | "stock" | "price" | "update";
+
+export type FeedEvent = {
+  eventId: string;
+  productId: number;
+  newStock: number;
+  newPrice: number;
+  version: number;
+  kind: EventKind;
+  at: string;
+  name: string;
+  lowStockThreshold: number;
+  delta: number | null;
+};
+
+export function toFeedEvent(row: ProductEvent): FeedEvent {
+  return {
+    eventId: row.id.toString(),
+    productId: row.productId,
+    newStock: row.stock,
+    newPrice: row.priceCents,
+    version: row.version,
+    kind: row.kind as EventKind,
+    at: row.createdAt.toISOString(),
+    name: row.name,
+    lowStockThreshold: row.lowStockThreshold,
+    delta: row.delta,
+  };
+}

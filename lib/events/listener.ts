@@ -1,0 +1,107 @@
+// One LISTEN connection per server instance. Notifications arrive in commit order and go to the
+// hub. After a dropped connection or a database restart it reconnects and catches up from the
+// last id it published, so no event is lost while it was away.
+import pg from "pg";
+import { NOTIFY_CHANNEL, toFeedEvent } from "@/lib/events/feed-event";
+import type { ProductEventHub } from "@/lib/events/hub";
+import { fetchEventBounds, fetchEventsAfter } from "@/lib/events/queries";
+import { encodeFeedEvent, encodeFeedPayload, type EncodedEvent } from "@/lib/events/sse";
+
+export type ListenerState = "connecting" | "listening" | "reconnecting" | "stopped";
+
+const MAX_BACKOFF_MS = 5_000;
+
+function parseNotification(payload: string): EncodedEvent {
+  const { eventId, productId } = JSON.parse(payload) as { eventId: string; productId: number };
+  return encodeFeedPayload(BigInt(eventId), productId, payload);
+}
+
+export class ProductEventListener {
+  state: ListenerState = "connecting";
+  reconnects = 0;
+  private client: pg.Client | null = null;
+  private backoffMs = 250;
+  private started = false;
+  private caughtUpOnce = false;
+  /** Resolves once the first LISTEN is in place and the hub knows the current last id. */
+  readonly ready: Promise<void>;
+  private markReady!: () => void;
+
+  constructor(
+    private readonly databaseUrl: string,
+    private readonly hub: ProductEventHub,
+    private readonly log: (message: string) => void = (message) => console.warn(message),
+  ) {
+    this.ready = new Promise((resolve) => (this.markReady = resolve));
+  }
+
+  start() {
+    if (this.started) return;
+    this.started = true;
+    void this.connect();
+  }
+
+  async stop() {
+    this.state = "stopped";
+    await this.client?.end().catch(() => {});
+  }
+
+  private async connect() {
+    const client = new pg.Client({ connectionString: this.databaseUrl, keepAlive: true });
+    this.client = client;
+    // Notifications that arrive while we catch up wait here, so the hub sees ids in order.
+    let held: EncodedEvent[] | null = [];
+    client.on("notification", (message) => {
+      if (message.channel !== NOTIFY_CHANNEL || !message.payload) return;
+      const event = parseNotification(message.payload);
+      if (held) held.push(event);
+      else this.hub.publish(event);
+    });
+    let failed = false;
+    const fail = (error?: Error) => {
+      if (failed || this.state === "stopped") return;
+      failed = true;
+      this.log(`product event listener lost its connection (${error?.message ?? "closed"}); reconnecting`);
+      client.end().catch(() => {});
+      this.scheduleReconnect();
+    };
+    client.on("error", fail);
+    client.on("end", () => fail());
+
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+      await this.catchUp();
+      for (const event of held) this.hub.publish(event);
+      held = null;
+      this.state = "listening";
+      this.backoffMs = 250;
+      this.markReady();
+    } catch (error) {
+      fail(error as Error);
+    }
+  }
+
+  /** First connection: start from the newest event. Later ones: publish what was missed. */
+  private async catchUp() {
+    if (!this.caughtUpOnce) {
+      const { newest } = await fetchEventBounds();
+      if (newest !== null) this.hub.lastEventId = newest;
+      this.caughtUpOnce = true;
+      return;
+    }
+    for (;;) {
+      const events = await fetchEventsAfter(this.hub.lastEventId, null);
+      for (const event of events) this.hub.publish(encodeFeedEvent(toFeedEvent(event)));
+      if (events.length === 0) return;
+    }
+  }
+
+  private scheduleReconnect() {
+    this.state = "reconnecting";
+    this.reconnects++;
+    const delay = this.backoffMs;
+    this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
+    setTimeout(() => void this.connect(), delay).unref();
+  }
+}

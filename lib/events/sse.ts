@@ -1,0 +1,27 @@
+// Server-Sent Events framing. Each frame is encoded once and the same bytes go to every client.
+import type { FeedEvent } from "@/lib/events/feed-event";
+
+const encoder = new TextEncoder();
+
+export type EncodedEvent = { id: bigint; productId: number; bytes: Uint8Array };
+
+export function encodeFeedEvent(event: FeedEvent): EncodedEvent {
+  return encodeFeedPayload(BigInt(event.eventId), event.productId, JSON.stringify(event));
+}
+
+/** Frames an already-serialised event (the NOTIFY payload) without re-serialising it. */
+export function encodeFeedPayload(id: bigint, productId: number, json: string): EncodedEvent {
+  return { id, productId, bytes: encoder.encode(`id: ${id}\ndata: ${json}\n\n`) };
+}
+
+export const encodeRetry = (ms: number) => encoder.encode(`retry: ${ms}\n\n`);
+export const PING = encoder.encode(": ping\n\n");
+export const encodeReset = (reason: string) => encoder.encode(`event: reset\ndata: ${JSON.stringify({ reason })}\n\n`);
+export const SHUTDOWN = encoder.encode(`event: shutdown\ndata: {}\n\n`);
+
+export const SSE_HEADERS = {
+  "Content-Type": "text/event-stream; charset=utf-8",
+  "Cache-Control": "no-cache, no-transform",
+  "X-Accel-Buffering": "no",
+  Connection: "keep-alive",
+};

@@ -1,0 +1,35 @@
+// Reads of products and their history.
+import { db } from "@/lib/db";
+import { notFound } from "@/lib/errors";
+import { toHistoryEntry, toProductDto, type ProductDto } from "@/lib/products/dto";
+
+export type ProductSnapshot = { products: ProductDto[]; lastEventId: string };
+
+/**
+ * Every product plus the id of the last event the list reflects (guarantee 4): both are read in
+ * one REPEATABLE READ snapshot, and event ids are assigned in commit order, so subscribing from
+ * `lastEventId` yields exactly the changes after this list.
+ */
+export async function fetchProductSnapshot(): Promise<ProductSnapshot> {
+  const [products, last] = await db.$transaction(
+    [db.product.findMany({ orderBy: { id: "asc" } }), db.productEvent.aggregate({ _max: { id: true } })],
+    { isolationLevel: "RepeatableRead" },
+  );
+  return { products: products.map(toProductDto), lastEventId: (last._max.id ?? BigInt(0)).toString() };
+}
+
+export async function fetchProduct(id: number): Promise<ProductDto> {
+  const product = await db.product.findUnique({ where: { id } });
+  if (!product) throw notFound(`product ${id}`);
+  return toProductDto(product);
+}
+
+/** The product's most recent changes, newest first. */
+export async function fetchProductHistory(id: number, limit: number) {
+  const [product, events] = await Promise.all([
+    db.product.findUnique({ where: { id }, select: { id: true } }),
+    db.productEvent.findMany({ where: { productId: id }, orderBy: { id: "desc" }, take: limit }),
+  ]);
+  if (!product) throw notFound(`product ${id}`);
+  return events.map(toHistoryEntry);
+}

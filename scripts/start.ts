@@ -1,0 +1,119 @@
+// `npm start`: the whole product from a fresh clone. Without DATABASE_URL it runs the embedded
+// PostgreSQL in .data/ (created on first start, reused after), applies migrations, loads the
+// demo products into an empty database, builds the app when the sources changed, and serves it
+// on PORT (3000). Ctrl-C or SIGTERM stops the server first, then the database: nothing is left.
+// `npm run dev` does the same with `next dev`.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { startEmbeddedPostgres, type RunningPostgres } from "./embedded-postgres";
+import { migrateDatabase } from "./migrate";
+
+const dev = process.argv.includes("--dev");
+const root = process.cwd();
+const dataDir = path.join(root, ".data");
+const nextBin = path.join(path.dirname(createRequire(import.meta.url).resolve("next/package.json")), "dist/bin/next");
+const log = (message: string) => console.log(`[stockpulse] ${message}`);
+
+/** The demo's admin token: generated once, kept in .data/ (git-ignored), never in the repo. */
+function demoAdminToken() {
+  const file = path.join(dataDir, "admin-token");
+  if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
+  const token = randomBytes(24).toString("base64url");
+  fs.writeFileSync(file, token + "\n", { mode: 0o600 });
+  return token;
+}
+
+function newestMtime(entry: string): number {
+  if (!fs.existsSync(entry)) return 0;
+  const stat = fs.statSync(entry);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  if (entry.endsWith(`${path.sep}generated`)) return 0;
+  return Math.max(0, ...fs.readdirSync(entry).map((name) => newestMtime(path.join(entry, name))));
+}
+
+function buildIsCurrent() {
+  const buildId = path.join(root, ".next", "BUILD_ID");
+  if (!fs.existsSync(buildId)) return false;
+  const sources = ["app", "components", "lib", "instrumentation.ts", "instrumentation-node.ts", "next.config.js", "package-lock.json"];
+  return Math.max(...sources.map((source) => newestMtime(path.join(root, source)))) < fs.statSync(buildId).mtimeMs;
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(process.execPath, [nextBin, ...args], { stdio: "inherit", env });
+}
+
+function exitCode(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? 0 : 1))));
+}
+
+let database: RunningPostgres | null = null;
+let server: ChildProcess | null = null;
+let stopping = false;
+
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  if (server && server.exitCode === null) {
+    server.kill("SIGTERM");
+    await exitCode(server);
+  }
+  if (database) {
+    log("stopping the embedded PostgreSQL");
+    await database.stop();
+  }
+  process.exit(code);
+}
+
+async function main() {
+  const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+  if (!env.DATABASE_URL) {
+    log(`no DATABASE_URL: starting the embedded PostgreSQL in ${path.relative(root, dataDir)}/pg`);
+    database = await startEmbeddedPostgres(path.join(dataDir, "pg"));
+    // embedded-postgres stops the database on signals by itself; we need the server to go first.
+    process.removeAllListeners("SIGINT");
+    process.removeAllListeners("SIGTERM");
+    env.DATABASE_URL = database.url;
+    env.ADMIN_API_TOKEN ??= demoAdminToken();
+  }
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void shutdown(0));
+  // If whatever started us dies without passing a signal on, do not leave orphans behind.
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && void shutdown(0), 1000).unref();
+
+  Object.assign(process.env, env);
+  const { env: validatedEnv } = await import("@/lib/env");
+  validatedEnv();
+
+  if (await migrateDatabase(env.DATABASE_URL!)) log("applied pending migrations");
+  if (database || env.SEED_DEMO_DATA === "1") {
+    const { createPrismaClient } = await import("@/lib/db");
+    const { seedDemoProducts } = await import("../prisma/seed");
+    const client = createPrismaClient(env.DATABASE_URL!);
+    const added = await seedDemoProducts(client);
+    await client.$disconnect();
+    if (added) log(`loaded ${added} demo products`);
+  }
+
+  if (!dev && !buildIsCurrent()) {
+    log("building the app (next build)");
+    const code = await exitCode(run(["build"], env));
+    if (code !== 0) return shutdown(code);
+  }
+
+  const port = env.PORT ?? "3000";
+  if (database) {
+    log(`admin API token for this demo (kept in .data/admin-token): ${env.ADMIN_API_TOKEN}`);
+  }
+  log(`serving on http://localhost:${port}`);
+  server = run([dev ? "dev" : "start", "--port", port], env);
+  const code = await exitCode(server);
+  await shutdown(code);
+}
+
+main().catch(async (error) => {
+  console.error(`[stockpulse] ${(error as Error).message}`);
+  await shutdown(1);
+});
