@@ -5,7 +5,12 @@ import { ApiError, notFound } from "@/lib/errors";
 import { NOTIFY_CHANNEL, toFeedEvent, type EventKind } from "@/lib/events/feed-event";
 import { Prisma, type Product } from "@/lib/generated/prisma/client";
 import { toProductDto, type ProductDto } from "@/lib/products/dto";
-import type { CreateProductInput, StockAdjustmentInput, UpdateProductInput } from "@/lib/products/validation";
+import {
+  INT32_MAX,
+  type CreateProductInput,
+  type StockAdjustmentInput,
+  type UpdateProductInput,
+} from "@/lib/products/validation";
 
 type Tx = Prisma.TransactionClient;
 
@@ -104,7 +109,8 @@ export async function adjustStock(id: number, input: StockAdjustmentInput, actor
   try {
     const product = await db.$transaction(async (tx) => {
       const updated = await tx.product.update({
-        where: { id, ...(delta < 0 ? { stock: { gte: -delta } } : {}) },
+        // Both bounds in the UPDATE itself: no read-then-write race, no integer overflow.
+        where: { id, stock: delta < 0 ? { gte: -delta } : { lte: INT32_MAX - delta } },
         data: { stock: { increment: delta }, version: { increment: 1 } },
       });
       await recordEvent(tx, updated, { kind: "stock", actor, delta, reason });
@@ -115,6 +121,11 @@ export async function adjustStock(id: number, input: StockAdjustmentInput, actor
     if (!isRecordNotFound(error)) throw error;
     const current = await db.product.findUnique({ where: { id } });
     if (!current) throw notFound(`product ${id}`);
+    if (delta > 0) {
+      throw new ApiError(409, "STOCK_OUT_OF_RANGE", `stock of product ${id} would exceed ${INT32_MAX}`, {
+        current: toProductDto(current),
+      });
+    }
     throw new ApiError(
       409,
       "INSUFFICIENT_STOCK",

@@ -1,7 +1,7 @@
 // Input schemas for the product API, shared by the route handlers and the admin actions.
 import { z } from "zod";
 
-const INT32_MAX = 2_147_483_647;
+export const INT32_MAX = 2_147_483_647;
 
 const count = (field: string) =>
   z

@@ -1,0 +1,110 @@
+// A real StockPulse for tests: an embedded PostgreSQL in a temporary directory on a free port
+// (never the developer's .data/), migrated and seeded, and `next start` servers (the production
+// build in .next/) talking to it. Used by the integration tests and by Playwright's web server.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import { freePort, startEmbeddedPostgres, type RunningPostgres } from "../../scripts/embedded-postgres";
+import { migrateDatabase } from "../../scripts/migrate";
+import { createPrismaClient } from "../../lib/db";
+import { seedDemoProducts } from "../../prisma/seed";
+
+const root = path.join(import.meta.dirname, "..", "..");
+const nextBin = path.join(path.dirname(createRequire(import.meta.url).resolve("next/package.json")), "dist/bin/next");
+
+export type Server = {
+  baseUrl: string;
+  port: number;
+  output: () => string;
+  /** SIGTERM, then wait for the process to exit. */
+  stop: () => Promise<void>;
+};
+
+export type Stack = {
+  databaseUrl: string;
+  adminToken: string;
+  database: RunningPostgres;
+  db: ReturnType<typeof createPrismaClient>;
+  startServer: (options?: { port?: number; env?: Record<string, string> }) => Promise<Server>;
+  stop: () => Promise<void>;
+};
+
+async function waitForHealth(baseUrl: string, child: ChildProcess, output: () => string) {
+  for (let attempt = 0; attempt < 300; attempt++) {
+    if (child.exitCode !== null) throw new Error(`next start exited (${child.exitCode}):\n${output()}`);
+    try {
+      const response = await fetch(`${baseUrl}/api/health`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`server at ${baseUrl} did not become healthy:\n${output()}`);
+}
+
+export async function startStack(options: { env?: Record<string, string> } = {}): Promise<Stack> {
+  if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
+    throw new Error("no production build in .next/: run `npx next build` (npm test does it)");
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stockpulse-test-"));
+  fs.chmodSync(dir, 0o755); // the postgres OS user must reach the cluster below it
+  const database = await startEmbeddedPostgres(path.join(dir, "pg"));
+  await migrateDatabase(database.url);
+  const db = createPrismaClient(database.url);
+  await seedDemoProducts(db);
+  const adminToken = randomBytes(24).toString("base64url");
+  const servers = new Set<Server>();
+
+  const startServer: Stack["startServer"] = async (serverOptions = {}) => {
+    const port = serverOptions.port ?? (await freePort());
+    let log = "";
+    const child = spawn(process.execPath, [nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], {
+      cwd: root,
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        NEXT_TELEMETRY_DISABLED: "1",
+        DATABASE_URL: database.url,
+        ADMIN_API_TOKEN: adminToken,
+        STOCKPULSE_INSECURE_COOKIES: "1",
+        ...options.env,
+        ...serverOptions.env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout!.on("data", (chunk) => (log += chunk));
+    child.stderr!.on("data", (chunk) => (log += chunk));
+    const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+    const server: Server = {
+      baseUrl: `http://127.0.0.1:${port}`,
+      port,
+      output: () => log,
+      stop: async () => {
+        servers.delete(server);
+        if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+        await exited;
+      },
+    };
+    servers.add(server);
+    await waitForHealth(server.baseUrl, child, server.output);
+    return server;
+  };
+
+  return {
+    databaseUrl: database.url,
+    adminToken,
+    database,
+    db,
+    startServer,
+    stop: async () => {
+      await Promise.all([...servers].map((server) => server.stop()));
+      await db.$disconnect();
+      await database.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,332 @@
+// The write path over real HTTP against a real PostgreSQL: authentication, optimistic
+// concurrency, atomic stock adjustments, and bad input that changes nothing (guarantees 1, 6).
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { apiClient, type Api } from "./support/api";
+import { startStack, type Server, type Stack } from "./support/stack";
+
+let stack: Stack;
+let server: Server;
+let api: Api;
+
+before(async () => {
+  stack = await startStack();
+  server = await stack.startServer();
+  api = apiClient(server.baseUrl, stack.adminToken);
+});
+after(() => stack?.stop());
+
+const dbState = async () => ({
+  products: await stack.db.product.findMany({ orderBy: { id: "asc" } }),
+  events: await stack.db.productEvent.count(),
+});
+
+describe("reads", () => {
+  test("GET /api/v1/products lists the seeded products with a lastEventId", async () => {
+    const { status, body } = await api.products();
+    assert.equal(status, 200);
+    assert.equal(body.products.length, 50);
+    assert.match(body.lastEventId, /^\d+$/);
+    assert.deepEqual(Object.keys(body.products[0]).sort(), [
+      "id",
+      "lowStockThreshold",
+      "name",
+      "priceCents",
+      "sku",
+      "stock",
+      "updatedAt",
+      "version",
+    ]);
+  });
+
+  test("GET /api/v1/products/{id} returns one product, 404 for an unknown id", async () => {
+    assert.equal((await api.call("GET", "/api/v1/products/1")).body.sku, "COF-ESP-250");
+    const missing = await api.call("GET", "/api/v1/products/99999");
+    assert.equal(missing.status, 404);
+    assert.equal(missing.body.error.code, "NOT_FOUND");
+  });
+});
+
+describe("PATCH /api/v1/products/{id}", () => {
+  test("updates fields, bumps the version and records one event with the actor", async () => {
+    const before = await stack.db.product.findUniqueOrThrow({ where: { id: 3 } });
+    const { status, body } = await api.patch(3, { stock: 77, priceCents: 1234 });
+    assert.equal(status, 200);
+    assert.equal(body.stock, 77);
+    assert.equal(body.priceCents, 1234);
+    assert.equal(body.version, before.version + 1);
+    const [event] = await stack.db.productEvent.findMany({ where: { productId: 3 }, orderBy: { id: "desc" }, take: 1 });
+    assert.equal(event.stock, 77);
+    assert.equal(event.priceCents, 1234);
+    assert.equal(event.version, body.version);
+    assert.equal(event.actor, "api-token");
+  });
+
+  test("a stale expectedVersion gets 409 VERSION_CONFLICT and changes nothing", async () => {
+    const current = (await api.call("GET", "/api/v1/products/4")).body;
+    assert.equal((await api.patch(4, { stock: 1, expectedVersion: current.version })).status, 200);
+    const stateBefore = await dbState();
+    const stale = await api.patch(4, { stock: 2, expectedVersion: current.version });
+    assert.equal(stale.status, 409);
+    assert.equal(stale.body.error.code, "VERSION_CONFLICT");
+    assert.equal(stale.body.error.current.stock, 1);
+    assert.deepEqual(await dbState(), stateBefore);
+  });
+
+  test("concurrent edits at the same version: exactly one wins, no silent overwrite", async () => {
+    const { version } = (await api.call("GET", "/api/v1/products/5")).body;
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => api.patch(5, { stock: 100 + i, expectedVersion: version })),
+    );
+    const winners = results.filter((result) => result.status === 200);
+    assert.equal(winners.length, 1);
+    assert.equal(results.filter((result) => result.status === 409).length, 9);
+    const final = await stack.db.product.findUniqueOrThrow({ where: { id: 5 } });
+    assert.equal(final.stock, winners[0].body.stock);
+    assert.equal(final.version, version + 1);
+  });
+
+  test("without credentials 401, with a wrong token 401", async () => {
+    const anonymous = await fetch(`${server.baseUrl}/api/v1/products/1`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ stock: 1 }),
+    });
+    assert.equal(anonymous.status, 401);
+    assert.equal((await anonymous.json()).error.code, "UNAUTHENTICATED");
+    const wrong = await apiClient(server.baseUrl, "x".repeat(32)).patch(1, { stock: 1 });
+    assert.equal(wrong.status, 401);
+  });
+});
+
+describe("POST /api/v1/products/{id}/stock-adjustments", () => {
+  test("applies the delta atomically and records delta and reason", async () => {
+    const before = await stack.db.product.findUniqueOrThrow({ where: { id: 6 } });
+    const { status, body } = await api.adjust(6, { delta: -2, reason: "sale" });
+    assert.equal(status, 200);
+    assert.equal(body.stock, before.stock - 2);
+    const [event] = await stack.db.productEvent.findMany({ where: { productId: 6 }, orderBy: { id: "desc" }, take: 1 });
+    assert.equal(event.delta, -2);
+    assert.equal(event.reason, "sale");
+    assert.equal(event.kind, "stock");
+  });
+
+  test("concurrent sales never take stock below zero and lose no update", async () => {
+    await api.patch(7, { stock: 10 });
+    const results = await Promise.all(Array.from({ length: 25 }, () => api.adjust(7, { delta: -1, reason: "sale" })));
+    assert.equal(results.filter((result) => result.status === 200).length, 10);
+    const refused = results.filter((result) => result.status === 409);
+    assert.equal(refused.length, 15);
+    assert.ok(refused.every((result) => result.body.error.code === "INSUFFICIENT_STOCK"));
+    assert.equal((await stack.db.product.findUniqueOrThrow({ where: { id: 7 } })).stock, 0);
+  });
+
+  test("concurrent restocks and sales add up exactly", async () => {
+    await api.patch(8, { stock: 100 });
+    await Promise.all([
+      ...Array.from({ length: 20 }, () => api.adjust(8, { delta: 3 })),
+      ...Array.from({ length: 20 }, () => api.adjust(8, { delta: -2 })),
+    ]);
+    assert.equal((await stack.db.product.findUniqueOrThrow({ where: { id: 8 } })).stock, 120);
+  });
+});
+
+describe("POST /api/v1/products", () => {
+  test("creates a product (201) with a created event; a taken sku is 409", async () => {
+    const input = { sku: "TST-NEW-001", name: "Test product", priceCents: 500, stock: 3 };
+    const created = await api.call("POST", "/api/v1/products", input);
+    assert.equal(created.status, 201);
+    assert.equal(created.body.lowStockThreshold, 5);
+    const events = await stack.db.productEvent.findMany({ where: { productId: created.body.id } });
+    assert.deepEqual(
+      events.map((event) => event.kind),
+      ["created"],
+    );
+    const again = await api.call("POST", "/api/v1/products", input);
+    assert.equal(again.status, 409);
+    assert.equal(again.body.error.code, "SKU_TAKEN");
+  });
+});
+
+describe("bad input gets a clear 4xx naming the problem and changes nothing", () => {
+  const cases: Array<{ name: string; method: string; path: string; body: unknown; status: number; mentions: RegExp }> =
+    [
+      {
+        name: "negative stock",
+        method: "PATCH",
+        path: "/api/v1/products/1",
+        body: { stock: -1 },
+        status: 400,
+        mentions: /stock/,
+      },
+      {
+        name: "stock as a string",
+        method: "PATCH",
+        path: "/api/v1/products/1",
+        body: { stock: "5" },
+        status: 400,
+        mentions: /stock/,
+      },
+      {
+        name: "fractional price",
+        method: "PATCH",
+        path: "/api/v1/products/1",
+        body: { priceCents: 1.5 },
+        status: 400,
+        mentions: /priceCents/,
+      },
+      {
+        name: "price past 32 bits",
+        method: "PATCH",
+        path: "/api/v1/products/1",
+        body: { priceCents: 2 ** 31 },
+        status: 400,
+        mentions: /priceCents/,
+      },
+      {
+        name: "NaN as a string",
+        method: "PATCH",
+        path: "/api/v1/products/1",
+        body: { stock: "NaN" },
+        status: 400,
+        mentions: /stock/,
+      },
+      {
+        name: "Infinity as a string",
+        method: "PATCH",
+        path: "/api/v1/products/1",
+        body: { stock: "Infinity" },
+        status: 400,
+        mentions: /stock/,
+      },
+      {
+        name: "unknown field",
+        method: "PATCH",
+        path: "/api/v1/products/1",
+        body: { stok: 3 },
+        status: 400,
+        mentions: /stok/,
+      },
+      {
+        name: "nothing to change",
+        method: "PATCH",
+        path: "/api/v1/products/1",
+        body: {},
+        status: 400,
+        mentions: /nothing to change/,
+      },
+      {
+        name: "empty name",
+        method: "PATCH",
+        path: "/api/v1/products/1",
+        body: { name: "  " },
+        status: 400,
+        mentions: /name/,
+      },
+      {
+        name: "invalid JSON",
+        method: "PATCH",
+        path: "/api/v1/products/1",
+        body: "{stock: 1",
+        status: 400,
+        mentions: /JSON/,
+      },
+      {
+        name: "a JSON array",
+        method: "PATCH",
+        path: "/api/v1/products/1",
+        body: "[1]",
+        status: 400,
+        mentions: /object/,
+      },
+      { name: "empty body", method: "PATCH", path: "/api/v1/products/1", body: "", status: 400, mentions: /empty/ },
+      {
+        name: "oversized body",
+        method: "PATCH",
+        path: "/api/v1/products/1",
+        body: { name: "x".repeat(20_000) },
+        status: 413,
+        mentions: /16 KiB/,
+      },
+      {
+        name: "non-numeric id",
+        method: "PATCH",
+        path: "/api/v1/products/abc",
+        body: { stock: 1 },
+        status: 400,
+        mentions: /product id/,
+      },
+      {
+        name: "unknown id",
+        method: "PATCH",
+        path: "/api/v1/products/424242",
+        body: { stock: 1 },
+        status: 404,
+        mentions: /424242/,
+      },
+      {
+        name: "zero delta",
+        method: "POST",
+        path: "/api/v1/products/1/stock-adjustments",
+        body: { delta: 0 },
+        status: 400,
+        mentions: /delta/,
+      },
+      {
+        name: "delta as a float",
+        method: "POST",
+        path: "/api/v1/products/1/stock-adjustments",
+        body: { delta: 0.5 },
+        status: 400,
+        mentions: /delta/,
+      },
+      {
+        name: "missing delta",
+        method: "POST",
+        path: "/api/v1/products/1/stock-adjustments",
+        body: { reason: "x" },
+        status: 400,
+        mentions: /delta/,
+      },
+      {
+        name: "stock past 32 bits by adjustment",
+        method: "POST",
+        path: "/api/v1/products/1/stock-adjustments",
+        body: { delta: 2 ** 31 - 1 },
+        status: 409,
+        mentions: /stock/,
+      },
+      {
+        name: "adjustment of an unknown product",
+        method: "POST",
+        path: "/api/v1/products/424242/stock-adjustments",
+        body: { delta: 1 },
+        status: 404,
+        mentions: /424242/,
+      },
+      {
+        name: "create without sku",
+        method: "POST",
+        path: "/api/v1/products",
+        body: { name: "x", priceCents: 1, stock: 1 },
+        status: 400,
+        mentions: /sku/,
+      },
+    ];
+
+  for (const { name, method, path, body, status, mentions } of cases) {
+    test(name, async () => {
+      const stateBefore = await dbState();
+      const response = await api.call(method, path, body);
+      assert.equal(response.status, status, JSON.stringify(response.body));
+      assert.match(response.body.error.message, mentions);
+      assert.match(response.body.error.code, /^[A-Z_]+$/);
+      assert.deepEqual(await dbState(), stateBefore);
+    });
+  }
+
+  test("a body that is not JSON by content type gets 415", async () => {
+    const response = await api.call("PATCH", "/api/v1/products/1", "stock=1", { "content-type": "text/plain" });
+    assert.equal(response.status, 415);
+  });
+});
