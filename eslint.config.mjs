@@ -1,7 +1,7 @@
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTypeScript from "eslint-config-next/typescript";
 
-export default [
+const config = [
   ...nextVitals,
   ...nextTypeScript,
   {
@@ -13,3 +13,4 @@ export default [
     },
   },
 ];
+export default config;

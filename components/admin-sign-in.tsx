@@ -5,7 +5,10 @@ import { signInAction, type FormState } from "@/app/admin/actions";
 export function AdminSignIn() {
   const [state, formAction, pending] = useActionState<FormState, FormData>(signInAction, {});
   return (
-    <form action={formAction} className="max-w-md space-y-3 rounded-lg border border-slate-200 bg-white p-6 dark:border-slate-800 dark:bg-slate-900">
+    <form
+      action={formAction}
+      className="max-w-md space-y-3 rounded-lg border border-slate-200 bg-white p-6 dark:border-slate-800 dark:bg-slate-900"
+    >
       <h1 className="text-xl font-semibold">Admin sign-in</h1>
       <p className="text-sm text-slate-600 dark:text-slate-400">
         Enter the admin API token (<code>ADMIN_API_TOKEN</code>; the local demo prints it at start).

@@ -14,7 +14,10 @@ export function StockForm({ initial }: { initial: ProductSnapshot }) {
   const product = products.find((candidate) => candidate.id === productId);
 
   return (
-    <form action={formAction} className="max-w-lg space-y-4 rounded-lg border border-slate-200 bg-white p-6 dark:border-slate-800 dark:bg-slate-900">
+    <form
+      action={formAction}
+      className="max-w-lg space-y-4 rounded-lg border border-slate-200 bg-white p-6 dark:border-slate-800 dark:bg-slate-900"
+    >
       <div className="flex items-center justify-between">
         <h2 className="text-lg font-semibold">Set stock</h2>
         <ConnectionBadge state={connection} />

@@ -49,10 +49,12 @@ export function useLiveProducts(initial: ProductSnapshot) {
   const [changes, setChanges] = useState<Record<number, Change>>({});
   // Bumped after `event: reset` to reopen the feed from a fresh snapshot.
   const [feedGeneration, setFeedGeneration] = useState(0);
-  const startFrom = data.lastEventId;
+  const shown = data;
 
   useEffect(() => {
-    const source = new EventSource(`${FEED_URL}?lastEventId=${encodeURIComponent(startFrom)}`);
+    // The server-rendered snapshot is SWR's fallback, not its cache: put it there, then follow it.
+    void mutate((cached) => cached ?? shown, { revalidate: false });
+    const source = new EventSource(`${FEED_URL}?lastEventId=${encodeURIComponent(shown.lastEventId)}`);
     source.onopen = () => setConnection("live");
     source.onerror = () => setConnection(source.readyState === EventSource.CLOSED ? "connecting" : "reconnecting");
     source.onmessage = (message) => {

@@ -14,7 +14,9 @@ const TEXT_ARRAY = 1009;
 type Field = { dataTypeID: number };
 type Result = { fields?: Field[]; rows?: unknown[][] };
 
-const parseTextArray = pg.types.getTypeParser(TEXT_ARRAY as Parameters<typeof pg.types.getTypeParser>[0], "text") as (value: string) => string[];
+const parseTextArray = pg.types.getTypeParser(TEXT_ARRAY as Parameters<typeof pg.types.getTypeParser>[0], "text") as (
+  value: string,
+) => string[];
 
 // adapter-pg 6.x cannot map the catalog types `name` and `"char"` that the schema engine reads
 // (prisma/orm issue 27403): report them as text, and their arrays as text[].

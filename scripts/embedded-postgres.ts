@@ -95,8 +95,7 @@ export async function startEmbeddedPostgres(
   const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE_NAME}`;
   // stop() waits for the postmaster's exit event; if a terminal's Ctrl-C already stopped it,
   // that event is gone, so do not wait forever.
-  const stop = () =>
-    Promise.race([server.stop(), new Promise<void>((resolve) => setTimeout(resolve, 15_000).unref())]);
+  const stop = () => Promise.race([server.stop(), new Promise<void>((resolve) => setTimeout(resolve, 15_000).unref())]);
   return { url, port, stop };
 }
 

@@ -37,7 +37,15 @@ function newestMtime(entry: string): number {
 function buildIsCurrent() {
   const buildId = path.join(root, ".next", "BUILD_ID");
   if (!fs.existsSync(buildId)) return false;
-  const sources = ["app", "components", "lib", "instrumentation.ts", "instrumentation-node.ts", "next.config.js", "package-lock.json"];
+  const sources = [
+    "app",
+    "components",
+    "lib",
+    "instrumentation.ts",
+    "instrumentation-node.ts",
+    "next.config.js",
+    "package-lock.json",
+  ];
   return Math.max(...sources.map((source) => newestMtime(path.join(root, source)))) < fs.statSync(buildId).mtimeMs;
 }
 

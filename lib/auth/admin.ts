@@ -31,7 +31,9 @@ export function requireApiAdmin(request: Request): Actor {
 }
 
 function sessionValue(issuedAt: number) {
-  const mac = createHmac("sha256", env().ADMIN_API_TOKEN).update(`stockpulse-admin-session:${issuedAt}`).digest("base64url");
+  const mac = createHmac("sha256", env().ADMIN_API_TOKEN)
+    .update(`stockpulse-admin-session:${issuedAt}`)
+    .digest("base64url");
   return `${issuedAt}.${mac}`;
 }
 

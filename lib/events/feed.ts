@@ -24,7 +24,11 @@ async function resetReason(lastEventId: bigint): Promise<string | null> {
   return null;
 }
 
-export async function openProductFeed({ lastEventId, productIds, signal }: FeedRequest): Promise<ReadableStream<Uint8Array>> {
+export async function openProductFeed({
+  lastEventId,
+  productIds,
+  signal,
+}: FeedRequest): Promise<ReadableStream<Uint8Array>> {
   const { hub, listener, metrics } = feedEngine();
   const config = env();
   await listener.ready;
@@ -90,7 +94,7 @@ export async function openProductFeed({ lastEventId, productIds, signal }: FeedR
       controller.close();
       return;
     }
-    for (let cursor = after; !closed; ) {
+    for (let cursor = after; !closed;) {
       const events = await fetchEventsAfter(cursor, productIds);
       for (const event of events) send(encodeFeedEvent(toFeedEvent(event)));
       if (events.length < REPLAY_PAGE_SIZE) break;
