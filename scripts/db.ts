@@ -5,6 +5,7 @@
 //   npm run db -- db seed
 import path from "node:path";
 import { startEmbeddedPostgres } from "./embedded-postgres";
+import { migrateDev } from "./migrate-dev";
 import { runPrisma } from "./prisma-cli";
 
 const args = process.argv.slice(2);
@@ -17,7 +18,9 @@ const embedded = process.env.DATABASE_URL
   ? null
   : await startEmbeddedPostgres(path.resolve(".data", "pg"), { log: () => {} });
 try {
-  await runPrisma(args, process.env.DATABASE_URL ?? embedded!.url);
+  const url = process.env.DATABASE_URL ?? embedded!.url;
+  if (args[0] === "migrate" && args[1] === "dev") await migrateDev(args.slice(2), url);
+  else await runPrisma(args, url);
 } catch (error) {
   console.error((error as Error).message);
   process.exitCode = 1;

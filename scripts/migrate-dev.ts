@@ -1,0 +1,52 @@
+// `npm run db -- migrate dev --name <name> [--create-only]`, done in steps that work through the
+// driver adapter: Prisma 6.19's `migrate dev` gets as far as writing the migration, then fails in
+// its data-loss check ("shadow DB must be provided through an external factory"). Here:
+// `migrate diff` from the committed migrations (on a shadow database) to the schema writes the
+// new migration, and `migrate deploy` applies it.
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { runPrisma } from "./prisma-cli";
+
+const migrationsDir = path.join(import.meta.dirname, "..", "prisma", "migrations");
+const prismaBin = path.join(
+  path.dirname(createRequire(import.meta.url).resolve("prisma/package.json")),
+  "build",
+  "index.js",
+);
+
+function timestamp() {
+  return new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14);
+}
+
+export async function migrateDev(args: string[], databaseUrl: string) {
+  const nameIndex = args.indexOf("--name");
+  const name = nameIndex >= 0 ? args[nameIndex + 1] : undefined;
+  if (!name || !/^[a-z0-9_]+$/.test(name)) {
+    throw new Error("usage: npm run db -- migrate dev --name <snake_case_name> [--create-only]");
+  }
+  const script = execFileSync(
+    process.execPath,
+    [
+      prismaBin,
+      "migrate",
+      "diff",
+      "--from-migrations",
+      migrationsDir,
+      "--to-schema-datamodel",
+      "prisma/schema.prisma",
+      "--script",
+    ],
+    { env: { ...process.env, DATABASE_URL: databaseUrl }, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
+  );
+  if (!/^\s*(CREATE|ALTER|DROP)/m.test(script)) {
+    console.log("The schema matches the migrations: nothing to create.");
+  } else {
+    const dir = path.join(migrationsDir, `${timestamp()}_${name}`);
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, "migration.sql"), script);
+    console.log(`Created ${path.relative(process.cwd(), dir)}/migration.sql:\n${script}`);
+  }
+  if (!args.includes("--create-only")) await runPrisma(["migrate", "deploy"], databaseUrl);
+}
