@@ -17,7 +17,8 @@ export function encodeFeedPayload(id: bigint, productId: number, json: string): 
 export const encodeRetry = (ms: number) => encoder.encode(`retry: ${ms}\n\n`);
 export const PING = encoder.encode(": ping\n\n");
 export const encodeReset = (reason: string) => encoder.encode(`event: reset\ndata: ${JSON.stringify({ reason })}\n\n`);
-export const SHUTDOWN = encoder.encode(`event: shutdown\ndata: {}\n\n`);
+/** Sent when this instance stops: reconnect soon (to another instance) and resume. */
+export const SHUTDOWN = encoder.encode(`retry: 500\nevent: shutdown\ndata: {"reason":"server shutting down"}\n\n`);
 
 export const SSE_HEADERS = {
   "Content-Type": "text/event-stream; charset=utf-8",

@@ -1,0 +1,56 @@
+// Prometheus metrics of this instance (GET /api/metrics): the feed's streams and deliveries,
+// replays, slow clients dropped, listener reconnects, plus prom-client's Node.js process metrics.
+import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
+import { feedEngine } from "@/lib/events/engine";
+
+function createRegistry() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const engine = () => feedEngine();
+  const gauge = (name: string, help: string, read: () => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read());
+      },
+    });
+  // The engine keeps plain counts on its hot path; the counters copy them when scraped.
+  const counter = (name: string, help: string, read: () => number) =>
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(read());
+      },
+    });
+
+  gauge("stockpulse_open_streams", "SSE streams open on this instance", () => engine().hub.size);
+  gauge("stockpulse_listener_connected", "1 when the LISTEN connection is up", () =>
+    engine().listener.state === "listening" ? 1 : 0,
+  );
+  counter("stockpulse_events_delivered_total", "Events written to SSE streams", () => engine().hub.delivered);
+  counter("stockpulse_streams_opened_total", "SSE streams opened", () => engine().metrics.streamsOpened);
+  counter("stockpulse_replays_total", "Streams that resumed from a Last-Event-ID", () => engine().metrics.replays);
+  counter(
+    "stockpulse_slow_clients_dropped_total",
+    "Streams closed because the client stopped reading",
+    () => engine().metrics.slowClientsDropped,
+  );
+  counter(
+    "stockpulse_listener_reconnects_total",
+    "Reconnects of the LISTEN connection",
+    () => engine().listener.reconnects,
+  );
+  return registry;
+}
+
+const globalForMetrics = globalThis as unknown as { stockpulseMetrics?: Registry };
+
+export function metricsRegistry(): Registry {
+  globalForMetrics.stockpulseMetrics ??= createRegistry();
+  return globalForMetrics.stockpulseMetrics;
+}

@@ -1,0 +1,125 @@
+// The feed under stress (guarantees 2 and 5): retention and reset, a client that never reads,
+// many connect/disconnect cycles, graceful shutdown, metrics.
+import assert from "node:assert/strict";
+import net from "node:net";
+import { after, before, test } from "node:test";
+import { apiClient } from "./support/api";
+import { openFeed } from "./support/sse";
+import { startStack, type Server, type Stack } from "./support/stack";
+
+let stack: Stack;
+let server: Server;
+
+const FEED = "/api/v1/stream/product-updates";
+const BUFFER_LIMIT = 64 * 1024;
+
+before(async () => {
+  stack = await startStack({ env: { SSE_MAX_BUFFER_BYTES: String(BUFFER_LIMIT), EVENT_RETENTION_DAYS: "30" } });
+  server = await stack.startServer();
+});
+after(() => stack?.stop());
+
+async function metric(target: Server, name: string): Promise<number> {
+  const text = await (await fetch(`${target.baseUrl}/api/metrics`)).text();
+  const line = text.split("\n").find((candidate) => candidate.startsWith(`${name} `));
+  assert.ok(line, `metric ${name} missing`);
+  return Number(line.split(" ")[1]);
+}
+
+async function eventually(check: () => Promise<boolean>, what: string, attempts = 300) {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+test("/api/metrics speaks Prometheus text format", async () => {
+  const response = await fetch(`${server.baseUrl}/api/metrics`);
+  assert.match(response.headers.get("content-type") ?? "", /^text\/plain/);
+  const text = await response.text();
+  for (const name of [
+    "stockpulse_open_streams",
+    "stockpulse_events_delivered_total",
+    "stockpulse_replays_total",
+    "stockpulse_slow_clients_dropped_total",
+    "stockpulse_listener_reconnects_total",
+  ]) {
+    assert.match(text, new RegExp(`^# TYPE ${name} `, "m"));
+  }
+});
+
+test("history past the retention window is pruned; resuming from before it gets `event: reset`", async () => {
+  const api = apiClient(server.baseUrl, stack.adminToken);
+  for (let i = 0; i < 6; i++) await api.adjust(1, { delta: 1 });
+  const events = await stack.db.productEvent.findMany({ orderBy: { id: "asc" } });
+  const cut = events[3].id;
+  await stack.db.productEvent.updateMany({
+    where: { id: { lte: cut } },
+    data: { createdAt: new Date(Date.now() - 40 * 24 * 60 * 60 * 1000) },
+  });
+  // A new instance prunes when it starts (and hourly after).
+  const pruner = await stack.startServer();
+  await eventually(async () => (await stack.db.productEvent.count({ where: { id: { lte: cut } } })) === 0, "pruning");
+
+  const tooOld = await openFeed(`${pruner.baseUrl}${FEED}`, { "last-event-id": String(events[0].id) });
+  await tooOld.closed;
+  assert.ok(tooOld.frames.some((frame) => frame.event === "reset"));
+
+  const retained = await openFeed(`${pruner.baseUrl}${FEED}`, { "last-event-id": String(cut) });
+  await retained.waitFor(() => retained.events().length === 2, "the two retained events");
+  assert.ok(!retained.frames.some((frame) => frame.event === "reset"));
+  retained.close();
+  await pruner.stop();
+});
+
+test("a client that never reads is cut off at the buffer limit; others are not delayed", async () => {
+  // 40,000 events of ~450 bytes: a replay of ~18 MB that a non-reading client cannot take.
+  const from = (await stack.db.productEvent.aggregate({ _max: { id: true } }))._max.id;
+  await stack.db.$executeRaw`
+    INSERT INTO "ProductEvent" ("productId", kind, name, stock, "priceCents", "lowStockThreshold", version, actor)
+    SELECT 2, 'stock', repeat('x', 200), g, 100, 5, g, 'test' FROM generate_series(1, 40000) AS g`;
+  const dropsBefore = await metric(server, "stockpulse_slow_clients_dropped_total");
+  const heapBefore = await metric(server, "nodejs_heap_size_used_bytes");
+
+  const stalled = net.connect(server.port, "127.0.0.1");
+  stalled.pause(); // never reads a byte
+  stalled.write(`GET ${FEED}?lastEventId=${from} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n`);
+
+  const healthy = await openFeed(`${server.baseUrl}${FEED}?productIds=3`);
+  await eventually(
+    async () => (await metric(server, "stockpulse_slow_clients_dropped_total")) > dropsBefore,
+    "the stalled client to be dropped",
+  );
+  await apiClient(server.baseUrl, stack.adminToken).patch(3, { stock: 333 });
+  await healthy.waitFor(() => healthy.events().some((event) => event.newStock === 333), "the live change");
+
+  const heapAfter = await metric(server, "nodejs_heap_size_used_bytes");
+  assert.ok(heapAfter - heapBefore < 16 * 1024 * 1024, `heap grew by ${heapAfter - heapBefore} bytes`);
+  healthy.close();
+  stalled.destroy();
+  await eventually(async () => (await metric(server, "stockpulse_open_streams")) === 0, "streams released");
+});
+
+test("1,000 connect/disconnect cycles leave no subscriber behind and the heap near its baseline", async () => {
+  const heapBefore = await metric(server, "nodejs_heap_size_used_bytes");
+  for (let round = 0; round < 20; round++) {
+    const readers = await Promise.all(Array.from({ length: 50 }, () => openFeed(`${server.baseUrl}${FEED}`)));
+    await Promise.all(readers.map((reader) => reader.waitFor((frames) => frames.length > 0, "retry frame")));
+    readers.forEach((reader) => reader.close());
+  }
+  await eventually(async () => (await metric(server, "stockpulse_open_streams")) === 0, "every stream released");
+  const heapAfter = await metric(server, "nodejs_heap_size_used_bytes");
+  assert.ok(heapAfter - heapBefore < 32 * 1024 * 1024, `heap grew by ${heapAfter - heapBefore} bytes`);
+});
+
+test("SIGTERM closes open streams with a retry hint and a shutdown event, then the server exits", async () => {
+  const leaving = await stack.startServer();
+  const reader = await openFeed(`${leaving.baseUrl}${FEED}`);
+  await reader.waitFor((frames) => frames.length > 0, "retry frame");
+  await leaving.stop(); // SIGTERM, and waits for the process to exit
+  await reader.closed;
+  const shutdown = reader.frames.find((frame) => frame.event === "shutdown");
+  assert.ok(shutdown, "a shutdown event");
+  assert.equal(shutdown.retry, 500);
+});
