@@ -2,18 +2,19 @@
 // hub. After a dropped connection or a database restart it reconnects and catches up from the
 // last id it published, so no event is lost while it was away.
 import pg from "pg";
-import { NOTIFY_CHANNEL, toFeedEvent } from "@/lib/events/feed-event";
+import { NOTIFY_CHANNEL, toFeedEvent, type FeedEvent } from "@/lib/events/feed-event";
 import type { ProductEventHub } from "@/lib/events/hub";
 import { fetchEventBounds, fetchEventsAfter } from "@/lib/events/queries";
-import { encodeFeedEvent, encodeFeedPayload, type EncodedEvent } from "@/lib/events/sse";
+import { encodeFeedEvent, type EncodedEvent } from "@/lib/events/sse";
 
 export type ListenerState = "connecting" | "listening" | "reconnecting" | "stopped";
 
 const MAX_BACKOFF_MS = 5_000;
 
+// Re-serialised once per event (not per client), so live frames are byte-for-byte the frames a
+// replay produces from the same ProductEvent row.
 function parseNotification(payload: string): EncodedEvent {
-  const { eventId, productId } = JSON.parse(payload) as { eventId: string; productId: number };
-  return encodeFeedPayload(BigInt(eventId), productId, payload);
+  return encodeFeedEvent(JSON.parse(payload) as FeedEvent);
 }
 
 export class ProductEventListener {

@@ -6,12 +6,8 @@ const encoder = new TextEncoder();
 export type EncodedEvent = { id: bigint; productId: number; bytes: Uint8Array };
 
 export function encodeFeedEvent(event: FeedEvent): EncodedEvent {
-  return encodeFeedPayload(BigInt(event.eventId), event.productId, JSON.stringify(event));
-}
-
-/** Frames an already-serialised event (the NOTIFY payload) without re-serialising it. */
-export function encodeFeedPayload(id: bigint, productId: number, json: string): EncodedEvent {
-  return { id, productId, bytes: encoder.encode(`id: ${id}\ndata: ${json}\n\n`) };
+  const id = BigInt(event.eventId);
+  return { id, productId: event.productId, bytes: encoder.encode(`id: ${id}\ndata: ${JSON.stringify(event)}\n\n`) };
 }
 
 export const encodeRetry = (ms: number) => encoder.encode(`retry: ${ms}\n\n`);
