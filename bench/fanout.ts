@@ -56,7 +56,8 @@ function startTarget(target: string, port: number): ChildProcess {
     NEXT_TELEMETRY_DISABLED: "1",
   };
   if (target === "nextjs") {
-    return spawn(process.execPath, [nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], {
+    const profile = profileDir ? ["--experimental-cpu-prof"] : [];
+    return spawn(process.execPath, [nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1", ...profile], {
       cwd: root,
       env,
       stdio: "ignore",

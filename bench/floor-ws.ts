@@ -17,3 +17,6 @@ listener.on("notification", (message) => {
 });
 
 server.listen(port, "127.0.0.1");
+
+// Exit normally on SIGINT so that `--cpu-prof` can write its profile.
+process.on("SIGINT", () => process.exit(0));

@@ -31,7 +31,7 @@ function record(key: number, arrival: number) {
   histogram.set(bucket, (histogram.get(bucket) ?? 0) + 1);
 }
 
-const KEY = /"newStock":(\d+)/g;
+const KEY = /"newStock"\s*:\s*(\d+)/g; // the floors pass on the NOTIFY payload as PostgreSQL wrote it
 function onText(text: string) {
   const arrival = now();
   for (const match of text.matchAll(KEY)) record(Number(match[1]), arrival);

@@ -1,4 +1,5 @@
 "use client";
+import { buttonClass, cardClass, inputClass } from "@/components/styles";
 import { useActionState, useState } from "react";
 import { setStockAction, type FormState } from "@/app/admin/actions";
 import { ConnectionBadge } from "@/components/connection-badge";
@@ -14,10 +15,7 @@ export function StockForm({ initial }: { initial: ProductSnapshot }) {
   const product = products.find((candidate) => candidate.id === productId);
 
   return (
-    <form
-      action={formAction}
-      className="max-w-lg space-y-4 rounded-lg border border-slate-200 bg-white p-6 dark:border-slate-800 dark:bg-slate-900"
-    >
+    <form action={formAction} className={`max-w-lg space-y-4 ${cardClass}`}>
       <div className="flex items-center justify-between">
         <h2 className="text-lg font-semibold">Set stock</h2>
         <ConnectionBadge state={connection} />
@@ -31,7 +29,7 @@ export function StockForm({ initial }: { initial: ProductSnapshot }) {
           name="productId"
           value={productId}
           onChange={(event) => setProductId(Number(event.target.value))}
-          className="w-full rounded border border-slate-300 px-3 py-2 dark:border-slate-700 dark:bg-slate-950"
+          className={inputClass}
         >
           {products.map((candidate) => (
             <option key={candidate.id} value={candidate.id}>
@@ -56,7 +54,7 @@ export function StockForm({ initial }: { initial: ProductSnapshot }) {
           step={1}
           required
           aria-describedby="stock-error"
-          className="w-full rounded border border-slate-300 px-3 py-2 dark:border-slate-700 dark:bg-slate-950"
+          className={inputClass}
         />
         <p id="stock-error" className="text-sm text-red-700">
           {state.errors?.stock?.join(" ")}
@@ -65,11 +63,7 @@ export function StockForm({ initial }: { initial: ProductSnapshot }) {
       <p role="status" aria-live="polite" className={`text-sm ${state.ok ? "text-emerald-700" : "text-red-700"}`}>
         {state.message}
       </p>
-      <button
-        type="submit"
-        disabled={pending}
-        className="rounded bg-slate-900 px-4 py-2 text-white disabled:opacity-50 dark:bg-slate-100 dark:text-slate-900"
-      >
+      <button type="submit" disabled={pending} className={buttonClass}>
         Save stock
       </button>
     </form>

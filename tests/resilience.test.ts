@@ -14,7 +14,9 @@ const FEED = "/api/v1/stream/product-updates";
 const BUFFER_LIMIT = 64 * 1024;
 
 before(async () => {
-  stack = await startStack({ env: { SSE_MAX_BUFFER_BYTES: String(BUFFER_LIMIT), EVENT_RETENTION_DAYS: "30" } });
+  stack = await startStack({
+    env: { SSE_MAX_BUFFER_BYTES: String(BUFFER_LIMIT), EVENT_RETENTION_DAYS: "30", SSE_HEARTBEAT_MS: "500" },
+  });
   server = await stack.startServer();
 });
 after(() => stack?.stop());
@@ -111,6 +113,27 @@ test("1,000 connect/disconnect cycles leave no subscriber behind and the heap ne
   await eventually(async () => (await metric(server, "stockpulse_open_streams")) === 0, "every stream released");
   const heapAfter = await metric(server, "nodejs_heap_size_used_bytes");
   assert.ok(heapAfter - heapBefore < 32 * 1024 * 1024, `heap grew by ${heapAfter - heapBefore} bytes`);
+});
+
+test("a PostgreSQL restart: open streams stay open (heartbeating) and no change is lost", async () => {
+  const reader = await openFeed(`${server.baseUrl}${FEED}?productIds=4`);
+  await reader.waitFor((frames) => frames.length > 0, "retry frame");
+  await stack.restartDatabase();
+  const pings = reader.frames.filter((frame) => frame.comment === "ping").length;
+  await reader.waitFor(
+    (frames) => frames.filter((frame) => frame.comment === "ping").length > pings,
+    "a heartbeat after the restart",
+  );
+  const api = apiClient(server.baseUrl, stack.adminToken);
+  // The app's pool and listener reconnect by themselves; retry the write until the pool has.
+  await eventually(async () => (await api.patch(4, { stock: 404 })).status === 200, "a write after the restart");
+  await reader.waitFor(() => reader.events().some((event) => event.newStock === 404), "the change after the restart");
+  assert.ok(
+    reader.frames.some((frame) => frame.comment === "ping"),
+    "the stream heartbeated meanwhile",
+  );
+  await eventually(async () => (await fetch(`${server.baseUrl}/api/health`)).ok, "health back to ok");
+  reader.close();
 });
 
 test("SIGTERM closes open streams with a retry hint and a shutdown event, then the server exits", async () => {

@@ -27,6 +27,8 @@ export type Stack = {
   databaseUrl: string;
   adminToken: string;
   database: RunningPostgres;
+  /** Stops PostgreSQL and starts it again on the same port and data (a database restart). */
+  restartDatabase: () => Promise<void>;
   db: ReturnType<typeof createPrismaClient>;
   startServer: (options?: { port?: number; env?: Record<string, string> }) => Promise<Server>;
   stop: () => Promise<void>;
@@ -52,7 +54,7 @@ export async function startStack(options: { env?: Record<string, string> } = {})
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stockpulse-test-"));
   fs.chmodSync(dir, 0o755); // the postgres OS user must reach the cluster below it
-  const database = await startEmbeddedPostgres(path.join(dir, "pg"));
+  let database = await startEmbeddedPostgres(path.join(dir, "pg"));
   await migrateDatabase(database.url);
   const db = createPrismaClient(database.url);
   await seedDemoProducts(db);
@@ -97,9 +99,15 @@ export async function startStack(options: { env?: Record<string, string> } = {})
   return {
     databaseUrl: database.url,
     adminToken,
-    database,
+    get database() {
+      return database;
+    },
     db,
     startServer,
+    restartDatabase: async () => {
+      await database.stop();
+      database = await startEmbeddedPostgres(path.join(dir, "pg"), { port: database.port });
+    },
     stop: async () => {
       await Promise.all([...servers].map((server) => server.stop()));
       await db.$disconnect();
