@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
+import exitHook from "async-exit-hook";
 import path from "node:path";
 import { startEmbeddedPostgres, type RunningPostgres } from "./embedded-postgres";
 import { migrateDatabase } from "./migrate";
@@ -80,13 +81,13 @@ async function main() {
   if (!env.DATABASE_URL) {
     log(`no DATABASE_URL: starting the embedded PostgreSQL in ${path.relative(root, dataDir)}/pg`);
     database = await startEmbeddedPostgres(path.join(dataDir, "pg"));
-    // embedded-postgres stops the database on signals by itself; we need the server to go first.
-    process.removeAllListeners("SIGINT");
-    process.removeAllListeners("SIGTERM");
+    // embedded-postgres stops the database on signals by itself (through async-exit-hook) and
+    // exits; the server must go first, so take those signals over.
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) exitHook.unhookEvent(signal);
     env.DATABASE_URL = database.url;
     env.ADMIN_API_TOKEN ??= demoAdminToken();
   }
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void shutdown(0));
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void shutdown(0));
   // If whatever started us dies without passing a signal on, do not leave orphans behind.
   const parent = process.ppid;
   setInterval(() => process.ppid !== parent && void shutdown(0), 1000).unref();
