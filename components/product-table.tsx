@@ -4,6 +4,14 @@ import { formatCents } from "@/components/money";
 import { useLiveProducts, type Change } from "@/components/use-live-products";
 import type { ProductSnapshot } from "@/lib/products/queries";
 
+const COLUMNS = [
+  { label: "SKU" },
+  { label: "Product" },
+  { label: "Price", numeric: true },
+  { label: "Stock", numeric: true },
+  { label: "Status", hidden: true },
+];
+
 function flashClass(change: Change | undefined, field: Change["field"]) {
   if (!change || change.field !== field) return "";
   return change.direction === "up" ? "flash-up" : "flash-down";
@@ -42,21 +50,11 @@ export function ProductTable({ initial }: { initial: ProductSnapshot }) {
         <table className="min-w-full text-sm">
           <thead className="bg-slate-100 text-left text-xs uppercase tracking-wide text-slate-600 dark:bg-slate-800 dark:text-slate-300">
             <tr>
-              <th scope="col" className="px-4 py-2">
-                SKU
-              </th>
-              <th scope="col" className="px-4 py-2">
-                Product
-              </th>
-              <th scope="col" className="px-4 py-2 text-right">
-                Price
-              </th>
-              <th scope="col" className="px-4 py-2 text-right">
-                Stock
-              </th>
-              <th scope="col" className="px-4 py-2">
-                <span className="sr-only">Status</span>
-              </th>
+              {COLUMNS.map(({ label, numeric, hidden }) => (
+                <th key={label} scope="col" className={`px-4 py-2 ${numeric ? "text-right" : ""}`}>
+                  {hidden ? <span className="sr-only">{label}</span> : label}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
