@@ -11,11 +11,11 @@
 // Loopback only; every phase is bounded in time. Needs `next build` first (npm test does it).
 import { fork, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
-import { freePort, startEmbeddedPostgres } from "../scripts/embedded-postgres";
+import { freePort, startEmbeddedPostgres, temporaryDataDir } from "../scripts/embedded-postgres";
 import { migrateDatabase } from "../scripts/migrate";
+import { nextBin } from "../scripts/bins";
 
 const root = path.join(import.meta.dirname, "..");
 const sizes = (process.env.BENCH_SIZES ?? "1000,5000,10000,19000").split(",").map(Number);
@@ -26,10 +26,8 @@ const SINGLE_CHANGES = 20;
 const BURST_CHANGES = 100;
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const nextBin = path.join(path.dirname(createRequire(import.meta.url).resolve("next/package.json")), "dist/bin/next");
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stockpulse-bench-"));
-fs.chmodSync(dir, 0o755);
+const dir = temporaryDataDir("stockpulse-bench-");
 const database = await startEmbeddedPostgres(path.join(dir, "pg"));
 await migrateDatabase(database.url);
 process.env.DATABASE_URL = database.url;

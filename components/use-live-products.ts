@@ -10,7 +10,7 @@ import type { FeedEvent } from "@/lib/events/feed-event";
 export type ConnectionState = "connecting" | "live" | "reconnecting";
 export type Change = { direction: "up" | "down"; field: "stock" | "price"; at: number };
 
-export const PRODUCTS_KEY = "/api/v1/products";
+const PRODUCTS_KEY = "/api/v1/products";
 const FEED_URL = "/api/v1/stream/product-updates";
 
 async function fetchSnapshot(url: string): Promise<ProductSnapshot> {

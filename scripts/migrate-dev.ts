@@ -3,18 +3,11 @@
 // its data-loss check ("shadow DB must be provided through an external factory"). Here:
 // `migrate diff` from the committed migrations (on a shadow database) to the schema writes the
 // new migration, and `migrate deploy` applies it.
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { runPrisma } from "./prisma-cli";
 
 const migrationsDir = path.join(import.meta.dirname, "..", "prisma", "migrations");
-const prismaBin = path.join(
-  path.dirname(createRequire(import.meta.url).resolve("prisma/package.json")),
-  "build",
-  "index.js",
-);
 
 function timestamp() {
   return new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14);
@@ -26,10 +19,8 @@ export async function migrateDev(args: string[], databaseUrl: string) {
   if (!name || !/^[a-z0-9_]+$/.test(name)) {
     throw new Error("usage: npm run db -- migrate dev --name <snake_case_name> [--create-only]");
   }
-  const script = execFileSync(
-    process.execPath,
+  const script = await runPrisma(
     [
-      prismaBin,
       "migrate",
       "diff",
       "--from-migrations",
@@ -38,7 +29,8 @@ export async function migrateDev(args: string[], databaseUrl: string) {
       "prisma/schema.prisma",
       "--script",
     ],
-    { env: { ...process.env, DATABASE_URL: databaseUrl }, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
+    databaseUrl,
+    { quiet: true },
   );
   if (!/^\s*(CREATE|ALTER|DROP)/m.test(script)) {
     console.log("The schema matches the migrations: nothing to create.");

@@ -6,16 +6,15 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import { createRequire } from "node:module";
 import exitHook from "async-exit-hook";
 import path from "node:path";
 import { startEmbeddedPostgres, type RunningPostgres } from "./embedded-postgres";
 import { migrateDatabase } from "./migrate";
+import { nextBin } from "./bins";
 
 const dev = process.argv.includes("--dev");
 const root = process.cwd();
 const dataDir = path.join(root, ".data");
-const nextBin = path.join(path.dirname(createRequire(import.meta.url).resolve("next/package.json")), "dist/bin/next");
 const log = (message: string) => console.log(`[stockpulse] ${message}`);
 
 /** The demo's admin token: generated once, kept in .data/ (git-ignored), never in the repo. */

@@ -7,7 +7,7 @@ import { env } from "@/lib/env";
 import { ApiError } from "@/lib/errors";
 import type { Actor } from "@/lib/products/mutations";
 
-export const SESSION_COOKIE = "stockpulse_admin";
+const SESSION_COOKIE = "stockpulse_admin";
 const SESSION_MAX_AGE_S = 8 * 60 * 60;
 
 function sameSecret(given: string, expected: string) {

@@ -4,16 +4,19 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import { createRequire } from "node:module";
-import os from "node:os";
 import path from "node:path";
-import { freePort, startEmbeddedPostgres, type RunningPostgres } from "../../scripts/embedded-postgres";
+import {
+  freePort,
+  startEmbeddedPostgres,
+  temporaryDataDir,
+  type RunningPostgres,
+} from "../../scripts/embedded-postgres";
 import { migrateDatabase } from "../../scripts/migrate";
 import { createPrismaClient } from "../../lib/db";
 import { seedDemoProducts } from "../../prisma/seed";
+import { nextBin } from "../../scripts/bins";
 
 const root = path.join(import.meta.dirname, "..", "..");
-const nextBin = path.join(path.dirname(createRequire(import.meta.url).resolve("next/package.json")), "dist/bin/next");
 
 export type Server = {
   baseUrl: string;
@@ -52,8 +55,7 @@ export async function startStack(options: { env?: Record<string, string> } = {})
   if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
     throw new Error("no production build in .next/: run `npx next build` (npm test does it)");
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stockpulse-test-"));
-  fs.chmodSync(dir, 0o755); // the postgres OS user must reach the cluster below it
+  const dir = temporaryDataDir("stockpulse-test-");
   let database = await startEmbeddedPostgres(path.join(dir, "pg"));
   await migrateDatabase(database.url);
   const db = createPrismaClient(database.url);
