@@ -23,7 +23,7 @@ function applyEvent(snapshot: ProductSnapshot, event: FeedEvent): ProductSnapsho
   const index = snapshot.products.findIndex((product) => product.id === event.productId);
   const updated: ProductDto = {
     id: event.productId,
-    sku: index >= 0 ? snapshot.products[index].sku : "",
+    sku: event.sku,
     name: event.name,
     priceCents: event.newPrice,
     stock: event.newStock,

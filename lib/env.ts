@@ -2,7 +2,58 @@
 // at start-up (instrumentation.ts) with a message that names it.
 import { z } from "zod";
 
-const WEAK_TOKENS = new Set(["changeme", "change-me", "secret", "admin", "password", "token", "test", "dev"]);
+const WEAK_SECRETS = new Set([
+  "changeme",
+  "change-me",
+  "secret",
+  "admin",
+  "password",
+  "token",
+  "test",
+  "dev",
+  "password123",
+  "password1234",
+  "administrator",
+  "changemeplease",
+  "letmein12345",
+  "qwertyuiop12",
+  "123456789012",
+  "admin1234567",
+  "adminadminadmin",
+]);
+
+const apiToken = (name: string) =>
+  z
+    .string()
+    .min(24, `${name} must be at least 24 characters (e.g. \`openssl rand -base64 32\`)`)
+    .refine((token) => !WEAK_SECRETS.has(token.toLowerCase()), `${name} is a well-known default`);
+
+/** `name:token,name:token`: several API clients, each with its own token and name in the audit trail. */
+const namedTokens = z
+  .string()
+  .transform((list) => list.split(",").map((entry) => entry.trim()))
+  .pipe(
+    z.array(
+      z
+        .string()
+        .regex(
+          /^[A-Za-z0-9][\w.-]{0,39}:/,
+          "ADMIN_API_TOKENS entries must be name:token (name: letters, digits, . _ -)",
+        )
+        .transform((entry) => {
+          const colon = entry.indexOf(":");
+          return { name: entry.slice(0, colon), token: entry.slice(colon + 1) };
+        })
+        .pipe(z.object({ name: z.string(), token: apiToken("each token in ADMIN_API_TOKENS") })),
+    ),
+  )
+  .refine((tokens) => new Set(tokens.map((t) => t.name)).size === tokens.length, "ADMIN_API_TOKENS names must differ");
+
+export const passwordSchema = z
+  .string()
+  .min(12, "must be at least 12 characters")
+  .max(200, "must be at most 200 characters")
+  .refine((password) => !WEAK_SECRETS.has(password.toLowerCase()), "is a well-known default");
 
 const schema = z
   .object({
@@ -10,10 +61,16 @@ const schema = z
     DATABASE_URL: z
       .string({ error: "DATABASE_URL is required (npm start sets it for the embedded database)" })
       .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgresql:// URL"),
-    ADMIN_API_TOKEN: z
-      .string({ error: "ADMIN_API_TOKEN is required: the bearer token for admin API calls" })
-      .min(24, "ADMIN_API_TOKEN must be at least 24 characters (e.g. `openssl rand -base64 32`)")
-      .refine((token) => !WEAK_TOKENS.has(token.toLowerCase()), "ADMIN_API_TOKEN is a well-known default"),
+    ADMIN_API_TOKEN: apiToken("ADMIN_API_TOKEN").optional(),
+    ADMIN_API_TOKENS: namedTokens.optional(),
+    ADMIN_EMAIL: z.email("ADMIN_EMAIL must be an email address").toLowerCase().optional(),
+    ADMIN_PASSWORD: passwordSchema.optional(),
+    SESSION_TTL_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30)
+      .default(12),
     SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
     SSE_RETRY_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
     SSE_MAX_BUFFER_BYTES: z.coerce
@@ -23,7 +80,16 @@ const schema = z
       .default(256 * 1024),
     EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   })
-  .loose();
+  .loose()
+  .superRefine((config, context) => {
+    if (config.NODE_ENV === "production" && (!config.ADMIN_EMAIL || !config.ADMIN_PASSWORD)) {
+      context.addIssue({
+        code: "custom",
+        path: ["ADMIN_EMAIL"],
+        message: "ADMIN_EMAIL and ADMIN_PASSWORD are required in production: they create the first admin",
+      });
+    }
+  });
 
 export type Env = z.infer<typeof schema>;
 
@@ -39,4 +105,10 @@ export function env(): Env {
   }
   parsed = result.data;
   return parsed;
+}
+
+/** Every API token the server accepts, with the name that goes into the audit trail. */
+export function apiTokens(): Array<{ name: string; token: string }> {
+  const { ADMIN_API_TOKEN, ADMIN_API_TOKENS = [] } = env();
+  return ADMIN_API_TOKEN ? [{ name: "default", token: ADMIN_API_TOKEN }, ...ADMIN_API_TOKENS] : ADMIN_API_TOKENS;
 }

@@ -9,6 +9,7 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details?: Record<string, unknown>,
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
   }
@@ -26,7 +27,7 @@ function errorResponse(error: unknown): NextResponse {
   if (error instanceof ApiError) {
     return NextResponse.json(
       { error: { code: error.code, message: error.message, ...error.details } },
-      { status: error.status },
+      { status: error.status, headers: error.headers },
     );
   }
   if (error instanceof ZodError) {
@@ -49,14 +50,31 @@ export function withErrors<Args extends unknown[]>(handler: (...args: Args) => P
   };
 }
 
-/** Reads a JSON object body; anything else is a 400 that says what was wrong. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+/** The body as text, refusing (413) past MAX_BODY_BYTES without reading more than that. */
+async function readLimited(request: Request): Promise<string> {
+  const tooLarge = () =>
+    new ApiError(413, "BODY_TOO_LARGE", `Request body is larger than ${MAX_BODY_BYTES / 1024} KiB`);
+  if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) throw tooLarge();
+  if (!request.body) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > MAX_BODY_BYTES) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Reads a JSON body; anything else is a 4xx that says what was wrong. */
 export async function readJson(request: Request): Promise<unknown> {
   const type = request.headers.get("content-type") ?? "";
-  if (!type.toLowerCase().startsWith("application/json")) {
+  if (!/^application\/json\s*(;|$)/i.test(type)) {
     throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json");
   }
-  const text = await request.text();
-  if (text.length > 16 * 1024) throw new ApiError(413, "BODY_TOO_LARGE", "Request body is larger than 16 KiB");
+  const text = await readLimited(request);
   if (text.trim() === "") throw new ApiError(400, "INVALID_JSON", "Request body is empty; expected a JSON object");
   try {
     return JSON.parse(text);

@@ -17,14 +17,16 @@ const root = process.cwd();
 const dataDir = path.join(root, ".data");
 const log = (message: string) => console.log(`[stockpulse] ${message}`);
 
-/** The demo's admin token: generated once, kept in .data/ (git-ignored), never in the repo. */
-function demoAdminToken() {
-  const file = path.join(dataDir, "admin-token");
+/** A demo secret: generated once, kept in .data/ (git-ignored), never in the repo. */
+function demoSecret(name: string) {
+  const file = path.join(dataDir, name);
   if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
-  const token = randomBytes(24).toString("base64url");
-  fs.writeFileSync(file, token + "\n", { mode: 0o600 });
-  return token;
+  const secret = randomBytes(24).toString("base64url");
+  fs.writeFileSync(file, secret + "\n", { mode: 0o600 });
+  return secret;
 }
+
+const DEMO_ADMIN_EMAIL = "admin@stockpulse.local";
 
 function newestMtime(entry: string): number {
   if (!fs.existsSync(entry)) return 0;
@@ -43,6 +45,7 @@ function buildIsCurrent() {
     "lib",
     "instrumentation.ts",
     "instrumentation-node.ts",
+    "proxy.ts",
     "next.config.js",
     "package-lock.json",
   ];
@@ -84,7 +87,9 @@ async function main() {
     // exits; the server must go first, so take those signals over.
     for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) exitHook.unhookEvent(signal);
     env.DATABASE_URL = database.url;
-    env.ADMIN_API_TOKEN ??= demoAdminToken();
+    env.ADMIN_API_TOKEN ??= demoSecret("admin-token");
+    env.ADMIN_EMAIL ??= DEMO_ADMIN_EMAIL;
+    env.ADMIN_PASSWORD ??= demoSecret("admin-password");
   }
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void shutdown(0));
   // If whatever started us dies without passing a signal on, do not leave orphans behind.
@@ -113,7 +118,8 @@ async function main() {
 
   const port = env.PORT ?? "3000";
   if (database) {
-    log(`admin API token for this demo (kept in .data/admin-token): ${env.ADMIN_API_TOKEN}`);
+    log(`demo admin sign-in: ${env.ADMIN_EMAIL} / ${env.ADMIN_PASSWORD} (kept in .data/admin-password)`);
+    log(`demo API token (kept in .data/admin-token): ${env.ADMIN_API_TOKEN}`);
   }
   log(`serving on http://localhost:${port}`);
   server = run([dev ? "dev" : "start", "--port", port], env);

@@ -79,8 +79,8 @@ test("a client that never reads is cut off at the buffer limit; others are not d
   // 40,000 events of ~450 bytes: a replay of ~18 MB that a non-reading client cannot take.
   const from = (await stack.db.productEvent.aggregate({ _max: { id: true } }))._max.id;
   await stack.db.$executeRaw`
-    INSERT INTO "ProductEvent" ("productId", kind, name, stock, "priceCents", "lowStockThreshold", version, actor)
-    SELECT 2, 'stock', repeat('x', 200), g, 100, 5, g, 'test' FROM generate_series(1, 40000) AS g`;
+    INSERT INTO "ProductEvent" ("productId", kind, sku, name, stock, "priceCents", "lowStockThreshold", version, actor)
+    SELECT 2, 'stock', 'SKU-2', repeat('x', 200), g, 100, 5, g, 'test' FROM generate_series(1, 40000) AS g`;
   const dropsBefore = await metric(server, "stockpulse_slow_clients_dropped_total");
   const heapBefore = await metric(server, "nodejs_heap_size_used_bytes");
 

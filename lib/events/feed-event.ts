@@ -14,6 +14,7 @@ export type FeedEvent = {
   version: number;
   kind: EventKind;
   at: string;
+  sku: string;
   name: string;
   lowStockThreshold: number;
   delta: number | null;
@@ -28,6 +29,7 @@ export function toFeedEvent(row: ProductEvent): FeedEvent {
     version: row.version,
     kind: row.kind as EventKind,
     at: row.createdAt.toISOString(),
+    sku: row.sku,
     name: row.name,
     lowStockThreshold: row.lowStockThreshold,
     delta: row.delta,

@@ -19,6 +19,7 @@ export type ProductHistoryEntry = {
   stock: number;
   priceCents: number;
   lowStockThreshold: number;
+  sku: string;
   name: string;
   version: number;
   delta: number | null;
@@ -48,6 +49,7 @@ export function toHistoryEntry(event: ProductEvent): ProductHistoryEntry {
     stock: event.stock,
     priceCents: event.priceCents,
     lowStockThreshold: event.lowStockThreshold,
+    sku: event.sku,
     name: event.name,
     version: event.version,
     delta: event.delta,

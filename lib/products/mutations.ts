@@ -36,8 +36,8 @@ async function commitChange(changed: Prisma.Sql, { kind, actor, delta, reason }:
     ordered AS (SELECT pg_advisory_xact_lock(${EVENT_ORDER_LOCK}::bigint) FROM changed),
     event AS (
       INSERT INTO "ProductEvent"
-        ("productId", kind, name, stock, "priceCents", "lowStockThreshold", version, delta, reason, actor)
-      SELECT c.id, ${kind}::varchar, c.name, c.stock, c."priceCents", c."lowStockThreshold", c.version,
+        ("productId", kind, sku, name, stock, "priceCents", "lowStockThreshold", version, delta, reason, actor)
+      SELECT c.id, ${kind}::varchar, c.sku, c.name, c.stock, c."priceCents", c."lowStockThreshold", c.version,
              ${delta ?? null}::int, ${reason ?? null}::varchar, ${actor.name}::varchar
       FROM changed c, ordered
       RETURNING id, "createdAt"
@@ -47,7 +47,7 @@ async function commitChange(changed: Prisma.Sql, { kind, actor, delta, reason }:
         'eventId', e.id::text, 'productId', c.id, 'newStock', c.stock, 'newPrice', c."priceCents",
         'version', c.version, 'kind', ${kind}::text,
         'at', to_char(e."createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-        'name', c.name, 'lowStockThreshold', c."lowStockThreshold", 'delta', ${delta ?? null}::int
+        'sku', c.sku, 'name', c.name, 'lowStockThreshold', c."lowStockThreshold", 'delta', ${delta ?? null}::int
       )::text)
       FROM changed c, event e
     )
@@ -55,6 +55,11 @@ async function commitChange(changed: Prisma.Sql, { kind, actor, delta, reason }:
   if (rows.length === 0) return null;
   const { notifications: _notifications, ...product } = rows[0];
   return product;
+}
+
+// A raw query's unique-constraint violation (SQLSTATE 23505), as Prisma's driver adapter reports it.
+function isUniqueViolation(error: unknown) {
+  return /23505|unique constraint/i.test(JSON.stringify((error as { meta?: unknown }).meta ?? {}) + String(error));
 }
 
 function kindOf(changes: Omit<UpdateProductInput, "expectedVersion">): EventKind {
@@ -86,6 +91,7 @@ export async function updateProduct(id: number, input: UpdateProductInput, actor
   const product = await commitChange(
     Prisma.sql`
       UPDATE "Product" SET
+        sku = COALESCE(${changes.sku ?? null}::varchar, sku),
         name = COALESCE(${changes.name ?? null}::varchar, name),
         stock = COALESCE(${changes.stock ?? null}::int, stock),
         "priceCents" = COALESCE(${changes.priceCents ?? null}::int, "priceCents"),
@@ -95,7 +101,11 @@ export async function updateProduct(id: number, input: UpdateProductInput, actor
       WHERE id = ${id}::int AND (${expectedVersion ?? null}::int IS NULL OR version = ${expectedVersion ?? null}::int)
       RETURNING *`,
     { kind: kindOf(changes), actor },
-  );
+  ).catch((error) => {
+    if (changes.sku && isUniqueViolation(error))
+      throw new ApiError(409, "SKU_TAKEN", `sku ${changes.sku} is already used`);
+    throw error;
+  });
   if (product) return toProductDto(product);
 
   const current = await db.product.findUnique({ where: { id } });

@@ -15,14 +15,17 @@ export const productIdSchema = z.coerce
   .min(1, "product id must be positive")
   .max(INT32_MAX, "product id is out of range");
 
+const skuSchema = z
+  .string()
+  .trim()
+  .min(1, "sku is required")
+  .max(64, "sku must be at most 64 characters")
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "sku may contain letters, digits, '.', '_' and '-'");
+const nameSchema = z.string().trim().min(1, "name is required").max(200, "name must be at most 200 characters");
+
 const productFields = z.strictObject({
-  sku: z
-    .string()
-    .trim()
-    .min(1, "sku is required")
-    .max(64, "sku must be at most 64 characters")
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "sku may contain letters, digits, '.', '_' and '-'"),
-  name: z.string().trim().min(1, "name is required").max(200, "name must be at most 200 characters"),
+  sku: skuSchema,
+  name: nameSchema,
   priceCents: count("priceCents"),
   stock: count("stock"),
   lowStockThreshold: count("lowStockThreshold"),
@@ -31,12 +34,11 @@ const productFields = z.strictObject({
 export const createProductSchema = productFields.extend({ lowStockThreshold: count("lowStockThreshold").default(5) });
 
 export const updateProductSchema = productFields
-  .omit({ sku: true })
   .partial()
   .extend({ expectedVersion: z.int().min(1, "expectedVersion must be positive").max(INT32_MAX).optional() })
   .refine(
     ({ expectedVersion: _expectedVersion, ...changes }) => Object.values(changes).some((value) => value !== undefined),
-    "nothing to change: give at least one of stock, priceCents, name, lowStockThreshold",
+    "nothing to change: give at least one of sku, name, priceCents, stock, lowStockThreshold",
   );
 
 export const stockAdjustmentSchema = z.strictObject({
@@ -51,3 +53,32 @@ export const stockAdjustmentSchema = z.strictObject({
 export type CreateProductInput = z.infer<typeof createProductSchema>;
 export type UpdateProductInput = z.infer<typeof updateProductSchema>;
 export type StockAdjustmentInput = z.infer<typeof stockAdjustmentSchema>;
+
+// The admin form: what people type (strings, a price in euros) checked with the same rules and
+// turned into an API body. Errors are keyed by form field.
+const typedCount = (label: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `${label} must be a whole number, 0 or more`)
+    .transform(Number)
+    .pipe(z.number().max(INT32_MAX, `${label} must be at most ${INT32_MAX}`));
+
+export const productFormSchema = z
+  .object({
+    sku: skuSchema,
+    name: nameSchema,
+    price: z
+      .string()
+      .trim()
+      .regex(/^\d+([.,]\d{1,2})?$/, "price must be an amount like 12.50")
+      .transform((price) => Math.round(Number(price.replace(",", ".")) * 100))
+      .pipe(z.number().max(INT32_MAX, "price is too large")),
+    stock: typedCount("stock"),
+    lowStockThreshold: typedCount("low-stock threshold"),
+  })
+  .transform(({ price, ...fields }) => ({ ...fields, priceCents: price }));
+
+export type ProductFormValues = z.input<typeof productFormSchema>;
+
+export const STOCK_REASONS = ["sale", "restock", "correction"] as const;

@@ -22,3 +22,50 @@ export function apiClient(baseUrl: string, token: string) {
     adjust: (id: number, body: unknown) => call("POST", `/api/v1/products/${id}/stock-adjustments`, body),
   };
 }
+
+/** Signs in through POST /api/v1/session as a browser on `baseUrl` would; returns the session cookie. */
+export async function signIn(baseUrl: string, email: string, password: string) {
+  const response = await fetch(`${baseUrl}/api/v1/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: baseUrl },
+    body: JSON.stringify({ email, password }),
+  });
+  const setCookie = response.headers.get("set-cookie") ?? "";
+  const cookie = /^(stockpulse_session=[^;]+)/.exec(setCookie)?.[1] ?? "";
+  return { status: response.status, body: await response.json(), setCookie, cookie, headers: response.headers };
+}
+
+/** A request with a session cookie (and, unless told otherwise, our own Origin). */
+export async function withCookie(
+  baseUrl: string,
+  cookie: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    redirect: "manual",
+    headers: {
+      cookie,
+      origin: baseUrl,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+      ...headers,
+    },
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let json: unknown = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    // an HTML page
+  }
+  return {
+    status: response.status,
+    body: json as { error?: { code: string; message: string } } | null,
+    text,
+    headers: response.headers,
+  };
+}

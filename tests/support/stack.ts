@@ -15,6 +15,7 @@ import { migrateDatabase } from "../../scripts/migrate";
 import { createPrismaClient } from "../../lib/db";
 import { seedDemoProducts } from "../../prisma/seed";
 import { nextBin } from "../../scripts/bins";
+import { hashPassword } from "../../lib/auth/password";
 
 const root = path.join(import.meta.dirname, "..", "..");
 
@@ -29,6 +30,10 @@ export type Server = {
 export type Stack = {
   databaseUrl: string;
   adminToken: string;
+  /** The first admin, created by the server at start from ADMIN_EMAIL/ADMIN_PASSWORD. */
+  admin: { email: string; password: string };
+  /** Adds a user straight to the database; returns the password. */
+  addUser: (email: string, role: "admin" | "viewer") => Promise<string>;
   database: RunningPostgres;
   /** Stops PostgreSQL and starts it again on the same port and data (a database restart). */
   restartDatabase: () => Promise<void>;
@@ -61,6 +66,7 @@ export async function startStack(options: { env?: Record<string, string> } = {})
   const db = createPrismaClient(database.url);
   await seedDemoProducts(db);
   const adminToken = randomBytes(24).toString("base64url");
+  const admin = { email: "admin@stockpulse.test", password: randomBytes(18).toString("base64url") };
   const servers = new Set<Server>();
 
   const startServer: Stack["startServer"] = async (serverOptions = {}) => {
@@ -74,6 +80,8 @@ export async function startStack(options: { env?: Record<string, string> } = {})
         NEXT_TELEMETRY_DISABLED: "1",
         DATABASE_URL: database.url,
         ADMIN_API_TOKEN: adminToken,
+        ADMIN_EMAIL: admin.email,
+        ADMIN_PASSWORD: admin.password,
         STOCKPULSE_INSECURE_COOKIES: "1",
         ...options.env,
         ...serverOptions.env,
@@ -101,6 +109,12 @@ export async function startStack(options: { env?: Record<string, string> } = {})
   return {
     databaseUrl: database.url,
     adminToken,
+    admin,
+    addUser: async (email, role) => {
+      const password = randomBytes(18).toString("base64url");
+      await db.user.create({ data: { email, role, passwordHash: await hashPassword(password) } });
+      return password;
+    },
     get database() {
       return database;
     },

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { requireApiAdmin } from "@/lib/auth/admin";
+import { requireAdmin } from "@/lib/auth/guards";
 import { readJson, withErrors } from "@/lib/errors";
 import { createProduct } from "@/lib/products/mutations";
 import { fetchProductSnapshot } from "@/lib/products/queries";
@@ -12,7 +12,7 @@ export const GET = withErrors(async () => NextResponse.json(await fetchProductSn
 
 // POST /api/v1/products - create a product (admin)
 export const POST = withErrors(async (request: Request) => {
-  const actor = requireApiAdmin(request);
+  const actor = await requireAdmin(request);
   const input = createProductSchema.parse(await readJson(request));
   return NextResponse.json(await createProduct(input, actor), { status: 201 });
 });

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { requireApiAdmin } from "@/lib/auth/admin";
+import { requireAdmin } from "@/lib/auth/guards";
 import { readJson, withErrors } from "@/lib/errors";
 import { updateProduct } from "@/lib/products/mutations";
 import { fetchProduct } from "@/lib/products/queries";
@@ -17,7 +17,7 @@ export const GET = withErrors(async (_request: Request, { params }: Context) => 
 
 // PATCH /api/v1/products/[id] - set fields, optionally only at an expected version (admin)
 export const PATCH = withErrors(async (request: Request, { params }: Context) => {
-  const actor = requireApiAdmin(request);
+  const actor = await requireAdmin(request);
   const id = productIdSchema.parse((await params).id);
   const input = updateProductSchema.parse(await readJson(request));
   return NextResponse.json(await updateProduct(id, input, actor));

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { requireApiAdmin } from "@/lib/auth/admin";
+import { requireAdmin } from "@/lib/auth/guards";
 import { readJson, withErrors } from "@/lib/errors";
 import { adjustStock } from "@/lib/products/mutations";
 import { productIdSchema, stockAdjustmentSchema } from "@/lib/products/validation";
@@ -10,7 +10,7 @@ type Context = { params: Promise<{ id: string }> };
 
 // POST /api/v1/products/[id]/stock-adjustments - add or remove stock atomically (admin)
 export const POST = withErrors(async (request: Request, { params }: Context) => {
-  const actor = requireApiAdmin(request);
+  const actor = await requireAdmin(request);
   const id = productIdSchema.parse((await params).id);
   const input = stockAdjustmentSchema.parse(await readJson(request));
   return NextResponse.json(await adjustStock(id, input, actor));

@@ -1,0 +1,14 @@
+import { headers } from "next/headers";
+import { forbidden, redirect } from "next/navigation";
+import { currentUser } from "@/lib/auth/guards";
+
+export const dynamic = "force-dynamic";
+
+// Every admin page: signed-in admins only. Nobody signed in goes to the sign-in page; a viewer
+// gets 403 (app/forbidden.tsx). The API checks again on every write (lib/auth/guards.ts).
+export default async function AdminLayout({ children }: { children: React.ReactNode }) {
+  const user = await currentUser();
+  if (!user) redirect(`/sign-in?next=${encodeURIComponent((await headers()).get("x-pathname") ?? "/admin")}`);
+  if (user.role !== "admin") forbidden();
+  return children;
+}

@@ -1,0 +1,38 @@
+"use client";
+// One product's admin page: the edit form, stock adjustments and the audit trail, all live.
+import { ConnectionBadge } from "@/components/connection-badge";
+import { ProductForm } from "@/components/product-form";
+import { ProductHistory } from "@/components/product-history";
+import { StockAdjustmentForm } from "@/components/stock-adjustment-form";
+import { useLiveProducts } from "@/components/use-live-products";
+import type { ProductDto } from "@/lib/products/dto";
+import type { ProductSnapshot } from "@/lib/products/queries";
+
+export function ProductAdmin({
+  initial,
+  loaded,
+  created,
+}: {
+  initial: ProductSnapshot;
+  loaded: ProductDto;
+  created: boolean;
+}) {
+  const { products, connection } = useLiveProducts(initial);
+  const live = products.find((product) => product.id === loaded.id) ?? loaded;
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h1 className="text-2xl font-semibold">{live.name}</h1>
+        <ConnectionBadge state={connection} />
+      </div>
+      {created && (
+        <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">
+          Created {loaded.sku}.
+        </p>
+      )}
+      <ProductForm product={loaded} live={live} />
+      <StockAdjustmentForm product={live} />
+      <ProductHistory productId={loaded.id} version={live.version} />
+    </div>
+  );
+}

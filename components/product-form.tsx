@@ -1,0 +1,173 @@
+"use client";
+// Create or edit a product. Checked with the same zod rules as the API before sending; the
+// API's own field errors land next to the same fields. An edit carries the version it was
+// loaded with: if someone changed the product meanwhile the save is refused (409) and the form
+// shows their values, to save over them or to take them.
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { formatCents } from "@/components/money";
+import { fieldErrors, sendJson } from "@/components/send-json";
+import { buttonClass, cardClass, inputClass } from "@/components/styles";
+import type { ProductDto } from "@/lib/products/dto";
+import { productFormSchema, type ProductFormValues } from "@/lib/products/validation";
+
+const FIELDS: Array<{ name: keyof ProductFormValues; label: string; hint?: string; numeric?: boolean }> = [
+  { name: "name", label: "Name" },
+  { name: "sku", label: "SKU", hint: "Letters, digits, '.', '_' and '-'" },
+  { name: "price", label: "Price (€)", hint: "e.g. 12.50", numeric: true },
+  { name: "stock", label: "Stock", numeric: true },
+  { name: "lowStockThreshold", label: "Low-stock threshold", hint: "Flagged as low at or below this", numeric: true },
+];
+
+const toValues = (product: ProductDto): ProductFormValues => ({
+  name: product.name,
+  sku: product.sku,
+  price: (product.priceCents / 100).toFixed(2),
+  stock: String(product.stock),
+  lowStockThreshold: String(product.lowStockThreshold),
+});
+
+const EMPTY: ProductFormValues = { name: "", sku: "", price: "", stock: "0", lowStockThreshold: "5" };
+
+type Status = { ok: boolean; text: string } | null;
+
+export function ProductForm({ product, live }: { product?: ProductDto; live?: ProductDto }) {
+  const router = useRouter();
+  const [values, setValues] = useState<ProductFormValues>(product ? toValues(product) : EMPTY);
+  // The product as last loaded or saved: its version goes with the next save.
+  const [base, setBase] = useState(product);
+  const version = base?.version;
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [status, setStatus] = useState<Status>(null);
+  const [conflict, setConflict] = useState<ProductDto | null>(null);
+  const [pending, setPending] = useState(false);
+
+  async function save(expectedVersion = version) {
+    const parsed = productFormSchema.safeParse(values);
+    if (!parsed.success) {
+      setErrors(
+        fieldErrors(parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }))),
+      );
+      return setStatus({ ok: false, text: "Not saved: check the highlighted fields." });
+    }
+    setErrors({});
+    setPending(true);
+    const result = product
+      ? await sendJson<ProductDto>("PATCH", `/api/v1/products/${product.id}`, { ...parsed.data, expectedVersion })
+      : await sendJson<ProductDto>("POST", "/api/v1/products", parsed.data);
+    setPending(false);
+    if (result.ok) {
+      setConflict(null);
+      if (!product) return router.push(`/admin/products/${result.data.id}?created=1`);
+      setValues(toValues(result.data));
+      setBase(result.data);
+      return setStatus({ ok: true, text: `Saved (version ${result.data.version}).` });
+    }
+    if (result.code === "VERSION_CONFLICT") {
+      setConflict(result.current as ProductDto);
+      return setStatus({ ok: false, text: "Not saved: someone else changed this product meanwhile." });
+    }
+    if (result.code === "SKU_TAKEN") setErrors({ sku: result.message });
+    else setErrors(fieldErrors(result.issues, { priceCents: "price" }));
+    setStatus({ ok: false, text: `Not saved: ${result.message}` });
+  }
+
+  function discardMine() {
+    if (!conflict) return;
+    setValues(toValues(conflict));
+    setBase(conflict);
+    setConflict(null);
+    setStatus({ ok: true, text: "Your changes were discarded; the form shows the current product." });
+  }
+
+  const dirty = base !== undefined && JSON.stringify(values) !== JSON.stringify(toValues(base));
+  // A form nobody is typing into follows the live product; one with edits keeps them and says so.
+  // (State adjusted while rendering, as React's docs advise for state derived from props.)
+  if (live && base && live.version > base.version && !dirty && !conflict) {
+    setBase(live);
+    setValues(toValues(live));
+  }
+  const changedElsewhere = live && version !== undefined && live.version > version && dirty && !conflict;
+
+  return (
+    <form
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        void save();
+      }}
+      className={`space-y-4 ${cardClass}`}
+    >
+      <h2 className="text-lg font-semibold">{product ? "Edit product" : "New product"}</h2>
+      {changedElsewhere && (
+        <p className="rounded bg-amber-50 p-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
+          Changed elsewhere since you opened it (now version {live.version}). Saving will ask what to keep.
+        </p>
+      )}
+      <div className="grid gap-4 sm:grid-cols-2">
+        {FIELDS.map(({ name, label, hint, numeric }) => (
+          <div key={name} className="space-y-1">
+            <label htmlFor={name} className="block text-sm font-medium">
+              {label}
+            </label>
+            <input
+              id={name}
+              name={name}
+              value={values[name]}
+              inputMode={numeric ? "decimal" : undefined}
+              aria-invalid={errors[name] ? true : undefined}
+              aria-describedby={`${name}-error`}
+              onChange={(event) => setValues({ ...values, [name]: event.target.value })}
+              className={`${inputClass} ${errors[name] ? "border-red-600" : ""}`}
+            />
+            <p id={`${name}-error`} className="text-xs text-red-700 dark:text-red-400">
+              {errors[name] ?? <span className="text-slate-500 dark:text-slate-400">{hint}</span>}
+            </p>
+          </div>
+        ))}
+      </div>
+      {conflict && (
+        <div
+          role="alert"
+          className="space-y-2 rounded border border-amber-400 bg-amber-50 p-3 text-sm dark:bg-amber-950"
+        >
+          <p className="font-medium">Someone else saved this product (now version {conflict.version}). Their values:</p>
+          <dl data-testid="conflict-current" className="grid grid-cols-2 gap-x-4 sm:grid-cols-5">
+            <dt className="font-medium">Name</dt>
+            <dd>{conflict.name}</dd>
+            <dt className="font-medium">SKU</dt>
+            <dd>{conflict.sku}</dd>
+            <dt className="font-medium">Price</dt>
+            <dd>{formatCents(conflict.priceCents)}</dd>
+            <dt className="font-medium">Stock</dt>
+            <dd>{conflict.stock}</dd>
+            <dt className="font-medium">Low at</dt>
+            <dd>{conflict.lowStockThreshold}</dd>
+          </dl>
+          <div className="flex gap-3">
+            <button
+              type="button"
+              className={buttonClass}
+              disabled={pending}
+              onClick={() => void save(conflict.version)}
+            >
+              Save mine over theirs
+            </button>
+            <button type="button" className="rounded border px-4 py-2" onClick={discardMine}>
+              Discard mine
+            </button>
+          </div>
+        </div>
+      )}
+      <p
+        role="status"
+        className={`min-h-5 text-sm ${status?.ok ? "text-emerald-700 dark:text-emerald-400" : "text-red-700 dark:text-red-400"}`}
+      >
+        {status?.text}
+      </p>
+      <button type="submit" disabled={pending} className={buttonClass}>
+        {pending ? "Saving…" : product ? "Save changes" : "Create product"}
+      </button>
+    </form>
+  );
+}

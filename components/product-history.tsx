@@ -1,0 +1,69 @@
+"use client";
+// A product's audit trail: when, what, who and why, newest first. Reloaded whenever the live
+// feed brings a new version of the product.
+import { useEffect } from "react";
+import useSWR from "swr";
+import { formatCents } from "@/components/money";
+import type { ProductHistoryEntry } from "@/lib/products/dto";
+
+const fetchHistory = async (url: string): Promise<ProductHistoryEntry[]> => {
+  const response = await fetch(url, { cache: "no-store" });
+  if (!response.ok) throw new Error(`Loading the history failed (${response.status})`);
+  return (await response.json()).events;
+};
+
+function describe(entry: ProductHistoryEntry) {
+  if (entry.kind === "created") return `Created with stock ${entry.stock} at ${formatCents(entry.priceCents)}`;
+  if (entry.delta !== null) return `Stock ${entry.delta > 0 ? "+" : ""}${entry.delta} → ${entry.stock}`;
+  if (entry.kind === "stock") return `Stock set to ${entry.stock}`;
+  if (entry.kind === "price") return `Price set to ${formatCents(entry.priceCents)}`;
+  return `Edited: ${entry.name} · ${entry.sku} · ${formatCents(entry.priceCents)} · stock ${entry.stock} · low at ${entry.lowStockThreshold}`;
+}
+
+export function ProductHistory({ productId, version }: { productId: number; version: number }) {
+  const { data, error, mutate } = useSWR(`/api/v1/products/${productId}/events?limit=50`, fetchHistory);
+  useEffect(() => {
+    void mutate();
+  }, [version, mutate]);
+
+  return (
+    <section aria-labelledby="history-heading" className="space-y-2">
+      <h2 id="history-heading" className="text-lg font-semibold">
+        History
+      </h2>
+      {error && <p className="text-sm text-red-700">{(error as Error).message}</p>}
+      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+        <table className="w-full text-sm" data-testid="history">
+          <thead className="bg-slate-100 text-left dark:bg-slate-800">
+            <tr>
+              <th scope="col" className="px-3 py-2">
+                When
+              </th>
+              <th scope="col" className="px-3 py-2">
+                What
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Who
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Why
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {(data ?? []).map((entry) => (
+              <tr key={entry.eventId} className="border-t border-slate-100 dark:border-slate-800">
+                <td className="px-3 py-2 whitespace-nowrap tabular-nums">
+                  <time dateTime={entry.at}>{new Date(entry.at).toLocaleString("en-GB")}</time>
+                </td>
+                <td className="px-3 py-2">{describe(entry)}</td>
+                <td className="px-3 py-2">{entry.actor}</td>
+                <td className="px-3 py-2">{entry.reason ?? "–"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

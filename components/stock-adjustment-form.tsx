@@ -1,0 +1,101 @@
+"use client";
+// Add or remove stock with a reason (sale, restock, correction, or free text). The server
+// applies it atomically, whatever else happened to the product meanwhile, and refuses to go
+// below zero.
+import { useState } from "react";
+import { sendJson } from "@/components/send-json";
+import { buttonClass, cardClass, inputClass } from "@/components/styles";
+import type { ProductDto } from "@/lib/products/dto";
+import { STOCK_REASONS } from "@/lib/products/validation";
+
+const OTHER = "other";
+
+export function StockAdjustmentForm({ product }: { product: ProductDto }) {
+  const [delta, setDelta] = useState("");
+  const [reason, setReason] = useState<string>(STOCK_REASONS[0]);
+  const [otherReason, setOtherReason] = useState("");
+  const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
+  const [pending, setPending] = useState(false);
+
+  async function adjust(event: React.FormEvent) {
+    event.preventDefault();
+    const amount = Number(delta.trim().replace(/^\+/, ""));
+    if (!/^[+-]?\d+$/.test(delta.trim()) || amount === 0) {
+      return setStatus({ ok: false, text: "Change by: enter a whole number such as -3 or +12 (not 0)." });
+    }
+    const why = reason === OTHER ? otherReason.trim() : reason;
+    if (!why) return setStatus({ ok: false, text: "Say why: pick a reason or type one." });
+    setPending(true);
+    const result = await sendJson<ProductDto>("POST", `/api/v1/products/${product.id}/stock-adjustments`, {
+      delta: amount,
+      reason: why,
+    });
+    setPending(false);
+    if (!result.ok) return setStatus({ ok: false, text: `Not applied: ${result.message}` });
+    setDelta("");
+    setStatus({
+      ok: true,
+      text: `Applied ${amount > 0 ? "+" : ""}${amount} (${why}): stock is now ${result.data.stock}.`,
+    });
+  }
+
+  return (
+    <form onSubmit={adjust} className={`space-y-4 ${cardClass}`}>
+      <h2 className="text-lg font-semibold">Adjust stock</h2>
+      <p className="text-sm text-slate-600 dark:text-slate-300">
+        In stock now: <span data-testid="adjust-current-stock">{product.stock}</span>
+      </p>
+      <div className="grid gap-4 sm:grid-cols-3">
+        <div className="space-y-1">
+          <label htmlFor="delta" className="block text-sm font-medium">
+            Change by
+          </label>
+          <input
+            id="delta"
+            inputMode="numeric"
+            placeholder="-3 or +12"
+            value={delta}
+            onChange={(event) => setDelta(event.target.value)}
+            className={inputClass}
+          />
+        </div>
+        <div className="space-y-1">
+          <label htmlFor="reason" className="block text-sm font-medium">
+            Reason
+          </label>
+          <select id="reason" value={reason} onChange={(event) => setReason(event.target.value)} className={inputClass}>
+            {STOCK_REASONS.map((value) => (
+              <option key={value} value={value}>
+                {value[0].toUpperCase() + value.slice(1)}
+              </option>
+            ))}
+            <option value={OTHER}>Other…</option>
+          </select>
+        </div>
+        {reason === OTHER && (
+          <div className="space-y-1">
+            <label htmlFor="other-reason" className="block text-sm font-medium">
+              Other reason
+            </label>
+            <input
+              id="other-reason"
+              maxLength={200}
+              value={otherReason}
+              onChange={(event) => setOtherReason(event.target.value)}
+              className={inputClass}
+            />
+          </div>
+        )}
+      </div>
+      <p
+        role="status"
+        className={`min-h-5 text-sm ${status?.ok ? "text-emerald-700 dark:text-emerald-400" : "text-red-700 dark:text-red-400"}`}
+      >
+        {status?.text}
+      </p>
+      <button type="submit" disabled={pending} className={buttonClass}>
+        Apply adjustment
+      </button>
+    </form>
+  );
+}
