@@ -1,55 +1,138 @@
 import { expect, test } from "@playwright/test";
-import { adminToken, openDashboard, patchProduct, row } from "./support";
+import { admin, openDashboard, patchProduct, row, signIn, viewer, waitLive } from "./support";
 
-test("the admin page asks for sign-in and refuses a wrong token", async ({ page }) => {
+test("sign in and out: wrong password refused, HttpOnly SameSite=Lax cookie, sign-out ends the session", async ({
+  page,
+  context,
+}) => {
   await page.goto("/admin");
-  await expect(page.getByRole("heading", { name: "Admin sign-in" })).toBeVisible();
-  await expect(page.getByLabel("New stock")).toHaveCount(0);
-  await page.getByLabel("Admin token").fill("not-the-token-not-the-token");
+  await expect(page).toHaveURL(/\/sign-in\?next=%2Fadmin$/);
+  await page.getByLabel("Email").fill(admin().email);
+  await page.getByLabel("Password").fill("not-the-password");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByText("That token is not valid.")).toBeVisible();
-});
+  await expect(page.locator("form").getByRole("alert")).toHaveText("Wrong email or password");
 
-test("the session cookie is HttpOnly and SameSite=Lax", async ({ page, context }) => {
-  await page.goto("/admin");
-  await page.getByLabel("Admin token").fill(adminToken());
+  await page.getByLabel("Password").fill(admin().password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { name: "Set stock" })).toBeVisible();
-  const cookie = (await context.cookies()).find((candidate) => candidate.name === "stockpulse_admin");
+  await expect(page.getByRole("heading", { name: "Manage products" })).toBeVisible();
+  await expect(page.getByTestId("signed-in-as")).toHaveText(`${admin().email} (admin)`);
+  const cookie = (await context.cookies()).find((candidate) => candidate.name === "stockpulse_session");
   expect(cookie?.httpOnly).toBe(true);
   expect(cookie?.sameSite).toBe("Lax");
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+  await page.goto("/admin");
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
 });
 
-test("a stock change saved in the admin form appears live in a second open page", async ({ page, browser }) => {
+test("a viewer can sign in but cannot reach the admin pages", async ({ page }) => {
+  await signIn(page, viewer());
+  await expect(page.getByRole("heading", { name: "Admins only" })).toBeVisible();
+  await page.goto("/admin/products/new");
+  await expect(page.getByRole("heading", { name: "Admins only" })).toBeVisible();
+  await expect(page.getByLabel("SKU")).toHaveCount(0);
+});
+
+test("create a product, then edit it: both appear live on the dashboard in another page", async ({ page, browser }) => {
   const dashboard = await browser.newPage();
   await openDashboard(dashboard);
 
-  await page.goto("/admin");
-  await page.getByLabel("Admin token").fill(adminToken());
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByLabel("Product").selectOption({ label: "MUG-CER-350 · Ceramic mug, 350 ml" });
-  await page.getByLabel("New stock").fill("17");
-  await page.getByRole("button", { name: "Save stock" }).click();
-  await expect(page.getByText("Saved: Ceramic mug, 350 ml now has 17 in stock.")).toBeVisible();
+  await signIn(page, admin(), "/admin/products/new");
+  await page.getByLabel("Name").fill("Oat milk, 1 l");
+  await page.getByLabel("SKU").fill("OAT-MLK-1000");
+  await page.getByLabel("Price (€)").fill("abc");
+  await page.getByLabel("Stock", { exact: true }).fill("24");
+  await page.getByRole("button", { name: "Create product" }).click();
+  await expect(page.locator("#price-error")).toHaveText("price must be an amount like 12.50");
+  await page.getByLabel("Price (€)").fill("2.49");
+  await page.getByRole("button", { name: "Create product" }).click();
+  await expect(page.getByText("Created OAT-MLK-1000.")).toBeVisible();
 
-  await expect(row(dashboard, 7).getByTestId("stock")).toHaveText("17");
+  const created = dashboard.locator("tr", { hasText: "OAT-MLK-1000" });
+  await expect(created).toContainText("Oat milk, 1 l");
+  await expect(created.getByTestId("price")).toHaveText("€2.49");
+
+  await waitLive(page);
+  await page.getByLabel("Name").fill("Oat milk, barista, 1 l");
+  await page.getByLabel("Price (€)").fill("2.79");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved (version 2)." })).toBeVisible();
+  await expect(created).toContainText("Oat milk, barista, 1 l");
+  await expect(created.getByTestId("price")).toHaveText("€2.79");
+
+  // The server's own checks land next to the field too.
+  await page.getByLabel("SKU").fill("COF-ESP-250");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.locator("#sku-error")).toHaveText("sku COF-ESP-250 is already used");
   await dashboard.close();
 });
 
-test("the admin form refuses to overwrite a change made elsewhere meanwhile", async ({ page }) => {
-  await page.goto("/admin");
-  await page.getByLabel("Admin token").fill(adminToken());
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByLabel("Product").selectOption({ label: "PRS-FRN-800 · French press, 800 ml" });
-  await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", "live");
-  // Block the feed so the form still holds the old version when it is submitted.
-  await page.route("**/api/v1/stream/**", (route) => route.abort());
-  await page.evaluate(() => window.stop());
-  await patchProduct(page, 12, { stock: 99 });
-  await page.getByLabel("New stock").fill("5");
-  await page.getByRole("button", { name: "Save stock" }).click();
-  await expect(page.getByRole("status").filter({ hasText: /is at version/ })).toBeVisible();
-  await page.unrouteAll();
-  await openDashboard(page);
-  await expect(row(page, 12).getByTestId("stock")).toHaveText("99");
+test("two pages edit one product: the second save is refused with the current values, then re-applied or discarded", async ({
+  page,
+  context,
+}) => {
+  await signIn(page, admin(), "/admin/products/12");
+  const other = await context.newPage();
+  await other.goto("/admin/products/12");
+  await waitLive(page);
+  await waitLive(other);
+
+  // Both start editing; the other page saves first.
+  await page.getByLabel("Price (€)").fill("31.45");
+  await other.getByLabel("Name").fill("French press, 800 ml (steel)");
+  await other.getByRole("button", { name: "Save changes" }).click();
+  await expect(other.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();
+  await expect(page.getByText(/Changed elsewhere since you opened it/)).toBeVisible();
+
+  await page.getByRole("button", { name: "Save changes" }).click();
+  const conflict = page.getByRole("alert").filter({ hasText: "Someone else saved this product" });
+  await expect(conflict).toBeVisible();
+  await expect(page.getByTestId("conflict-current")).toContainText("French press, 800 ml (steel)");
+  // Nothing of ours was written.
+  expect((await (await page.request.get("/api/v1/products/12")).json()).priceCents).not.toBe(3145);
+  // Meanwhile the other page starts another edit; it will be stale once ours is saved.
+  await other.getByLabel("Stock", { exact: true }).fill("1");
+  await page.getByRole("button", { name: "Save mine over theirs" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();
+  await expect(page.getByLabel("Price (€)")).toHaveValue("31.45");
+
+  // And the other way round: the other page, now stale and edited, discards its change.
+  await other.getByRole("button", { name: "Save changes" }).click();
+  await expect(other.getByRole("alert").filter({ hasText: "Someone else saved this product" })).toBeVisible();
+  await other.getByRole("button", { name: "Discard mine" }).click();
+  await expect(other.getByLabel("Price (€)")).toHaveValue("31.45");
+  await expect(other.getByLabel("Stock", { exact: true })).not.toHaveValue("1");
+});
+
+test("a stock adjustment with a reason shows in the product's history, with who made it", async ({ page }) => {
+  await signIn(page, admin(), "/admin/products/9");
+  await waitLive(page);
+  const before = Number(await page.getByTestId("adjust-current-stock").textContent());
+  await page.getByLabel("Change by").fill("-2");
+  await page.getByLabel("Reason", { exact: true }).selectOption("other");
+  await page.getByLabel("Other reason").fill("damaged in transit");
+  await page.getByRole("button", { name: "Apply adjustment" }).click();
+  await expect(page.getByText(`Applied -2 (damaged in transit): stock is now ${before - 2}.`)).toBeVisible();
+  const entry = page.getByTestId("history").locator("tbody tr").first();
+  await expect(entry).toContainText(`Stock -2 → ${before - 2}`);
+  await expect(entry).toContainText(admin().email);
+  await expect(entry).toContainText("damaged in transit");
+
+  // A change made elsewhere shows up in the history too.
+  await patchProduct(page, 9, { priceCents: 1111 });
+  await expect(entry).toContainText("Price set to €11.11");
+  await expect(entry).toContainText("api:default");
+});
+
+test("a quick stock edit in the admin list appears live in a second open page", async ({ page, browser }) => {
+  const dashboard = await browser.newPage();
+  await openDashboard(dashboard);
+  await signIn(page);
+  await waitLive(page);
+  await page.getByLabel("New stock for Ceramic mug, 350 ml").fill("17");
+  await page.getByTestId("admin-row-7").getByRole("button", { name: "Set" }).click();
+  await expect(page.getByTestId("admin-row-7").getByRole("status")).toHaveText("Saved: 17");
+  await expect(row(dashboard, 7).getByTestId("stock")).toHaveText("17");
+  await dashboard.close();
 });

@@ -18,3 +18,20 @@ export async function openDashboard(page: Page) {
 }
 
 export const row = (page: Page, id: number) => page.getByTestId(`product-row-${id}`);
+
+export const admin = () => ({ email: process.env.E2E_ADMIN_EMAIL!, password: process.env.E2E_ADMIN_PASSWORD! });
+export const viewer = () => ({ email: process.env.E2E_VIEWER_EMAIL!, password: process.env.E2E_VIEWER_PASSWORD! });
+
+/** Signs in through the sign-in page, starting from `path` (which sends us there). */
+export async function signIn(page: Page, who = admin(), path = "/admin") {
+  await page.goto(path);
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await page.getByLabel("Email").fill(who.email);
+  await page.getByLabel("Password").fill(who.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("signed-in-as")).toContainText(who.email);
+}
+
+export async function waitLive(page: Page) {
+  await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", "live");
+}

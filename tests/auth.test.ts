@@ -243,6 +243,14 @@ describe("hardening", () => {
     }
   });
 
+  test("an unknown API path is a 404 in the error shape, not an HTML page", async () => {
+    const response = await fetch(`${server.baseUrl}/api/v1/nothing-here`, { method: "POST" });
+    assert.equal(response.status, 404);
+    assert.deepEqual(await response.json(), {
+      error: { code: "NOT_FOUND", message: "No API endpoint at /api/v1/nothing-here" },
+    });
+  });
+
   test("errors never carry stack traces or SQL", async () => {
     const api = apiClient(server.baseUrl, stack.adminToken);
     for (const response of [

@@ -82,6 +82,7 @@ test("a client that never reads is cut off at the buffer limit; others are not d
     INSERT INTO "ProductEvent" ("productId", kind, sku, name, stock, "priceCents", "lowStockThreshold", version, actor)
     SELECT 2, 'stock', 'SKU-2', repeat('x', 200), g, 100, 5, g, 'test' FROM generate_series(1, 40000) AS g`;
   const dropsBefore = await metric(server, "stockpulse_slow_clients_dropped_total");
+  await server.collectGarbage();
   const heapBefore = await metric(server, "nodejs_heap_size_used_bytes");
 
   const stalled = net.connect(server.port, "127.0.0.1");
@@ -96,6 +97,7 @@ test("a client that never reads is cut off at the buffer limit; others are not d
   await apiClient(server.baseUrl, stack.adminToken).patch(3, { stock: 333 });
   await healthy.waitFor(() => healthy.events().some((event) => event.newStock === 333), "the live change");
 
+  await server.collectGarbage();
   const heapAfter = await metric(server, "nodejs_heap_size_used_bytes");
   assert.ok(heapAfter - heapBefore < 16 * 1024 * 1024, `heap grew by ${heapAfter - heapBefore} bytes`);
   healthy.close();
@@ -104,6 +106,7 @@ test("a client that never reads is cut off at the buffer limit; others are not d
 });
 
 test("1,000 connect/disconnect cycles leave no subscriber behind and the heap near its baseline", async () => {
+  await server.collectGarbage();
   const heapBefore = await metric(server, "nodejs_heap_size_used_bytes");
   for (let round = 0; round < 20; round++) {
     const readers = await Promise.all(Array.from({ length: 50 }, () => openFeed(`${server.baseUrl}${FEED}`)));
@@ -111,8 +114,9 @@ test("1,000 connect/disconnect cycles leave no subscriber behind and the heap ne
     readers.forEach((reader) => reader.close());
   }
   await eventually(async () => (await metric(server, "stockpulse_open_streams")) === 0, "every stream released");
+  await server.collectGarbage();
   const heapAfter = await metric(server, "nodejs_heap_size_used_bytes");
-  assert.ok(heapAfter - heapBefore < 32 * 1024 * 1024, `heap grew by ${heapAfter - heapBefore} bytes`);
+  assert.ok(heapAfter - heapBefore < 16 * 1024 * 1024, `heap grew by ${heapAfter - heapBefore} bytes`);
 });
 
 test("a PostgreSQL restart: open streams stay open (heartbeating) and no change is lost", async () => {

@@ -23,6 +23,8 @@ export type Server = {
   baseUrl: string;
   port: number;
   output: () => string;
+  /** Runs a full garbage collection in the server (see gc-on-signal.cjs) and waits for it. */
+  collectGarbage: () => Promise<void>;
   /** SIGTERM, then wait for the process to exit. */
   stop: () => Promise<void>;
 };
@@ -38,7 +40,7 @@ export type Stack = {
   /** Stops PostgreSQL and starts it again on the same port and data (a database restart). */
   restartDatabase: () => Promise<void>;
   db: ReturnType<typeof createPrismaClient>;
-  startServer: (options?: { port?: number; env?: Record<string, string> }) => Promise<Server>;
+  startServer: (options?: { port?: number; env?: Record<string, string>; unset?: string[] }) => Promise<Server>;
   stop: () => Promise<void>;
 };
 
@@ -72,20 +74,23 @@ export async function startStack(options: { env?: Record<string, string> } = {})
   const startServer: Stack["startServer"] = async (serverOptions = {}) => {
     const port = serverOptions.port ?? (await freePort());
     let log = "";
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      DATABASE_URL: database.url,
+      ADMIN_API_TOKEN: adminToken,
+      ADMIN_EMAIL: admin.email,
+      ADMIN_PASSWORD: admin.password,
+      STOCKPULSE_INSECURE_COOKIES: "1",
+      NODE_OPTIONS: `--expose-gc --require ${path.join(import.meta.dirname, "gc-on-signal.cjs")}`,
+      ...options.env,
+      ...serverOptions.env,
+    };
+    for (const name of serverOptions.unset ?? []) delete env[name];
     const child = spawn(process.execPath, [nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], {
       cwd: root,
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        NEXT_TELEMETRY_DISABLED: "1",
-        DATABASE_URL: database.url,
-        ADMIN_API_TOKEN: adminToken,
-        ADMIN_EMAIL: admin.email,
-        ADMIN_PASSWORD: admin.password,
-        STOCKPULSE_INSECURE_COOKIES: "1",
-        ...options.env,
-        ...serverOptions.env,
-      },
+      env,
       stdio: ["ignore", "pipe", "pipe"],
     });
     child.stdout!.on("data", (chunk) => (log += chunk));
@@ -95,6 +100,10 @@ export async function startStack(options: { env?: Record<string, string> } = {})
       baseUrl: `http://127.0.0.1:${port}`,
       port,
       output: () => log,
+      collectGarbage: async () => {
+        child.kill("SIGUSR2");
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      },
       stop: async () => {
         servers.delete(server);
         if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
