@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { DisplayProvider } from "@/components/money";
 import { UserMenu } from "@/components/user-menu";
 import { currentUser } from "@/lib/auth/guards";
+import { env } from "@/lib/env";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -11,6 +13,7 @@ export const metadata: Metadata = {
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const user = await currentUser();
+  const { DISPLAY_LOCALE: locale, DISPLAY_CURRENCY: currency } = env();
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
@@ -28,7 +31,9 @@ export default async function RootLayout({ children }: { children: React.ReactNo
             <UserMenu user={user && { email: user.email, role: user.role }} />
           </nav>
         </header>
-        <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
+        <main className="mx-auto max-w-6xl px-4 py-6">
+          <DisplayProvider display={{ locale, currency }}>{children}</DisplayProvider>
+        </main>
       </body>
     </html>
   );

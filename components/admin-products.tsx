@@ -5,7 +5,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import { ConnectionBadge } from "@/components/connection-badge";
-import { formatCents } from "@/components/money";
+import { useMoney } from "@/components/money";
 import { sendJson } from "@/components/send-json";
 import { inputClass } from "@/components/styles";
 import { useLiveProducts } from "@/components/use-live-products";
@@ -80,6 +80,7 @@ function QuickStock({ product }: { product: ProductDto }) {
 
 export function AdminProducts({ initial }: { initial: ProductSnapshot }) {
   const { products, connection } = useLiveProducts(initial);
+  const formatCents = useMoney();
   return (
     <section aria-labelledby="admin-heading" className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-3">

@@ -4,9 +4,12 @@ const LABELS: Record<ConnectionState, { text: string; dot: string }> = {
   live: { text: "Live", dot: "bg-emerald-500" },
   connecting: { text: "Connecting…", dot: "bg-amber-400" },
   reconnecting: { text: "Reconnecting…", dot: "bg-amber-400 animate-pulse" },
+  offline: { text: "Offline: not updating", dot: "bg-red-500" },
 };
 
-export function ConnectionBadge({ state }: { state: ConnectionState }) {
+// The one place that says whether what is on screen is live. Shape and words carry the state,
+// not colour alone.
+export function ConnectionBadge({ state, caughtUp = false }: { state: ConnectionState; caughtUp?: boolean }) {
   const label = LABELS[state];
   return (
     <span
@@ -17,6 +20,7 @@ export function ConnectionBadge({ state }: { state: ConnectionState }) {
     >
       <span aria-hidden className={`h-2 w-2 rounded-full ${label.dot}`} />
       {label.text}
+      {state === "live" && caughtUp ? <span className="text-slate-500 dark:text-slate-400">· caught up</span> : null}
     </span>
   );
 }

@@ -2,7 +2,7 @@
 // One product's admin page: the edit form, stock adjustments and the audit trail, all live.
 import { ConnectionBadge } from "@/components/connection-badge";
 import { ProductForm } from "@/components/product-form";
-import { ProductHistory } from "@/components/product-history";
+import { ProductHistory, useProductHistory } from "@/components/product-history";
 import { StockAdjustmentForm } from "@/components/stock-adjustment-form";
 import { useLiveProducts } from "@/components/use-live-products";
 import type { ProductDto } from "@/lib/products/dto";
@@ -19,6 +19,7 @@ export function ProductAdmin({
 }) {
   const { products, connection } = useLiveProducts(initial);
   const live = products.find((product) => product.id === loaded.id) ?? loaded;
+  const history = useProductHistory(loaded.id, live.version);
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -32,7 +33,7 @@ export function ProductAdmin({
       )}
       <ProductForm product={loaded} live={live} />
       <StockAdjustmentForm product={live} />
-      <ProductHistory productId={loaded.id} version={live.version} />
+      <ProductHistory {...history} />
     </div>
   );
 }

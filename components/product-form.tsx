@@ -5,7 +5,7 @@
 // shows their values, to save over them or to take them.
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { formatCents } from "@/components/money";
+import { useMoney } from "@/components/money";
 import { fieldErrors, sendJson } from "@/components/send-json";
 import { buttonClass, cardClass, inputClass } from "@/components/styles";
 import type { ProductDto } from "@/lib/products/dto";
@@ -33,6 +33,7 @@ type Status = { ok: boolean; text: string } | null;
 
 export function ProductForm({ product, live }: { product?: ProductDto; live?: ProductDto }) {
   const router = useRouter();
+  const formatCents = useMoney();
   const [values, setValues] = useState<ProductFormValues>(product ? toValues(product) : EMPTY);
   // The product as last loaded or saved: its version goes with the next save.
   const [base, setBase] = useState(product);

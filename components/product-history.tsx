@@ -3,7 +3,7 @@
 // feed brings a new version of the product.
 import { useEffect } from "react";
 import useSWR from "swr";
-import { formatCents } from "@/components/money";
+import { useMoney, type FormatMoney } from "@/components/money";
 import type { ProductHistoryEntry } from "@/lib/products/dto";
 
 const fetchHistory = async (url: string): Promise<ProductHistoryEntry[]> => {
@@ -12,7 +12,7 @@ const fetchHistory = async (url: string): Promise<ProductHistoryEntry[]> => {
   return (await response.json()).events;
 };
 
-function describe(entry: ProductHistoryEntry) {
+function describe(entry: ProductHistoryEntry, formatCents: FormatMoney) {
   if (entry.kind === "created") return `Created with stock ${entry.stock} at ${formatCents(entry.priceCents)}`;
   if (entry.delta !== null) return `Stock ${entry.delta > 0 ? "+" : ""}${entry.delta} → ${entry.stock}`;
   if (entry.kind === "stock") return `Stock set to ${entry.stock}`;
@@ -20,18 +20,24 @@ function describe(entry: ProductHistoryEntry) {
   return `Edited: ${entry.name} · ${entry.sku} · ${formatCents(entry.priceCents)} · stock ${entry.stock} · low at ${entry.lowStockThreshold}`;
 }
 
-export function ProductHistory({ productId, version }: { productId: number; version: number }) {
-  const { data, error, mutate } = useSWR(`/api/v1/products/${productId}/events?limit=50`, fetchHistory);
+/** The product's recent events, newest first, reloaded whenever the live version moves on. */
+export function useProductHistory(productId: number, version: number) {
+  const { data, error, mutate } = useSWR(`/api/v1/products/${productId}/events?limit=500`, fetchHistory);
   useEffect(() => {
     void mutate();
   }, [version, mutate]);
+  return { entries: data, error };
+}
+
+export function ProductHistory({ entries, error }: { entries?: ProductHistoryEntry[]; error?: unknown }) {
+  const formatCents = useMoney();
 
   return (
     <section aria-labelledby="history-heading" className="space-y-2">
       <h2 id="history-heading" className="text-lg font-semibold">
         History
       </h2>
-      {error && <p className="text-sm text-red-700">{(error as Error).message}</p>}
+      {error ? <p className="text-sm text-red-700">{(error as Error).message}</p> : null}
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
         <table className="w-full text-sm" data-testid="history">
           <thead className="bg-slate-100 text-left dark:bg-slate-800">
@@ -51,12 +57,12 @@ export function ProductHistory({ productId, version }: { productId: number; vers
             </tr>
           </thead>
           <tbody>
-            {(data ?? []).map((entry) => (
+            {(entries ?? []).slice(0, 100).map((entry) => (
               <tr key={entry.eventId} className="border-t border-slate-100 dark:border-slate-800">
                 <td className="px-3 py-2 whitespace-nowrap tabular-nums">
                   <time dateTime={entry.at}>{new Date(entry.at).toLocaleString("en-GB")}</time>
                 </td>
-                <td className="px-3 py-2">{describe(entry)}</td>
+                <td className="px-3 py-2">{describe(entry, formatCents)}</td>
                 <td className="px-3 py-2">{entry.actor}</td>
                 <td className="px-3 py-2">{entry.reason ?? "–"}</td>
               </tr>

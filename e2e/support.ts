@@ -35,3 +35,9 @@ export async function signIn(page: Page, who = admin(), path = "/admin") {
 export async function waitLive(page: Page) {
   await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", "live");
 }
+
+/** Open feed streams on the server, from its Prometheus metrics. */
+export async function feedConnections(page: Page) {
+  const text = await (await page.request.get("/api/metrics")).text();
+  return Number(/^stockpulse_open_streams (\d+)/m.exec(text)?.[1]);
+}

@@ -65,6 +65,20 @@ const schema = z
     ADMIN_API_TOKENS: namedTokens.optional(),
     ADMIN_EMAIL: z.email("ADMIN_EMAIL must be an email address").toLowerCase().optional(),
     ADMIN_PASSWORD: passwordSchema.optional(),
+    DISPLAY_LOCALE: z
+      .string()
+      .refine((locale) => {
+        try {
+          return Intl.getCanonicalLocales(locale).length === 1;
+        } catch {
+          return false;
+        }
+      }, "DISPLAY_LOCALE must be a BCP 47 locale such as en-GB or de-DE")
+      .default("en-GB"),
+    DISPLAY_CURRENCY: z
+      .string()
+      .refine((code) => Intl.supportedValuesOf("currency").includes(code), "DISPLAY_CURRENCY must be an ISO 4217 code such as EUR")
+      .default("EUR"),
     SESSION_TTL_HOURS: z.coerce
       .number()
       .int()

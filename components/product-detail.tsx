@@ -1,0 +1,60 @@
+"use client";
+// A product on the dashboard: its live state, a chart of stock and price over time, and the
+// audit list (when, what, who, why). Everything follows the live feed.
+import Link from "next/link";
+import { ConnectionBadge } from "@/components/connection-badge";
+import { useMoney } from "@/components/money";
+import { ProductHistory, useProductHistory } from "@/components/product-history";
+import { StockChart } from "@/components/stock-chart";
+import { useLiveProducts } from "@/components/use-live-products";
+import type { ProductDto } from "@/lib/products/dto";
+import type { ProductSnapshot } from "@/lib/products/queries";
+
+export function ProductDetail({ initial, loaded }: { initial: ProductSnapshot; loaded: ProductDto }) {
+  const { products, connection, caughtUp } = useLiveProducts(initial);
+  const product = products.find((candidate) => candidate.id === loaded.id) ?? loaded;
+  const history = useProductHistory(product.id, product.version);
+  const formatCents = useMoney();
+  return (
+    <div className="space-y-6">
+      <Link href="/" className="text-sm underline">
+        ← All products
+      </Link>
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h1 className="text-2xl font-semibold">{product.name}</h1>
+        <ConnectionBadge state={connection} caughtUp={caughtUp} />
+      </div>
+      <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
+        {[
+          ["SKU", product.sku],
+          ["Price", formatCents(product.priceCents)],
+          ["Stock", String(product.stock)],
+          ["Low at", String(product.lowStockThreshold)],
+        ].map(([label, value]) => (
+          <div
+            key={label}
+            className="rounded-lg border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900"
+          >
+            <dt className="text-xs text-slate-500 uppercase dark:text-slate-400">{label}</dt>
+            <dd
+              className="text-lg font-semibold tabular-nums"
+              data-testid={`detail-${label.toLowerCase().replace(" ", "-")}`}
+            >
+              {value}
+            </dd>
+          </div>
+        ))}
+      </dl>
+      <section
+        aria-labelledby="chart-heading"
+        className="space-y-2 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
+      >
+        <h2 id="chart-heading" className="text-lg font-semibold">
+          Stock and price over time
+        </h2>
+        <StockChart entries={history.entries ?? []} />
+      </section>
+      <ProductHistory {...history} />
+    </div>
+  );
+}
