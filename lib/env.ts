@@ -77,7 +77,10 @@ const schema = z
       .default("en-GB"),
     DISPLAY_CURRENCY: z
       .string()
-      .refine((code) => Intl.supportedValuesOf("currency").includes(code), "DISPLAY_CURRENCY must be an ISO 4217 code such as EUR")
+      .refine(
+        (code) => Intl.supportedValuesOf("currency").includes(code),
+        "DISPLAY_CURRENCY must be an ISO 4217 code such as EUR",
+      )
       .default("EUR"),
     SESSION_TTL_HOURS: z.coerce
       .number()
