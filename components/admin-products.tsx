@@ -7,17 +7,16 @@ import { useState } from "react";
 import { ConnectionBadge } from "@/components/connection-badge";
 import { useMoney } from "@/components/money";
 import { sendJson } from "@/components/send-json";
+import type { Outcome } from "@/components/form-status";
 import { inputClass } from "@/components/styles";
 import { useLiveProducts } from "@/components/use-live-products";
 import type { ProductDto } from "@/lib/products/dto";
 import type { ProductSnapshot } from "@/lib/products/queries";
 
-type Outcome = { ok: boolean; text: string };
-
 function QuickStock({ product }: { product: ProductDto }) {
   const [value, setValue] = useState("");
   const [version, setVersion] = useState<number | null>(null);
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [outcome, setOutcome] = useState<Outcome>(null);
   const [pending, setPending] = useState(false);
 
   async function save(event: React.FormEvent) {

@@ -3,6 +3,7 @@
 // audit list (when, what, who, why). Everything follows the live feed.
 import Link from "next/link";
 import { ConnectionBadge } from "@/components/connection-badge";
+import { StatCards } from "@/components/stat-cards";
 import { useMoney } from "@/components/money";
 import { ProductHistory, useProductHistory } from "@/components/product-history";
 import { StockChart } from "@/components/stock-chart";
@@ -24,27 +25,15 @@ export function ProductDetail({ initial, loaded }: { initial: ProductSnapshot; l
         <h1 className="text-2xl font-semibold">{product.name}</h1>
         <ConnectionBadge state={connection} caughtUp={caughtUp} />
       </div>
-      <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
-        {[
+      <StatCards
+        idPrefix="detail"
+        stats={[
           ["SKU", product.sku],
           ["Price", formatCents(product.priceCents)],
           ["Stock", String(product.stock)],
           ["Low at", String(product.lowStockThreshold)],
-        ].map(([label, value]) => (
-          <div
-            key={label}
-            className="rounded-lg border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900"
-          >
-            <dt className="text-xs text-slate-500 uppercase dark:text-slate-400">{label}</dt>
-            <dd
-              className="text-lg font-semibold tabular-nums"
-              data-testid={`detail-${label.toLowerCase().replace(" ", "-")}`}
-            >
-              {value}
-            </dd>
-          </div>
-        ))}
-      </dl>
+        ]}
+      />
       <section
         aria-labelledby="chart-heading"
         className="space-y-2 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"

@@ -7,6 +7,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useMoney } from "@/components/money";
 import { fieldErrors, sendJson } from "@/components/send-json";
+import { FormStatus, type Outcome } from "@/components/form-status";
 import { buttonClass, cardClass, inputClass } from "@/components/styles";
 import type { ProductDto } from "@/lib/products/dto";
 import { productFormSchema, type ProductFormValues } from "@/lib/products/validation";
@@ -29,8 +30,6 @@ const toValues = (product: ProductDto): ProductFormValues => ({
 
 const EMPTY: ProductFormValues = { name: "", sku: "", price: "", stock: "0", lowStockThreshold: "5" };
 
-type Status = { ok: boolean; text: string } | null;
-
 export function ProductForm({ product, live }: { product?: ProductDto; live?: ProductDto }) {
   const router = useRouter();
   const formatCents = useMoney();
@@ -39,7 +38,7 @@ export function ProductForm({ product, live }: { product?: ProductDto; live?: Pr
   const [base, setBase] = useState(product);
   const version = base?.version;
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [status, setStatus] = useState<Status>(null);
+  const [status, setStatus] = useState<Outcome>(null);
   const [conflict, setConflict] = useState<ProductDto | null>(null);
   const [pending, setPending] = useState(false);
 
@@ -160,12 +159,7 @@ export function ProductForm({ product, live }: { product?: ProductDto; live?: Pr
           </div>
         </div>
       )}
-      <p
-        role="status"
-        className={`min-h-5 text-sm ${status?.ok ? "text-emerald-700 dark:text-emerald-400" : "text-red-700 dark:text-red-400"}`}
-      >
-        {status?.text}
-      </p>
+      <FormStatus outcome={status} />
       <button type="submit" disabled={pending} className={buttonClass}>
         {pending ? "Saving…" : product ? "Save changes" : "Create product"}
       </button>

@@ -6,6 +6,7 @@ import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { ConnectionBadge } from "@/components/connection-badge";
+import { StatCards } from "@/components/stat-cards";
 import { useLocale, useMoney } from "@/components/money";
 import { useLiveProducts, type Change } from "@/components/use-live-products";
 import type { ProductDto } from "@/lib/products/dto";
@@ -184,22 +185,15 @@ export function ProductTable({ initial }: { initial: ProductSnapshot }) {
         <ConnectionBadge state={connection} caughtUp={caughtUp} />
       </div>
 
-      <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4" data-testid="summary">
-        {[
+      <StatCards
+        data-testid="summary"
+        stats={[
           ["Products", String(products.length)],
           ["Low stock", String(summary.low)],
           ["Out of stock", String(summary.out)],
           ["Stock value", formatCents(summary.value)],
-        ].map(([label, value]) => (
-          <div
-            key={label}
-            className="rounded-lg border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900"
-          >
-            <dt className="text-xs text-slate-500 uppercase dark:text-slate-400">{label}</dt>
-            <dd className="text-xl font-semibold tabular-nums">{value}</dd>
-          </div>
-        ))}
-      </dl>
+        ]}
+      />
 
       <div className="flex flex-wrap items-end gap-3">
         <div className="grow">

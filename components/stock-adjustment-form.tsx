@@ -4,6 +4,7 @@
 // below zero.
 import { useState } from "react";
 import { sendJson } from "@/components/send-json";
+import { FormStatus, type Outcome } from "@/components/form-status";
 import { buttonClass, cardClass, inputClass } from "@/components/styles";
 import type { ProductDto } from "@/lib/products/dto";
 import { STOCK_REASONS } from "@/lib/products/validation";
@@ -14,7 +15,7 @@ export function StockAdjustmentForm({ product }: { product: ProductDto }) {
   const [delta, setDelta] = useState("");
   const [reason, setReason] = useState<string>(STOCK_REASONS[0]);
   const [otherReason, setOtherReason] = useState("");
-  const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
+  const [status, setStatus] = useState<Outcome>(null);
   const [pending, setPending] = useState(false);
 
   async function adjust(event: React.FormEvent) {
@@ -87,12 +88,7 @@ export function StockAdjustmentForm({ product }: { product: ProductDto }) {
           </div>
         )}
       </div>
-      <p
-        role="status"
-        className={`min-h-5 text-sm ${status?.ok ? "text-emerald-700 dark:text-emerald-400" : "text-red-700 dark:text-red-400"}`}
-      >
-        {status?.text}
-      </p>
+      <FormStatus outcome={status} />
       <button type="submit" disabled={pending} className={buttonClass}>
         Apply adjustment
       </button>
