@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import net from "node:net";
 import { after, before, test } from "node:test";
 import { apiClient } from "./support/api";
+import { eventually } from "./support/eventually";
 import { openFeed } from "./support/sse";
 import { startStack, type Server, type Stack } from "./support/stack";
 
@@ -26,14 +27,6 @@ async function metric(target: Server, name: string): Promise<number> {
   const line = text.split("\n").find((candidate) => candidate.startsWith(`${name} `));
   assert.ok(line, `metric ${name} missing`);
   return Number(line.split(" ")[1]);
-}
-
-async function eventually(check: () => Promise<boolean>, what: string, attempts = 300) {
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail(`timed out waiting for ${what}`);
 }
 
 test("/api/metrics speaks Prometheus text format", async () => {
