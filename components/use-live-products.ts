@@ -23,23 +23,80 @@ async function fetchSnapshot(url: string): Promise<ProductSnapshot> {
 
 const newer = (a: string, b: string) => (BigInt(a) > BigInt(b) ? a : b);
 
-function applyEvent(snapshot: ProductSnapshot, event: FeedEvent): ProductSnapshot {
-  const updated: ProductDto = {
-    id: event.productId,
-    sku: event.sku,
-    name: event.name,
-    priceCents: event.newPrice,
-    stock: event.newStock,
-    lowStockThreshold: event.lowStockThreshold,
-    version: event.version,
-    updatedAt: event.at,
+const toDto = (event: FeedEvent): ProductDto => ({
+  id: event.productId,
+  sku: event.sku,
+  name: event.name,
+  priceCents: event.newPrice,
+  stock: event.newStock,
+  lowStockThreshold: event.lowStockThreshold,
+  version: event.version,
+  updatedAt: event.at,
+});
+
+/** How long a change stays marked on its row (the highlight and the spoken "went up"). */
+export const CHANGE_MARK_MS = 5_000;
+
+/**
+ * Applies a frame's worth of events (at most one per product: each carries the whole state) in
+ * one pass, so a busy shop costs one render per frame rather than one per event. Returns the
+ * new snapshot and the marks for the cells that changed.
+ */
+function applyEvents(snapshot: ProductSnapshot, events: Iterable<FeedEvent>, at: number) {
+  const index = new Map(snapshot.products.map((product, i) => [product.id, i]));
+  const products = snapshot.products.slice();
+  const marks: Record<number, Change> = {};
+  let lastEventId = snapshot.lastEventId;
+  for (const event of events) {
+    lastEventId = newer(lastEventId, event.eventId);
+    const i = index.get(event.productId);
+    if (i === undefined) {
+      index.set(event.productId, products.push(toDto(event)) - 1);
+      continue;
+    }
+    const before = products[i];
+    if (before.version >= event.version) continue;
+    products[i] = toDto(event);
+    const field = before.stock !== event.newStock ? "stock" : before.priceCents !== event.newPrice ? "price" : null;
+    if (!field) continue;
+    const increased = field === "stock" ? event.newStock > before.stock : event.newPrice > before.priceCents;
+    marks[event.productId] = { direction: increased ? "up" : "down", field, at };
+  }
+  return { snapshot: { products, lastEventId }, marks };
+}
+
+/** Keeps the marks that are still showing, plus the new ones. */
+function addMarks(current: Record<number, Change>, marks: Record<number, Change>, now: number) {
+  const kept: Record<number, Change> = {};
+  for (const [id, change] of Object.entries(current)) if (now - change.at < CHANGE_MARK_MS) kept[+id] = change;
+  return Object.assign(kept, marks);
+}
+
+/**
+ * Collects feed events and hands them over once per animation frame (or every 250 ms while the
+ * tab is hidden and frames do not run). Only the newest event per product is kept in between.
+ */
+function frameBatcher(flush: (events: FeedEvent[]) => void) {
+  let pending = new Map<number, FeedEvent>();
+  let scheduled = false;
+  const run = () => {
+    scheduled = false;
+    const events = [...pending.values()];
+    pending = new Map();
+    flush(events);
   };
-  const index = snapshot.products.findIndex((product) => product.id === event.productId);
-  const products =
-    index < 0
-      ? [...snapshot.products, updated]
-      : snapshot.products.map((product, i) => (i === index && product.version < event.version ? updated : product));
-  return { products, lastEventId: newer(snapshot.lastEventId, event.eventId) };
+  return {
+    add(event: FeedEvent) {
+      const queued = pending.get(event.productId);
+      if (!queued || queued.version < event.version) pending.set(event.productId, event);
+      if (scheduled) return;
+      scheduled = true;
+      if (document.hidden) setTimeout(run, 250);
+      else requestAnimationFrame(run);
+    },
+    /** Drops what is queued (a reset replaces the whole snapshot). */
+    clear: () => pending.clear(),
+  };
 }
 
 /** Per product, whichever of the two is newer: nothing applied from the feed is lost. */
@@ -71,30 +128,28 @@ export function useLiveProducts(initial: ProductSnapshot) {
     // The server-rendered snapshot is SWR's fallback, not its cache: put it there, then follow it.
     void mutate((cached) => cached ?? initial, { revalidate: false });
     const feed = sharedFeed(initial.lastEventId);
+    const batch = frameBatcher((events) => {
+      const now = Date.now();
+      void mutate(
+        (current) => {
+          if (!current) return current;
+          const { snapshot, marks } = applyEvents(current, events, now);
+          setChanges((all) => addMarks(all, marks, now));
+          return snapshot;
+        },
+        { revalidate: false },
+      );
+    });
     const unsubscribe = feed.subscribe({
-      event: (event) =>
-        void mutate(
-          (current) => {
-            if (!current || BigInt(event.eventId) <= BigInt(current.lastEventId)) return current;
-            const before = current.products.find((product) => product.id === event.productId);
-            if (before) {
-              const field = before.stock !== event.newStock ? "stock" : "price";
-              const increased = field === "stock" ? event.newStock > before.stock : event.newPrice > before.priceCents;
-              setChanges((all) => ({
-                ...all,
-                [event.productId]: { direction: increased ? "up" : "down", field, at: Date.now() },
-              }));
-            }
-            return applyEvent(current, event);
-          },
-          { revalidate: false },
-        ),
+      event: (event) => batch.add(event),
       // Too far behind to replay: take a fresh snapshot and follow the feed from it.
-      reset: () =>
+      reset: () => {
+        batch.clear();
         void fetchSnapshot(PRODUCTS_KEY).then((fresh) => {
           void mutate(fresh, { revalidate: false });
           feed.resumeFrom(fresh.lastEventId);
-        }),
+        });
+      },
       state: (state, wasCaughtUp) => {
         setConnection(state);
         setCaughtUp(wasCaughtUp);

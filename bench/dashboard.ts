@@ -1,0 +1,266 @@
+// Dashboard benchmark: a large shop (5,000 products) receiving 200 changes per second, in a real
+// Chromium driven by Playwright, against the production build.
+//
+//   npm run bench:dashboard
+//   BENCH_PRODUCTS=5000 BENCH_RATE=200 BENCH_SECONDS=30 BENCH_VIEWS=name,updated npm run bench:dashboard
+//   BENCH_CPU_PROFILE=/tmp/prof npm run bench:dashboard   # the page's CPU profile while changes stream in
+//
+// For each view it prints:
+// - long tasks (PerformanceObserver `longtask` entries): count over 50 ms and the longest, for
+//   the page load and for the time the changes stream in;
+// - event-to-paint: from the feed message arriving in the page to the first paint showing the
+//   changed row (p50/p95/p99/max), sampled on every change to a row that is on screen;
+// - DOM rows rendered and the page's JS heap.
+// Changes go through the REST API as another shop service's would (POST .../stock-adjustments ->
+// PostgreSQL NOTIFY -> the server's hub -> SSE), a fifth of them to the products on screen so that there are paints to
+// time. The browser, the server, PostgreSQL and this writer share the machine's cores.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { chromium, type Page } from "@playwright/test";
+import { CHROMIUM_ARGS, findChromium } from "../scripts/find-chromium";
+import { apiClient } from "../tests/support/api";
+import { startStack } from "../tests/support/stack";
+
+const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 5000);
+const RATE = Number(process.env.BENCH_RATE ?? 200);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
+const ON_SCREEN_SHARE = 0.2;
+const profileDir = process.env.BENCH_CPU_PROFILE ? path.resolve(process.env.BENCH_CPU_PROFILE) : null;
+const root = path.join(import.meta.dirname, "..");
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Runs in the page before any of its scripts. Marks when each feed message arrives, finds the
+// moment a row first shows that message's stock, and times the paint that follows: a task posted
+// from inside a rendering frame runs after that frame's paint; outside one, wait for the next.
+function instrumentPage() {
+  type Probe = {
+    longTasks: Array<{ start: number; duration: number }>;
+    paints: Array<{ at: number; latency: number }>;
+    /** Whether a row that enters the DOM showing a change counts (not while scrolling). */
+    countMounted: boolean;
+  };
+  const probe: Probe = { longTasks: [], paints: [], countMounted: true };
+  (window as unknown as { __probe: Probe }).__probe = probe;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) probe.longTasks.push({ start: entry.startTime, duration: entry.duration });
+  }).observe({ type: "longtask", buffered: true });
+
+  // Per "product:stock": when the message arrived and whether the product's row was in the DOM.
+  const arrived = new Map<string, { at: number; inDom: boolean }>();
+  const NativeEventSource = window.EventSource;
+  window.EventSource = class extends NativeEventSource {
+    constructor(url: string | URL, init?: EventSourceInit) {
+      super(url, init);
+      this.addEventListener("message", (message) => {
+        const event = JSON.parse(message.data) as { productId: number; newStock: number };
+        const inDom = document.querySelector(`[data-testid="product-row-${event.productId}"]`) !== null;
+        arrived.set(`${event.productId}:${event.newStock}`, { at: performance.now(), inDom });
+      });
+    }
+  };
+
+  let inFrame = false;
+  const clearFrame = new MessageChannel();
+  clearFrame.port1.onmessage = () => (inFrame = false);
+  const nativeRaf = window.requestAnimationFrame.bind(window);
+  window.requestAnimationFrame = (callback) =>
+    nativeRaf((time) => {
+      if (!inFrame) clearFrame.port2.postMessage(0);
+      inFrame = true;
+      callback(time);
+    });
+  const afterPaint = (done: () => void) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = done;
+    if (inFrame) channel.port2.postMessage(0);
+    else nativeRaf(() => channel.port2.postMessage(0));
+  };
+
+  let waiting: number[] = [];
+  const observer = new MutationObserver((records) => {
+    const rows = new Set<Element>();
+    for (const record of records) {
+      const element = record.target instanceof Element ? record.target : record.target.parentElement;
+      const row = element?.closest('tr[data-testid^="product-row-"]');
+      if (row) rows.add(row);
+      for (const node of record.addedNodes) {
+        if (node instanceof HTMLTableRowElement && node.dataset.testid?.startsWith("product-row-")) rows.add(node);
+      }
+    }
+    for (const row of rows) {
+      const id = (row as HTMLElement).dataset.testid!.slice("product-row-".length);
+      const key = `${id}:${row.querySelector('[data-testid="stock"]')?.textContent}`;
+      const arrival = arrived.get(key);
+      if (arrival === undefined) continue;
+      arrived.delete(key);
+      if (!arrival.inDom && !probe.countMounted) continue;
+      if (waiting.length === 0)
+        afterPaint(() => {
+          const now = performance.now();
+          for (const start of waiting) probe.paints.push({ at: start, latency: now - start });
+          waiting = [];
+        });
+      waiting.push(arrival.at);
+    }
+  });
+  document.addEventListener("DOMContentLoaded", () =>
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true }),
+  );
+}
+
+function percentile(sorted: number[], p: number) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+const ms = (value: number) => (Number.isNaN(value) ? "-" : `${value.toFixed(1)} ms`);
+
+async function probeSince(page: Page, since: number) {
+  return page.evaluate((from) => {
+    const probe = (window as unknown as { __probe: { longTasks: Array<{ start: number; duration: number }>; paints: Array<{ at: number; latency: number }> } }).__probe;
+    const memory = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
+    return {
+      longTasks: probe.longTasks.filter((task) => task.start >= from).map((task) => task.duration),
+      paints: probe.paints.filter((paint) => paint.at >= from).map((paint) => paint.latency),
+      rows: document.querySelectorAll('tr[data-testid^="product-row-"]').length,
+      heapBytes: memory?.usedJSHeapSize ?? NaN,
+    };
+  }, since);
+}
+
+function summarise(name: string, result: Awaited<ReturnType<typeof probeSince>>) {
+  const paints = [...result.paints].sort((a, b) => a - b);
+  const over50 = result.longTasks.filter((duration) => duration > 50);
+  return {
+    phase: name,
+    longTasksOver50ms: over50.length,
+    longestTask: result.longTasks.length ? Math.max(...result.longTasks) : 0,
+    paintSamples: paints.length,
+    p50: percentile(paints, 50),
+    p95: percentile(paints, 95),
+    p99: percentile(paints, 99),
+    max: paints.length ? paints[paints.length - 1] : NaN,
+    rows: result.rows,
+    heapMiB: result.heapBytes / 2 ** 20,
+  };
+}
+
+console.log(`${PRODUCTS} products, ${RATE} changes/s for ${SECONDS} s per view; ${os.cpus().length} cores`);
+const stack = await startStack();
+const missing = PRODUCTS - (await stack.db.product.count());
+await stack.db.product.createMany({
+  data: Array.from({ length: Math.max(0, missing) }, (_, i) => ({
+    sku: `BEN-${String(i).padStart(5, "0")}`,
+    name: `Bench product ${String(i).padStart(5, "0")}`,
+    priceCents: 100 + ((i * 7919) % 20000),
+    stock: 50 + (i % 500),
+    lowStockThreshold: 10,
+  })),
+});
+const server = await stack.startServer();
+const api = apiClient(server.baseUrl, stack.adminToken);
+const allIds = (await stack.db.product.findMany({ select: { id: true }, orderBy: { id: "asc" } })).map((p) => p.id);
+
+/** RATE changes per second until `stop` resolves, a fifth of them to `onScreen`. */
+function writeChanges(onScreen: number[], until: () => boolean) {
+  let sent = 0;
+  let failed = 0;
+  const started = performance.now();
+  const inFlight = new Set<Promise<unknown>>();
+  return new Promise<{ sent: number; failed: number }>((resolve) => {
+    const timer = setInterval(() => {
+      if (until()) {
+        clearInterval(timer);
+        void Promise.all(inFlight).then(() => resolve({ sent, failed }));
+        return;
+      }
+      const due = Math.floor(((performance.now() - started) / 1000) * RATE) - sent;
+      for (let i = 0; i < due; i++) {
+        const pool = onScreen.length && Math.random() < ON_SCREEN_SHARE ? onScreen : allIds;
+        const id = pool[Math.floor(Math.random() * pool.length)];
+        const write = api
+          .adjust(id, { delta: 1, reason: "bench" })
+          .then((response) => response.status === 200 || failed++)
+          .catch(() => failed++)
+          .finally(() => inFlight.delete(write));
+        inFlight.add(write);
+        sent++;
+      }
+    }, 10);
+  });
+}
+
+const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
+const views = [
+  { key: "name", name: "sorted by name", query: "" },
+  { key: "updated", name: "sorted by last update", query: "?sort=updated&dir=desc" },
+].filter((view) => (process.env.BENCH_VIEWS ?? "name,updated").split(",").includes(view.key));
+const rows = [];
+for (const view of views) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
+  // tsx compiles with esbuild's keepNames, which wraps named functions in a `__name` helper that
+  // the page does not have.
+  await page.addInitScript({ content: "window.__name = (target) => target;" });
+  await page.addInitScript(instrumentPage);
+  await page.goto(`${server.baseUrl}/${view.query}`);
+  await page.getByTestId("connection-state").and(page.locator('[data-state="live"]')).waitFor({ timeout: 60_000 });
+  if (process.env.NO_ANIM) await page.addStyleTag({ content: "*,*::before{animation:none!important}" });
+  await sleep(2000);
+  rows.push({ view: view.name, ...summarise("load", await probeSince(page, 0)) });
+
+  const onScreen = await page.$$eval('tr[data-testid^="product-row-"]', (elements) =>
+    elements.slice(0, 25).map((element) => Number((element as HTMLElement).dataset.testid!.slice(12))),
+  );
+  const cdp = profileDir ? await context.newCDPSession(page) : null;
+  if (cdp) {
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.start");
+  }
+  const traceFile = process.env.BENCH_TRACE ? `${process.env.BENCH_TRACE}-${view.key}.json` : null;
+  if (traceFile) await browser.startTracing(page, { path: traceFile, categories: ["devtools.timeline"] });
+  const start = await page.evaluate(() => performance.now());
+  const deadline = Date.now() + SECONDS * 1000;
+  const written = await writeChanges(onScreen, () => Date.now() >= deadline);
+  await sleep(1000);
+  if (traceFile) await browser.stopTracing();
+  if (cdp && profileDir) {
+    const { profile } = await cdp.send("Profiler.stop");
+    fs.mkdirSync(profileDir, { recursive: true });
+    fs.writeFileSync(path.join(profileDir, `dashboard-${view.key}.cpuprofile`), JSON.stringify(profile));
+  }
+  rows.push({ view: view.name, ...summarise(`${RATE}/s changes`, await probeSince(page, start)), ...written });
+
+  const scrollStart = await page.evaluate(() => {
+    (window as unknown as { __probe: { countMounted: boolean } }).__probe.countMounted = false;
+    return performance.now();
+  });
+  const scrollDeadline = Date.now() + 10_000;
+  const scrolling = writeChanges([], () => Date.now() >= scrollDeadline);
+  while (Date.now() < scrollDeadline) {
+    await page.mouse.wheel(0, 1500);
+    await sleep(250);
+  }
+  await scrolling;
+  await sleep(500);
+  rows.push({ view: view.name, ...summarise(`scrolling + ${RATE}/s`, await probeSince(page, scrollStart)) });
+  await context.close();
+}
+await browser.close();
+await stack.stop();
+
+console.log("");
+console.log("| view | phase | long tasks > 50 ms | longest task | event-to-paint p50 / p95 / p99 / max (samples) | rows in DOM | JS heap |");
+console.log("|---|---|---|---|---|---|---|");
+for (const row of rows) {
+  console.log(
+    `| ${row.view} | ${row.phase} | ${row.longTasksOver50ms} | ${ms(row.longestTask)} | ` +
+      `${ms(row.p50)} / ${ms(row.p95)} / ${ms(row.p99)} / ${ms(row.max)} (${row.paintSamples}) | ${row.rows} | ${row.heapMiB.toFixed(1)} MiB |`,
+  );
+}
+fs.mkdirSync(path.join(root, "bench", "results"), { recursive: true });
+const file = path.join(root, "bench", "results", `dashboard-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+fs.writeFileSync(file, JSON.stringify({ products: PRODUCTS, rate: RATE, seconds: SECONDS, rows }, null, 2));
+console.log(`raw results: ${path.relative(root, file)}`);
