@@ -3,7 +3,9 @@
 //
 //   npm run bench:dashboard
 //   BENCH_PRODUCTS=5000 BENCH_RATE=200 BENCH_SECONDS=30 BENCH_VIEWS=name,updated npm run bench:dashboard
-//   BENCH_CPU_PROFILE=/tmp/prof npm run bench:dashboard   # the page's CPU profile while changes stream in
+//   BENCH_PIN=1 npm run bench:dashboard                   # browser on its own core (see below)
+//   BENCH_CPU_PROFILE=/tmp/prof npm run bench:dashboard   # the page's CPU profile per phase
+//   BENCH_TRACE=/tmp/trace npm run bench:dashboard         # a Chrome trace (devtools.timeline) per phase
 //
 // For each view it prints:
 // - long tasks (PerformanceObserver `longtask` entries): count over 50 ms and the longest, for
@@ -14,6 +16,7 @@
 // Changes go through the REST API as another shop service's would (POST .../stock-adjustments ->
 // PostgreSQL NOTIFY -> the server's hub -> SSE), a fifth of them to the products on screen so that there are paints to
 // time. The browser, the server, PostgreSQL and this writer share the machine's cores.
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -27,6 +30,7 @@ const RATE = Number(process.env.BENCH_RATE ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const ON_SCREEN_SHARE = 0.2;
 const profileDir = process.env.BENCH_CPU_PROFILE ? path.resolve(process.env.BENCH_CPU_PROFILE) : null;
+const traceDir = process.env.BENCH_TRACE ? path.resolve(process.env.BENCH_TRACE) : null;
 const root = path.join(import.meta.dirname, "..");
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -118,7 +122,14 @@ const ms = (value: number) => (Number.isNaN(value) ? "-" : `${value.toFixed(1)} 
 
 async function probeSince(page: Page, since: number) {
   return page.evaluate((from) => {
-    const probe = (window as unknown as { __probe: { longTasks: Array<{ start: number; duration: number }>; paints: Array<{ at: number; latency: number }> } }).__probe;
+    const probe = (
+      window as unknown as {
+        __probe: {
+          longTasks: Array<{ start: number; duration: number }>;
+          paints: Array<{ at: number; latency: number }>;
+        };
+      }
+    ).__probe;
     const memory = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
     return {
       longTasks: probe.longTasks.filter((task) => task.start >= from).map((task) => task.duration),
@@ -146,7 +157,22 @@ function summarise(name: string, result: Awaited<ReturnType<typeof probeSince>>)
   };
 }
 
-console.log(`${PRODUCTS} products, ${RATE} changes/s for ${SECONDS} s per view; ${os.cpus().length} cores`);
+// A shop's staff watch the dashboard on their own computer, not on the server. With BENCH_PIN=1
+// (and taskset), the browser gets the first core to itself and everything else (the server,
+// PostgreSQL, this writer) shares the others; without it they all compete for every core.
+const pin = process.env.BENCH_PIN === "1" && os.cpus().length >= 2;
+let executablePath = findChromium();
+if (pin) {
+  const rest = `1-${os.cpus().length - 1}`;
+  execFileSync("taskset", ["-a", "-p", "-c", rest, String(process.pid)], { stdio: "ignore" });
+  const wrapper = path.join(os.tmpdir(), "stockpulse-bench-chromium.sh");
+  fs.writeFileSync(wrapper, `#!/bin/sh\nexec taskset -c 0 ${executablePath} "$@"\n`, { mode: 0o755 });
+  executablePath = wrapper;
+}
+console.log(
+  `${PRODUCTS} products, ${RATE} changes/s for ${SECONDS} s per view; ${os.cpus().length} cores, ` +
+    (pin ? "browser pinned to core 0, server + database + writer to the rest" : "all processes share all cores"),
+);
 const stack = await startStack();
 const missing = PRODUCTS - (await stack.db.product.count());
 await stack.db.product.createMany({
@@ -191,7 +217,7 @@ function writeChanges(onScreen: number[], until: () => boolean) {
   });
 }
 
-const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
+const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 const views = [
   { key: "name", name: "sorted by name", query: "" },
   { key: "updated", name: "sorted by last update", query: "?sort=updated&dir=desc" },
@@ -207,7 +233,6 @@ for (const view of views) {
   await page.addInitScript(instrumentPage);
   await page.goto(`${server.baseUrl}/${view.query}`);
   await page.getByTestId("connection-state").and(page.locator('[data-state="live"]')).waitFor({ timeout: 60_000 });
-  if (process.env.NO_ANIM) await page.addStyleTag({ content: "*,*::before{animation:none!important}" });
   await sleep(2000);
   rows.push({ view: view.name, ...summarise("load", await probeSince(page, 0)) });
 
@@ -215,36 +240,46 @@ for (const view of views) {
     elements.slice(0, 25).map((element) => Number((element as HTMLElement).dataset.testid!.slice(12))),
   );
   const cdp = profileDir ? await context.newCDPSession(page) : null;
-  if (cdp) {
+  const startProfile = async () => {
+    if (traceDir) await browser.startTracing(page, { categories: ["devtools.timeline"] });
+    if (!cdp) return;
     await cdp.send("Profiler.enable");
     await cdp.send("Profiler.start");
-  }
-  const traceFile = process.env.BENCH_TRACE ? `${process.env.BENCH_TRACE}-${view.key}.json` : null;
-  if (traceFile) await browser.startTracing(page, { path: traceFile, categories: ["devtools.timeline"] });
+  };
+  const stopProfile = async (phase: string) => {
+    if (traceDir) {
+      fs.mkdirSync(traceDir, { recursive: true });
+      fs.writeFileSync(path.join(traceDir, `dashboard-${view.key}-${phase}.trace.json`), await browser.stopTracing());
+    }
+    if (!cdp || !profileDir) return;
+    const { profile } = await cdp.send("Profiler.stop");
+    fs.mkdirSync(profileDir, { recursive: true });
+    fs.writeFileSync(path.join(profileDir, `dashboard-${view.key}-${phase}.cpuprofile`), JSON.stringify(profile));
+  };
+  await startProfile();
   const start = await page.evaluate(() => performance.now());
   const deadline = Date.now() + SECONDS * 1000;
   const written = await writeChanges(onScreen, () => Date.now() >= deadline);
   await sleep(1000);
-  if (traceFile) await browser.stopTracing();
-  if (cdp && profileDir) {
-    const { profile } = await cdp.send("Profiler.stop");
-    fs.mkdirSync(profileDir, { recursive: true });
-    fs.writeFileSync(path.join(profileDir, `dashboard-${view.key}.cpuprofile`), JSON.stringify(profile));
-  }
+  await stopProfile("changes");
   rows.push({ view: view.name, ...summarise(`${RATE}/s changes`, await probeSince(page, start)), ...written });
 
   const scrollStart = await page.evaluate(() => {
     (window as unknown as { __probe: { countMounted: boolean } }).__probe.countMounted = false;
     return performance.now();
   });
+  await startProfile();
   const scrollDeadline = Date.now() + 10_000;
   const scrolling = writeChanges([], () => Date.now() >= scrollDeadline);
+  // A fast, steady scroll as a wheel or trackpad delivers it: 100 px steps, about 60 a second.
+  await page.mouse.move(640, 600);
   while (Date.now() < scrollDeadline) {
-    await page.mouse.wheel(0, 1500);
-    await sleep(250);
+    await page.mouse.wheel(0, 100);
+    await sleep(16);
   }
   await scrolling;
   await sleep(500);
+  await stopProfile("scrolling");
   rows.push({ view: view.name, ...summarise(`scrolling + ${RATE}/s`, await probeSince(page, scrollStart)) });
   await context.close();
 }
@@ -252,7 +287,9 @@ await browser.close();
 await stack.stop();
 
 console.log("");
-console.log("| view | phase | long tasks > 50 ms | longest task | event-to-paint p50 / p95 / p99 / max (samples) | rows in DOM | JS heap |");
+console.log(
+  "| view | phase | long tasks > 50 ms | longest task | event-to-paint p50 / p95 / p99 / max (samples) | rows in DOM | JS heap |",
+);
 console.log("|---|---|---|---|---|---|---|");
 for (const row of rows) {
   console.log(

@@ -15,11 +15,11 @@ import { useClock } from "@/components/clock";
 import { ConnectionBadge } from "@/components/connection-badge";
 import { StatCards } from "@/components/stat-cards";
 import { useLocale, useMoney } from "@/components/money";
+import { ProductOrder, SORT_KEYS, type SortKey } from "@/components/product-order";
 import { CHANGE_MARK_MS, useLiveProducts, type Change } from "@/components/use-live-products";
 import type { ProductDto } from "@/lib/products/dto";
 import type { ProductSnapshot } from "@/lib/products/queries";
 
-type SortKey = "name" | "sku" | "price" | "stock" | "updated";
 type Filter = "all" | "low" | "out";
 
 // Fixed table layout: column widths come from these headers, not from whichever rows happen to
@@ -33,48 +33,6 @@ const COLUMNS: Array<{ key: SortKey | null; label: string; width: string; numeri
   { key: null, label: "Status", width: "w-32", hidden: true },
   { key: "updated", label: "Updated", width: "w-32", numeric: true },
 ];
-
-/**
- * Each name's (or SKU's) place in the locale's collation order. Collating is slow and the table
- * re-sorts on every frame with changes, but names rarely change: the ranks are rebuilt only when
- * a string they do not know appears, and sorting compares numbers.
- */
-class CollationRanks {
-  private ranks = new Map<string, number>();
-  constructor(private readonly collator: Intl.Collator) {}
-
-  of(values: string[]) {
-    if (values.some((value) => !this.ranks.has(value))) {
-      const sorted = [...new Set(values)].sort(this.collator.compare);
-      this.ranks = new Map(sorted.map((value, rank) => [value, rank]));
-    }
-    return this.ranks;
-  }
-}
-
-type TextRanks = { name: CollationRanks; sku: CollationRanks };
-
-/** The number a product sorts by; ties go by id, so the order is stable. */
-function sortValue(sort: SortKey, products: ProductDto[], text: TextRanks): (product: ProductDto) => number {
-  if (sort === "name" || sort === "sku") {
-    const ranks = text[sort].of(products.map((product) => product[sort]));
-    return (product) => ranks.get(product[sort])!;
-  }
-  if (sort === "price") return (product) => product.priceCents;
-  if (sort === "stock") return (product) => product.stock;
-  return (product) => Date.parse(product.updatedAt);
-}
-
-function sortProducts(products: ProductDto[], sort: SortKey, dir: "asc" | "desc", text: TextRanks) {
-  const value = sortValue(sort, products, text);
-  const sign = dir === "asc" ? 1 : -1;
-  return products
-    .map((product) => ({ product, value: value(product) }))
-    .sort((a, b) => sign * (a.value - b.value || a.product.id - b.product.id))
-    .map(({ product }) => product);
-}
-
-const SORT_KEYS: SortKey[] = ["name", "sku", "price", "stock", "updated"];
 
 const FILTERS: Array<{ value: Filter; label: string }> = [
   { value: "all", label: "All" },
@@ -199,19 +157,41 @@ const ROW_HEIGHT_ESTIMATE_PX = 37;
 // Rows rendered beyond each edge of the window: enough that a fast wheel scroll does not show
 // blank space before React catches up, cheap because unchanged rows do not re-render.
 const OVERSCAN_ROWS = 40;
+const FLASH_MS = 1_500;
 
-type RowProps = { product: ProductDto; change: Change | undefined; index: number };
+type CellsProps = { product: ProductDto; change: Change | undefined };
 
-/** One product; re-renders only when its product, its change mark or its position changes. */
-const ProductRow = memo(function ProductRow({ product, change, index }: RowProps) {
+/**
+ * One product's row. Its position (aria-rowindex, for the rows not in the DOM) changes whenever
+ * a row above it moves, as in a table sorted by last update; the cells re-render only when the
+ * product or its change mark does.
+ */
+const ProductRow = memo(function ProductRow({ index, ...cells }: CellsProps & { index: number }) {
+  return (
+    <tr aria-rowindex={index + 2} data-testid={`product-row-${cells.product.id}`} data-sku={cells.product.sku}>
+      <ProductCells {...cells} />
+    </tr>
+  );
+});
+
+const ProductCells = memo(function ProductCells({ product, change }: CellsProps) {
   const formatCents = useMoney();
   const locale = useLocale();
-  // The cell that changed is marked (flash, arrow, spoken direction) for CHANGE_MARK_MS; the
-  // key on the cell restarts the flash on each new change.
-  const recent = useClock((now) => change !== undefined && now - change.at < CHANGE_MARK_MS);
-  const marked = recent ? change : undefined;
+  // The cell that changed is highlighted for about FLASH_MS and keeps its arrow (and spoken
+  // direction) for CHANGE_MARK_MS. Both end on a tick of the shared clock, not an animation.
+  const phase = useClock((now) =>
+    change === undefined
+      ? "none"
+      : now - change.at < FLASH_MS
+        ? "flash"
+        : now - change.at < CHANGE_MARK_MS
+          ? "mark"
+          : "none",
+  );
+  const marked = phase === "none" ? undefined : change;
+  const flash = phase === "flash" ? "" : undefined;
   return (
-    <tr aria-rowindex={index + 2} data-testid={`product-row-${product.id}`} data-sku={product.sku}>
+    <>
       <td className="hidden truncate px-4 py-2 font-mono text-xs text-slate-500 sm:table-cell dark:text-slate-400">
         {product.sku}
       </td>
@@ -222,17 +202,17 @@ const ProductRow = memo(function ProductRow({ product, change, index }: RowProps
         </Link>
       </td>
       <td
-        key={`price-${marked?.field === "price" ? marked.at : 0}`}
         data-testid="price"
         data-change={marked?.field === "price" ? marked.direction : undefined}
+        data-flash={marked?.field === "price" ? flash : undefined}
         className="px-4 py-2 text-right whitespace-nowrap tabular-nums"
       >
         {formatCents(product.priceCents)}
       </td>
       <td
-        key={`stock-${marked?.field === "stock" ? marked.at : 0}`}
         data-testid="stock"
         data-change={marked?.field === "stock" ? marked.direction : undefined}
+        data-flash={marked?.field === "stock" ? flash : undefined}
         className="px-4 py-2 text-right whitespace-nowrap tabular-nums"
       >
         {product.stock}
@@ -248,7 +228,7 @@ const ProductRow = memo(function ProductRow({ product, change, index }: RowProps
       <td className="px-4 py-2 text-right whitespace-nowrap text-slate-500 dark:text-slate-400">
         <Ago iso={product.updatedAt} locale={locale} />
       </td>
-    </tr>
+    </>
   );
 });
 
@@ -269,10 +249,7 @@ export function ProductTable({ initial }: { initial: ProductSnapshot }) {
   const locale = useLocale();
   const spoken = useSpokenChanges(changes, products);
   const [query, setQuery] = useState(view.q);
-  const textRanks = useMemo<TextRanks>(() => {
-    const collator = new Intl.Collator(locale, { numeric: true });
-    return { name: new CollationRanks(collator), sku: new CollationRanks(collator) };
-  }, [locale]);
+  const order = useMemo(() => new ProductOrder(locale), [locale]);
 
   const summary = useMemo(
     () => ({
@@ -285,13 +262,14 @@ export function ProductTable({ initial }: { initial: ProductSnapshot }) {
 
   const shown = useMemo(() => {
     const needle = view.q.trim().toLowerCase();
-    const matching = products.filter(
-      (product) =>
-        (view.filter === "all" || (view.filter === "out" ? product.stock === 0 : isLow(product))) &&
-        (!needle || product.name.toLowerCase().includes(needle) || product.sku.toLowerCase().includes(needle)),
-    );
-    return sortProducts(matching, view.sort, view.dir, textRanks);
-  }, [products, textRanks, view.q, view.sort, view.dir, view.filter]);
+    return order
+      .sort(products, view.sort, view.dir)
+      .filter(
+        (product) =>
+          (view.filter === "all" || (view.filter === "out" ? product.stock === 0 : isLow(product))) &&
+          (!needle || product.name.toLowerCase().includes(needle) || product.sku.toLowerCase().includes(needle)),
+      );
+  }, [products, order, view.q, view.sort, view.dir, view.filter]);
 
   // Where the rows start on the page; it moves when something above them changes size (the
   // "not live" notice, the summary wrapping on a narrow window), which resizes the body too.

@@ -34,6 +34,8 @@ const toDto = (event: FeedEvent): ProductDto => ({
   updatedAt: event.at,
 });
 
+const positions = new WeakMap<ProductDto[], Map<number, number>>();
+
 /** How long a change stays marked on its row (the highlight and the spoken "went up"). */
 export const CHANGE_MARK_MS = 5_000;
 
@@ -43,8 +45,11 @@ export const CHANGE_MARK_MS = 5_000;
  * new snapshot and the marks for the cells that changed.
  */
 function applyEvents(snapshot: ProductSnapshot, events: Iterable<FeedEvent>, at: number) {
-  const index = new Map(snapshot.products.map((product, i) => [product.id, i]));
+  // Products keep their place in the array (changed ones are replaced, new ones appended), so
+  // the id -> place index carries over from one frame's array to the next.
+  const index = positions.get(snapshot.products) ?? new Map(snapshot.products.map((product, i) => [product.id, i]));
   const products = snapshot.products.slice();
+  positions.set(products, index);
   const marks: Record<number, Change> = {};
   let lastEventId = snapshot.lastEventId;
   for (const event of events) {
@@ -119,6 +124,9 @@ export function useLiveProducts(initial: ProductSnapshot) {
     revalidateOnReconnect: false,
     revalidateIfStale: false,
     revalidateOnMount: false,
+    // Every change makes a new snapshot object: identity says whether it changed, without
+    // hashing 5,000 products a frame (SWR's default compare).
+    compare: (a, b) => a === b,
   });
   const [connection, setConnection] = useState<ConnectionState>("connecting");
   const [caughtUp, setCaughtUp] = useState(false);
