@@ -24,12 +24,13 @@ type Filter = "all" | "low" | "out";
 
 // Fixed table layout: column widths come from these headers, not from whichever rows happen to
 // be rendered, so columns do not jump while scrolling and a changed cell does not re-lay out the
-// table. The SKU column gives way on phones (search still finds SKUs).
+// table. On a phone the SKU column gives way (search still finds SKUs) and product, price and
+// stock fit the screen; status and update time are a sideways scroll of the table away.
 const COLUMNS: Array<{ key: SortKey | null; label: string; width: string; numeric?: boolean; hidden?: boolean }> = [
   { key: "sku", label: "SKU", width: "hidden w-36 sm:table-cell" },
-  { key: "name", label: "Product", width: "w-48 sm:w-auto" },
-  { key: "price", label: "Price", width: "w-28", numeric: true },
-  { key: "stock", label: "Stock", width: "w-24", numeric: true },
+  { key: "name", label: "Product", width: "w-40 sm:w-auto" },
+  { key: "price", label: "Price", width: "w-24 sm:w-28", numeric: true },
+  { key: "stock", label: "Stock", width: "w-20 sm:w-24", numeric: true },
   { key: null, label: "Status", width: "w-32", hidden: true },
   { key: "updated", label: "Updated", width: "w-32", numeric: true },
 ];
@@ -373,11 +374,7 @@ export function ProductTable({ initial }: { initial: ProductSnapshot }) {
       <div
         className={`overflow-x-auto rounded-lg border border-slate-200 bg-white transition-opacity dark:border-slate-800 dark:bg-slate-900 ${live ? "" : "opacity-60"}`}
       >
-        <table
-          className="w-full min-w-[36rem] table-fixed text-sm"
-          aria-describedby="table-caption"
-          aria-rowcount={shown.length + 1}
-        >
+        <table className="w-full table-fixed text-sm" aria-describedby="table-caption" aria-rowcount={shown.length + 1}>
           <caption id="table-caption" className="sr-only">
             {shown.length} of {products.length} products
             {view.sort ? `, sorted by ${view.sort} ${view.dir === "asc" ? "ascending" : "descending"}` : ""}
