@@ -10,6 +10,7 @@
 // changes in one second (p50/p99/max), server memory per open stream, CPU per delivered event.
 // Loopback only; every phase is bounded in time. Needs `next build` first (npm test does it).
 import { fork, spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -52,6 +53,9 @@ function startTarget(target: string, port: number): ChildProcess {
     PORT: String(port),
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
+    // Production refuses to start without a first admin (issue 5); nobody signs in here.
+    ADMIN_EMAIL: "bench@stockpulse.local",
+    ADMIN_PASSWORD: randomBytes(18).toString("base64url"),
   };
   if (target === "nextjs") {
     const profile = profileDir ? ["--experimental-cpu-prof"] : [];
