@@ -175,6 +175,31 @@ const ProductRow = memo(function ProductRow({ index, ...cells }: CellsProps & { 
   );
 });
 
+/** A price or stock cell; while its field is the one that changed, it shows the direction. */
+function ChangeCell({
+  field,
+  marked,
+  flash,
+  children,
+}: {
+  field: Change["field"];
+  marked: Change | undefined;
+  flash: boolean;
+  children: React.ReactNode;
+}) {
+  const changed = marked?.field === field;
+  return (
+    <td
+      data-testid={field}
+      data-change={changed ? marked.direction : undefined}
+      data-flash={changed && flash ? "" : undefined}
+      className="px-4 py-2 text-right whitespace-nowrap tabular-nums"
+    >
+      {children}
+    </td>
+  );
+}
+
 const ProductCells = memo(function ProductCells({ product, change }: CellsProps) {
   const formatCents = useMoney();
   const locale = useLocale();
@@ -190,7 +215,6 @@ const ProductCells = memo(function ProductCells({ product, change }: CellsProps)
           : "none",
   );
   const marked = phase === "none" ? undefined : change;
-  const flash = phase === "flash" ? "" : undefined;
   return (
     <>
       <td className="hidden truncate px-4 py-2 font-mono text-xs text-slate-500 sm:table-cell dark:text-slate-400">
@@ -202,22 +226,12 @@ const ProductCells = memo(function ProductCells({ product, change }: CellsProps)
           {product.name}
         </Link>
       </td>
-      <td
-        data-testid="price"
-        data-change={marked?.field === "price" ? marked.direction : undefined}
-        data-flash={marked?.field === "price" ? flash : undefined}
-        className="px-4 py-2 text-right whitespace-nowrap tabular-nums"
-      >
+      <ChangeCell field="price" marked={marked} flash={phase === "flash"}>
         {formatCents(product.priceCents)}
-      </td>
-      <td
-        data-testid="stock"
-        data-change={marked?.field === "stock" ? marked.direction : undefined}
-        data-flash={marked?.field === "stock" ? flash : undefined}
-        className="px-4 py-2 text-right whitespace-nowrap tabular-nums"
-      >
+      </ChangeCell>
+      <ChangeCell field="stock" marked={marked} flash={phase === "flash"}>
         {product.stock}
-      </td>
+      </ChangeCell>
       <td className="px-4 py-2 whitespace-nowrap">
         {marked ? (
           <span className="sr-only">
