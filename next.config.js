@@ -1,11 +1,5 @@
 // @ts-check
-
-const common = [
-  { key: "X-Content-Type-Options", value: "nosniff" },
-  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-  { key: "X-Frame-Options", value: "DENY" },
-  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
-];
+import { API_SECURITY_HEADERS, COMMON_SECURITY_HEADERS } from "./lib/http/security-headers.js";
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
@@ -16,12 +10,8 @@ const nextConfig = {
   experimental: { authInterrupts: true },
   async headers() {
     return [
-      { source: "/:path*", headers: common },
-      // Pages get a nonce-based policy from proxy.ts; JSON and SSE need nothing to run.
-      {
-        source: "/api/:path*",
-        headers: [{ key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" }],
-      },
+      { source: "/:path*", headers: COMMON_SECURITY_HEADERS },
+      { source: "/api/:path*", headers: API_SECURITY_HEADERS },
     ];
   },
 };

@@ -1,9 +1,11 @@
-// Fan-out benchmark: N concurrent feed clients against (1) StockPulse's Next.js route handler,
-// (2) a plain node:http SSE server (the floor) and (3) a `ws` WebSocket broadcast, all fed by the
-// same PostgreSQL notifications from the real write path (lib/products adjustStock).
+// Fan-out benchmark: N concurrent feed clients against (1) StockPulse's Next.js route handler
+// (`nextjs`: plain `next start`), (2) StockPulse's production server (`production`: what
+// `npm start` runs, scripts/server.ts, the feed on node:http), (3) a plain node:http SSE server
+// (`node-sse`, the floor) and (4) a `ws` WebSocket broadcast, all fed by the same PostgreSQL
+// notifications from the real write path (lib/products adjustStock).
 //
 //   npm run bench                                   # 1,000 / 5,000 / 10,000 / 19,000 clients
-//   BENCH_SIZES=1000 BENCH_TARGETS=nextjs npm run bench
+//   BENCH_SIZES=1000 BENCH_TARGETS=nextjs,production npm run bench
 //
 // Prints, per target and size: connections held, time to accept them, latency from "write sent"
 // to "event received" (so it includes the commit) for single changes and for a burst of 100
@@ -20,7 +22,7 @@ import { nextBin } from "../scripts/bins";
 
 const root = path.join(import.meta.dirname, "..");
 const sizes = (process.env.BENCH_SIZES ?? "1000,5000,10000,19000").split(",").map(Number);
-const targets = (process.env.BENCH_TARGETS ?? "nextjs,node-sse,ws").split(",");
+const targets = (process.env.BENCH_TARGETS ?? "nextjs,production,node-sse,ws").split(",");
 const PER_GENERATOR = 5000;
 const profileDir = process.env.BENCH_CPU_PROFILE ? path.resolve(process.env.BENCH_CPU_PROFILE) : null;
 const SINGLE_CHANGES = 20;
@@ -64,6 +66,19 @@ function startTarget(target: string, port: number): ChildProcess {
       env,
       stdio: "ignore",
     });
+  }
+  if (target === "production") {
+    const profile = profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [];
+    const server = path.join(root, "scripts", "server.ts");
+    return spawn(
+      process.execPath,
+      [...profile, "--import", "tsx", server, "--port", String(port), "--hostname", "127.0.0.1"],
+      {
+        cwd: root,
+        env,
+        stdio: "ignore",
+      },
+    );
   }
   const script = path.join(import.meta.dirname, target === "ws" ? "floor-ws.ts" : "floor-sse.ts");
   return spawn(process.execPath, ["--import", "tsx", script], { cwd: root, env, stdio: "ignore" });

@@ -3,6 +3,7 @@ import type { ConnectionState } from "@/components/use-live-products";
 const LABELS: Record<ConnectionState, { text: string; dot: string }> = {
   live: { text: "Live", dot: "bg-emerald-500" },
   connecting: { text: "Connecting…", dot: "bg-amber-400" },
+  stale: { text: "Stale: server cannot reach the database", dot: "bg-red-500 animate-pulse" },
   reconnecting: { text: "Reconnecting…", dot: "bg-amber-400 animate-pulse" },
   offline: { text: "Offline: not updating", dot: "bg-red-500" },
 };

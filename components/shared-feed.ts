@@ -8,7 +8,8 @@
 // tab simply holds its own connection.
 import type { FeedEvent } from "@/lib/events/feed-event";
 
-export type ConnectionState = "connecting" | "live" | "reconnecting" | "offline";
+/** "stale": connected, but the server says it cannot follow the database right now. */
+export type ConnectionState = "connecting" | "live" | "stale" | "reconnecting" | "offline";
 export type FeedListener = {
   event: (event: FeedEvent) => void;
   reset: () => void;
@@ -92,6 +93,12 @@ class SharedFeed {
       this.post({ type: "event", data: message.data });
       this.apply(message.data);
     };
+    // The server's instance lost the database (or its LISTEN connection): what is shown may be
+    // stale until it says it is live again, after sending everything it missed.
+    source.addEventListener("status", (message) => {
+      const { live } = JSON.parse(message.data) as { live: boolean };
+      this.setState(live ? "live" : "stale", live);
+    });
     source.addEventListener("reset", () => {
       source.close();
       this.setState("reconnecting");

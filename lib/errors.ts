@@ -23,20 +23,33 @@ function describeIssues(error: ZodError): Issue[] {
   return error.issues.map((issue) => ({ path: issue.path.join(".") || "(body)", message: issue.message }));
 }
 
-function errorResponse(error: unknown): NextResponse {
+export type ErrorReply = {
+  status: number;
+  body: { error: { code: string; message: string; [detail: string]: unknown } };
+  headers?: Record<string, string>;
+};
+
+/** What to answer for a thrown error, whatever serves the response (Next or node:http). */
+export function errorReply(error: unknown): ErrorReply {
   if (error instanceof ApiError) {
-    return NextResponse.json(
-      { error: { code: error.code, message: error.message, ...error.details } },
-      { status: error.status, headers: error.headers },
-    );
+    return {
+      status: error.status,
+      body: { error: { code: error.code, message: error.message, ...error.details } },
+      headers: error.headers,
+    };
   }
   if (error instanceof ZodError) {
     const issues = describeIssues(error);
     const message = issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ");
-    return NextResponse.json({ error: { code: "VALIDATION_FAILED", message, issues } }, { status: 400 });
+    return { status: 400, body: { error: { code: "VALIDATION_FAILED", message, issues } } };
   }
   console.error("unexpected error", error);
-  return NextResponse.json({ error: { code: "INTERNAL", message: "Internal server error" } }, { status: 500 });
+  return { status: 500, body: { error: { code: "INTERNAL", message: "Internal server error" } } };
+}
+
+function errorResponse(error: unknown): NextResponse {
+  const { status, body, headers } = errorReply(error);
+  return NextResponse.json(body, { status, headers });
 }
 
 /** Wraps a route handler so that every thrown error leaves as the documented JSON shape. */

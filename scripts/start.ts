@@ -56,6 +56,12 @@ function run(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   return spawn(process.execPath, [nextBin, ...args], { stdio: "inherit", env });
 }
 
+/** The production server (scripts/server.ts): Next for pages and API, node:http for the feed. */
+function serve(port: string, env: NodeJS.ProcessEnv): ChildProcess {
+  const script = path.join(import.meta.dirname, "server.ts");
+  return spawn(process.execPath, ["--import", "tsx", script, "--port", port], { stdio: "inherit", env });
+}
+
 function exitCode(child: ChildProcess): Promise<number> {
   return new Promise((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? 0 : 1))));
 }
@@ -122,7 +128,7 @@ async function main() {
     log(`demo API token (kept in .data/admin-token): ${env.ADMIN_API_TOKEN}`);
   }
   log(`serving on http://localhost:${port}`);
-  server = run([dev ? "dev" : "start", "--port", port], env);
+  server = dev ? run(["dev", "--port", port], env) : serve(port, { ...env, NODE_ENV: "production" });
   const code = await exitCode(server);
   await shutdown(code);
 }

@@ -18,7 +18,7 @@ for (const [name, token, mentions] of [
 ] as const) {
   test(`the server refuses to start with ${name}`, async () => {
     await assert.rejects(stack.startServer({ env: { ADMIN_API_TOKEN: token } }), (error: Error) => {
-      assert.match(error.message, /next start exited/);
+      assert.match(error.message, /the server exited/);
       assert.match(error.message, mentions);
       return true;
     });

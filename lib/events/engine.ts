@@ -20,7 +20,7 @@ const HOUR = 60 * 60 * 1000;
 function createFeedEngine(): FeedEngine {
   const config = env();
   const hub = new ProductEventHub(config.SSE_HEARTBEAT_MS);
-  const listener = new ProductEventListener(config.DATABASE_URL, hub);
+  const listener = new ProductEventListener(config.DATABASE_URL, hub, Math.max(config.SSE_HEARTBEAT_MS, 1_000));
   listener.start();
 
   const prune = () =>

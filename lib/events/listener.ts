@@ -10,6 +10,10 @@ import { encodeFeedEvent, type EncodedEvent } from "@/lib/events/sse";
 export type ListenerState = "connecting" | "listening" | "reconnecting" | "stopped";
 
 const MAX_BACKOFF_MS = 5_000;
+/** How the LISTEN connection shows in pg_stat_activity. */
+export const LISTENER_APPLICATION_NAME = "stockpulse-listener";
+/** A probe on the LISTEN connection that takes longer than this counts as a lost database. */
+const PROBE_TIMEOUT_MS = 5_000;
 
 // Re-serialised once per event (not per client), so live frames are byte-for-byte the frames a
 // replay produces from the same ProductEvent row.
@@ -31,6 +35,8 @@ export class ProductEventListener {
   constructor(
     private readonly databaseUrl: string,
     private readonly hub: ProductEventHub,
+    /** How often to check that the database still answers (a dead peer sends no FIN). */
+    private readonly probeEveryMs: number,
     private readonly log: (message: string) => void = (message) => console.warn(message),
   ) {
     this.ready = new Promise((resolve) => (this.markReady = resolve));
@@ -44,11 +50,16 @@ export class ProductEventListener {
 
   async stop() {
     this.state = "stopped";
+    this.hub.flush();
     await this.client?.end().catch(() => {});
   }
 
   private async connect() {
-    const client = new pg.Client({ connectionString: this.databaseUrl, keepAlive: true });
+    const client = new pg.Client({
+      connectionString: this.databaseUrl,
+      keepAlive: true,
+      application_name: LISTENER_APPLICATION_NAME,
+    });
     this.client = client;
     // Notifications that arrive while we catch up wait here, so the hub sees ids in order.
     let held: EncodedEvent[] | null = [];
@@ -59,10 +70,13 @@ export class ProductEventListener {
       else this.hub.publish(event);
     });
     let failed = false;
+    let probe: NodeJS.Timeout | undefined;
     const fail = (error?: Error) => {
       if (failed || this.state === "stopped") return;
       failed = true;
+      clearInterval(probe);
       this.log(`product event listener lost its connection (${error?.message ?? "closed"}); reconnecting`);
+      this.hub.setLive(false);
       client.end().catch(() => {});
       this.scheduleReconnect();
     };
@@ -77,7 +91,14 @@ export class ProductEventListener {
       held = null;
       this.state = "listening";
       this.backoffMs = 250;
+      this.hub.setLive(true);
       this.markReady();
+      probe = setInterval(() => {
+        const timeout = new Promise((_, reject) =>
+          setTimeout(() => reject(new Error("database did not answer")), PROBE_TIMEOUT_MS).unref(),
+        );
+        Promise.race([client.query("SELECT 1"), timeout]).catch(fail);
+      }, this.probeEveryMs).unref();
     } catch (error) {
       fail(error as Error);
     }

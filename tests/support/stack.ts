@@ -1,6 +1,8 @@
 // A real StockPulse for tests: an embedded PostgreSQL in a temporary directory on a free port
-// (never the developer's .data/), migrated and seeded, and `next start` servers (the production
-// build in .next/) talking to it. Used by the integration tests and by Playwright's web server.
+// (never the developer's .data/), migrated and seeded, and servers on the production build in
+// .next/ talking to it: the production server of `npm start` (scripts/server.ts, the feed on
+// node:http) by default, or plain `next start` (the feed's route handler). Used by the
+// integration tests and by Playwright's web server.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -19,7 +21,12 @@ import { hashPassword } from "../../lib/auth/password";
 
 const root = path.join(import.meta.dirname, "..", "..");
 
+/** Which transport serves the feed: `npm start`'s node:http server, or the route handler. */
+export type Transport = "node" | "route-handler";
+export const TRANSPORTS: readonly Transport[] = ["node", "route-handler"];
+
 export type Server = {
+  transport: Transport;
   baseUrl: string;
   port: number;
   output: () => string;
@@ -40,13 +47,18 @@ export type Stack = {
   /** Stops PostgreSQL and starts it again on the same port and data (a database restart). */
   restartDatabase: () => Promise<void>;
   db: ReturnType<typeof createPrismaClient>;
-  startServer: (options?: { port?: number; env?: Record<string, string>; unset?: string[] }) => Promise<Server>;
+  startServer: (options?: {
+    port?: number;
+    env?: Record<string, string>;
+    unset?: string[];
+    transport?: Transport;
+  }) => Promise<Server>;
   stop: () => Promise<void>;
 };
 
 async function waitForHealth(baseUrl: string, child: ChildProcess, output: () => string) {
   for (let attempt = 0; attempt < 300; attempt++) {
-    if (child.exitCode !== null) throw new Error(`next start exited (${child.exitCode}):\n${output()}`);
+    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}):\n${output()}`);
     try {
       const response = await fetch(`${baseUrl}/api/health`);
       if (response.ok) return;
@@ -88,7 +100,10 @@ export async function startStack(options: { env?: Record<string, string> } = {})
       ...serverOptions.env,
     };
     for (const name of serverOptions.unset ?? []) delete env[name];
-    const child = spawn(process.execPath, [nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], {
+    const transport = serverOptions.transport ?? "node";
+    const command =
+      transport === "node" ? ["--import", "tsx", path.join(root, "scripts", "server.ts")] : [nextBin, "start"];
+    const child = spawn(process.execPath, [...command, "--port", String(port), "--hostname", "127.0.0.1"], {
       cwd: root,
       env,
       stdio: ["ignore", "pipe", "pipe"],
@@ -97,6 +112,7 @@ export async function startStack(options: { env?: Record<string, string> } = {})
     child.stderr!.on("data", (chunk) => (log += chunk));
     const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
     const server: Server = {
+      transport,
       baseUrl: `http://127.0.0.1:${port}`,
       port,
       output: () => log,

@@ -10,7 +10,14 @@ export async function GET() {
   const database = await db.$queryRaw`SELECT 1`.then(() => "ok" as const).catch(() => "unreachable" as const);
   const healthy = database === "ok" && listener.state === "listening";
   return NextResponse.json(
-    { status: healthy ? "ok" : "degraded", database, listener: listener.state, openStreams: hub.size },
+    {
+      status: healthy ? "ok" : "degraded",
+      database,
+      listener: listener.state,
+      openStreams: hub.size,
+      // Which transport serves the feed here: node:http under `npm start`, else the route handler.
+      feedTransport: process.env.STOCKPULSE_FEED_TRANSPORT ?? "route handler",
+    },
     { status: healthy ? 200 : 503 },
   );
 }

@@ -1,0 +1,47 @@
+// What a feed request asks for, read the same way by both transports: which products, and
+// after which event id to resume. Bad values are a 400 that names the parameter.
+import { z } from "zod";
+import { ApiError } from "@/lib/errors";
+
+export type FeedRequest = {
+  /** Resume after this event id; null starts with the live feed only. */
+  lastEventId: bigint | null;
+  /** Limit to these products; null for all. */
+  productIds: ReadonlySet<number> | null;
+};
+
+const INT32_MAX = 2_147_483_647;
+const INT64_MAX = BigInt("9223372036854775807");
+export const MAX_FILTER_PRODUCTS = 500;
+
+const eventIdSchema = z
+  .string()
+  .regex(/^\d{1,19}$/, "must be a non-negative event id")
+  .transform((value) => BigInt(value))
+  .refine((id) => id <= INT64_MAX, "must be an event id no larger than 9223372036854775807");
+
+const productIdsSchema = z
+  .string()
+  .regex(
+    new RegExp(`^\\d{1,10}(,\\d{1,10}){0,${MAX_FILTER_PRODUCTS - 1}}$`),
+    `must be a comma-separated list of product ids (at most ${MAX_FILTER_PRODUCTS})`,
+  )
+  .transform((value) => value.split(",").map(Number))
+  .refine((ids) => ids.every((id) => id >= 1 && id <= INT32_MAX), `must list product ids between 1 and ${INT32_MAX}`);
+
+function parse<T>(schema: z.ZodType<T, string>, value: string, source: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new ApiError(400, "VALIDATION_FAILED", `${source} ${result.error.issues[0].message}`);
+  return result.data;
+}
+
+/** Reads the query string and the `Last-Event-ID` header (which wins: EventSource sends it on reconnect). */
+export function parseFeedRequest(query: URLSearchParams, lastEventIdHeader: string | null): FeedRequest {
+  const fromHeader = lastEventIdHeader ? parse(eventIdSchema, lastEventIdHeader, "Last-Event-ID") : null;
+  const fromQuery = query.get("lastEventId") ? parse(eventIdSchema, query.get("lastEventId")!, "lastEventId") : null;
+  const ids = query.get("productIds");
+  return {
+    lastEventId: fromHeader ?? fromQuery,
+    productIds: ids === null ? null : new Set(parse(productIdsSchema, ids, "productIds")),
+  };
+}

@@ -1,0 +1,217 @@
+// The feed's core: one client's SSE stream, written to a FeedSink that each transport provides
+// (transport-web.ts for the route handler, transport-node.ts for node:http). `retry:` first,
+// then the events after the client's last id replayed from ProductEvent at the pace the client
+// reads them, then the live feed from the hub, with no gap and no duplicate at the seam.
+import { env } from "@/lib/env";
+import { feedEngine, type FeedEngine } from "@/lib/events/engine";
+import { toFeedEvent } from "@/lib/events/feed-event";
+import type { FeedRequest } from "@/lib/events/feed-request";
+import type { Batch, Subscriber } from "@/lib/events/hub";
+import { fetchEventBounds, fetchEventsAfter, REPLAY_PAGE_SIZE } from "@/lib/events/queries";
+import { concatFrames, encodeFeedEvent, encodeReset, encodeRetry, SHUTDOWN, type EncodedEvent } from "@/lib/events/sse";
+
+/** Where a session's bytes go: a transport's response, with its backpressure. */
+export interface FeedSink {
+  write(bytes: Uint8Array): void;
+  /** Bytes written that the client has not taken yet. */
+  bufferedBytes(): number;
+  /** Resolves when the client has taken some of what is buffered, or has gone. */
+  drained(): Promise<void>;
+  /** Ends the response normally. */
+  end(): void;
+  /** Cuts the response: the client sees a broken stream and reconnects. */
+  abort(reason: Error): void;
+}
+
+/** Replay writes up to this much at a time (and at most a quarter of the buffer limit). */
+const REPLAY_CHUNK_BYTES = 64 * 1024;
+
+/** Waits for the listener's first LISTEN, so the hub knows where the live feed stands. */
+export async function feedReady(): Promise<void> {
+  await feedEngine().listener.ready;
+}
+
+/** Whether `lastEventId` can be resumed from the retained history, or the client must reload. */
+async function resetReason(lastEventId: bigint): Promise<string | null> {
+  const { oldest, newest } = await fetchEventBounds();
+  if (newest === null) return lastEventId > BigInt(0) ? "unknown event id" : null;
+  if (lastEventId > newest) return "unknown event id";
+  if (oldest !== null && lastEventId < oldest - BigInt(1)) return "event id older than the retained history";
+  return null;
+}
+
+export class FeedSession implements Subscriber {
+  readonly productIds: ReadonlySet<number> | null;
+  readonly filterKey: string;
+  private state: "replaying" | "live" | "closed";
+  private lastSent: bigint;
+  // Live batches that arrive during replay wait here, up to the buffer limit. Past it they are
+  // dropped and replay reads further from the database instead: they are committed, so it finds them.
+  private held: Batch[] = [];
+  private heldBytes = 0;
+  private heldOverflowed = false;
+  private unsubscribe = () => {};
+  private readonly maxBufferBytes = env().SSE_MAX_BUFFER_BYTES;
+  private readonly replayChunkBytes = Math.min(REPLAY_CHUNK_BYTES, this.maxBufferBytes / 4);
+  /** A replaying client that takes nothing for this long has stopped reading: it is cut. */
+  private readonly stallMs = 2 * env().SSE_HEARTBEAT_MS;
+
+  constructor(
+    private readonly request: FeedRequest,
+    private readonly sink: FeedSink,
+    private readonly engine: FeedEngine = feedEngine(),
+  ) {
+    this.productIds = request.productIds;
+    this.filterKey = request.productIds ? [...request.productIds].sort((a, b) => a - b).join(",") : "";
+    this.state = request.lastEventId === null ? "live" : "replaying";
+    this.lastSent = request.lastEventId ?? engine.hub.lastDeliveredId;
+  }
+
+  /** Writes the preamble and subscribes; the replay, if any, runs on by itself. */
+  start() {
+    const { hub, metrics } = this.engine;
+    metrics.streamsOpened++;
+    this.sink.write(encodeRetry(env().SSE_RETRY_MS));
+    const status = hub.statusFrame;
+    if (status) this.sink.write(status);
+    // Subscribe before reading history: anything committed from here on reaches `held`.
+    this.unsubscribe = hub.subscribe(this);
+    if (this.request.lastEventId === null) return;
+    metrics.replays++;
+    this.replay(this.request.lastEventId).catch((error: Error) => {
+      console.warn(`feed replay failed: ${error.message}`);
+      this.drop(error);
+    });
+  }
+
+  /** The client went away. */
+  close() {
+    if (this.state === "closed") return;
+    this.state = "closed";
+    this.unsubscribe();
+  }
+
+  deliver(batch: Batch) {
+    if (this.state === "live") this.writeLive(batch);
+    else if (this.state === "replaying") this.hold(batch);
+  }
+
+  send(frame: Uint8Array) {
+    if (this.state !== "closed") this.writeBounded(frame);
+  }
+
+  shutdown() {
+    this.finish(SHUTDOWN);
+  }
+
+  private hold(batch: Batch) {
+    if (this.heldOverflowed) return;
+    this.heldBytes += batch.bytes.byteLength;
+    if (this.heldBytes <= this.maxBufferBytes) {
+      this.held.push(batch);
+      return;
+    }
+    this.held = [];
+    this.heldBytes = 0;
+    this.heldOverflowed = true;
+  }
+
+  private async replay(after: bigint) {
+    const reason = await resetReason(after);
+    if (reason) return this.finish(encodeReset(reason));
+    for (let cursor = after; ;) {
+      // Everything published before this point is committed, so the reads from here find what
+      // an overflowing `held` lets go of.
+      this.heldOverflowed = false;
+      const rows = await fetchEventsAfter(cursor, this.productIds);
+      if (this.state !== "replaying") return;
+      await this.writePaced(rows.map((row) => encodeFeedEvent(toFeedEvent(row))));
+      if (rows.length > 0) cursor = rows[rows.length - 1].id;
+      if (rows.length === REPLAY_PAGE_SIZE) continue;
+      await this.clientCaughtUp();
+      if (this.state !== "replaying") return;
+      if (!this.heldOverflowed) break;
+    }
+    this.state = "live";
+    const held = this.held;
+    this.held = [];
+    this.heldBytes = 0;
+    held.forEach((batch) => this.writeLive(batch));
+  }
+
+  private async writePaced(events: EncodedEvent[]) {
+    for (let start = 0; start < events.length && this.state === "replaying";) {
+      let end = start;
+      for (let size = 0; end < events.length && size < this.replayChunkBytes; end++)
+        size += events[end].bytes.byteLength;
+      const chunk = events.slice(start, end).filter((event) => event.id > this.lastSent);
+      if (chunk.length > 0) {
+        this.lastSent = chunk[chunk.length - 1].id;
+        this.sink.write(concatFrames(chunk));
+      }
+      start = end;
+      await this.clientCaughtUp();
+    }
+  }
+
+  /**
+   * Replay is paced by the client's reading: about one chunk waits in its buffer at a time, so
+   * any gap in the retained history can be sent, however large. A client that takes nothing
+   * for `stallMs` has stopped reading and is cut like a slow live client.
+   */
+  private async clientCaughtUp() {
+    let buffered = this.sink.bufferedBytes();
+    let deadline = Date.now() + this.stallMs;
+    while (buffered > this.replayChunkBytes && this.state === "replaying") {
+      await this.drainedOrTimeout(deadline - Date.now());
+      const now = this.sink.bufferedBytes();
+      if (now < buffered) deadline = Date.now() + this.stallMs;
+      else if (Date.now() >= deadline) return this.dropSlow();
+      buffered = now;
+    }
+  }
+
+  private drainedOrTimeout(ms: number) {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.max(0, ms));
+      void this.sink.drained().then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private writeLive({ events, bytes }: Batch) {
+    if (events[events.length - 1].id <= this.lastSent) return;
+    // At the seam a batch can start with events the replay already sent.
+    if (events[0].id <= this.lastSent) bytes = concatFrames(events.filter((event) => event.id > this.lastSent));
+    this.lastSent = events[events.length - 1].id;
+    this.writeBounded(bytes);
+  }
+
+  // The per-client buffer bound: a client that stops reading fills its buffer; past the limit its
+  // stream is cut (memory stays bounded) and it resumes later from its last id.
+  private writeBounded(bytes: Uint8Array) {
+    if (this.sink.bufferedBytes() + bytes.byteLength > this.maxBufferBytes) return this.dropSlow();
+    this.sink.write(bytes);
+  }
+
+  private dropSlow() {
+    this.engine.metrics.slowClientsDropped++;
+    this.drop(new Error("client too slow: it stopped reading"));
+  }
+
+  /** Graceful end, with a last frame (reset, shutdown). */
+  private finish(frame: Uint8Array) {
+    if (this.state === "closed") return;
+    this.sink.write(frame);
+    this.close();
+    this.sink.end();
+  }
+
+  private drop(reason: Error) {
+    if (this.state === "closed") return;
+    this.close();
+    this.sink.abort(reason);
+  }
+}

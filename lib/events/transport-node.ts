@@ -1,0 +1,64 @@
+// The feed over node:http, for the production server (scripts/server.ts): frames go straight to
+// the socket with `res.write`, and the client's buffer is what the socket has not sent yet.
+// Same session, same bytes and headers as the route handler (transport-web.ts), a fraction of
+// the CPU and memory per stream (docs/benchmarks.md).
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { errorReply } from "@/lib/errors";
+import { parseFeedRequest } from "@/lib/events/feed-request";
+import { feedReady, FeedSession, type FeedSink } from "@/lib/events/session";
+import { API_HEADERS, SSE_HEADERS } from "@/lib/events/sse";
+
+export const FEED_PATH = "/api/v1/stream/product-updates";
+
+function sendError(res: ServerResponse, error: unknown) {
+  const { status, body, headers } = errorReply(error);
+  res.writeHead(status, { ...API_HEADERS, ...headers, "Content-Type": "application/json" });
+  res.end(JSON.stringify(body));
+}
+
+export async function handleFeedRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    res.writeHead(405, { ...API_HEADERS, Allow: "GET, HEAD" });
+    res.end();
+    return;
+  }
+  try {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const lastEventIdHeader = req.headers["last-event-id"];
+    const feedRequest = parseFeedRequest(
+      url.searchParams,
+      typeof lastEventIdHeader === "string" ? lastEventIdHeader : null,
+    );
+    // HEAD gets the headers GET would, and never subscribes (nothing would read the stream).
+    if (req.method === "HEAD") {
+      res.writeHead(200, { ...API_HEADERS, ...SSE_HEADERS });
+      res.end();
+      return;
+    }
+    await feedReady();
+    if (res.destroyed) return;
+    res.writeHead(200, { ...API_HEADERS, ...SSE_HEADERS });
+    const sink: FeedSink = {
+      write: (bytes) => void res.write(bytes),
+      bufferedBytes: () => res.writableLength,
+      drained: () =>
+        new Promise((resolve) => {
+          const done = () => {
+            res.off("drain", done);
+            res.off("close", done);
+            resolve();
+          };
+          res.on("drain", done);
+          res.on("close", done);
+        }),
+      end: () => res.end(),
+      abort: () => res.destroy(),
+    };
+    const session = new FeedSession(feedRequest, sink);
+    res.once("close", () => session.close());
+    session.start();
+  } catch (error) {
+    if (!res.headersSent) sendError(res, error);
+    else res.destroy();
+  }
+}

@@ -1,0 +1,54 @@
+// The feed over a web ReadableStream, for the route handler (`next dev`, plain `next start`).
+// The stream's queue is the client's buffer: Next's pipe reads from it as the socket drains.
+import { parseFeedRequest } from "@/lib/events/feed-request";
+import { feedReady, FeedSession, type FeedSink } from "@/lib/events/session";
+import { SSE_HEADERS } from "@/lib/events/sse";
+
+export async function feedResponse(request: Request): Promise<Response> {
+  const feedRequest = parseFeedRequest(new URL(request.url).searchParams, request.headers.get("last-event-id"));
+  // HEAD gets the headers GET would, and never subscribes (nothing would read the stream).
+  if (request.method === "HEAD") return new Response(null, { headers: SSE_HEADERS });
+  await feedReady();
+
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let waiting: Array<() => void> = [];
+  const wake = () => {
+    const resolvers = waiting;
+    waiting = [];
+    resolvers.forEach((resolve) => resolve());
+  };
+  // A high-water mark this large never asks for data by itself; it only tells how much is queued.
+  const highWaterMark = 1 << 30;
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      start: (streamController) => void (controller = streamController),
+      pull: wake,
+      cancel: () => {
+        session.close();
+        wake();
+      },
+    },
+    { highWaterMark, size: (chunk) => chunk.byteLength },
+  );
+  const sink: FeedSink = {
+    write: (bytes) => controller.enqueue(bytes),
+    bufferedBytes: () => highWaterMark - (controller.desiredSize ?? highWaterMark),
+    drained: () => new Promise((resolve) => waiting.push(resolve)),
+    end: () => controller.close(),
+    abort: (reason) => {
+      controller.error(reason);
+      wake();
+    },
+  };
+  const session = new FeedSession(feedRequest, sink);
+  request.signal.addEventListener(
+    "abort",
+    () => {
+      session.close();
+      wake();
+    },
+    { once: true },
+  );
+  session.start();
+  return new Response(stream, { headers: SSE_HEADERS });
+}

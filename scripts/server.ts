@@ -1,0 +1,57 @@
+// The production server that `npm start` runs: a Next.js custom server (Next's documented
+// `next()` + `getRequestHandler()`) that hands the live feed, GET/HEAD
+// /api/v1/stream/product-updates, to the node:http transport and everything else to Next. The
+// route handler is the same feed through a web ReadableStream; it serves `next dev` and plain
+// `next start`. Why two: docs/benchmarks.md (Next's stream pipe costs several times the CPU and
+// memory per stream of writing to the socket).
+//
+//   node --import tsx scripts/server.ts [--port 3000] [--hostname 0.0.0.0]
+//
+// SIGTERM/SIGINT: open streams get a shutdown frame (clients resume on another instance), the
+// server stops accepting, in-flight requests finish, then the process exits.
+import http from "node:http";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import next from "next";
+
+const { values } = parseArgs({
+  options: { port: { type: "string", default: process.env.PORT ?? "3000" }, hostname: { type: "string" } },
+});
+const port = Number(values.port);
+const root = path.join(import.meta.dirname, "..");
+const STOP_GRACE_MS = 10_000;
+
+process.env.STOCKPULSE_FEED_TRANSPORT = "node:http";
+const app = next({ dev: false, dir: root, port, hostname: values.hostname ?? "localhost" });
+const handle = app.getRequestHandler();
+// Next's instrumentation (instrumentation-node.ts) runs here: it validates the environment,
+// creates the first admin and starts the feed engine, all on globalThis. The feed modules are
+// loaded only after it, so this file's copy of them shares that one engine and database client.
+await app.prepare();
+const { FEED_PATH, handleFeedRequest } = await import("@/lib/events/transport-node");
+const { feedEngine } = await import("@/lib/events/engine");
+
+const server = http.createServer((req, res) => {
+  const pathname = req.url?.split("?", 1)[0];
+  if (pathname === FEED_PATH) void handleFeedRequest(req, res);
+  else void handle(req, res);
+});
+server.listen(port, values.hostname, () => {
+  console.log(`[stockpulse] production server on http://${values.hostname ?? "localhost"}:${port} (feed: node:http)`);
+});
+
+let stopping = false;
+function stop() {
+  if (stopping) return;
+  stopping = true;
+  const engine = feedEngine();
+  engine.hub.shutdown();
+  void engine.listener.stop();
+  server.close(() => process.exit(0));
+  server.closeIdleConnections();
+  setTimeout(() => {
+    server.closeAllConnections();
+    process.exit(0);
+  }, STOP_GRACE_MS).unref();
+}
+for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, stop);
