@@ -3,7 +3,7 @@
 // ProductEvent and notifies listeners. So a committed change always has exactly one event
 // (guarantee 2), and the row and order locks are held for one round trip, not six: a product
 // that sells fast is limited by PostgreSQL, not by client round trips (bench/fanout.ts).
-import { db } from "@/lib/db";
+import { db, sqlQuery } from "@/lib/db";
 import { ApiError, notFound } from "@/lib/errors";
 import { NOTIFY_CHANNEL, type EventKind } from "@/lib/events/feed-event";
 import { Prisma, type Product } from "@/lib/generated/prisma/client";
@@ -31,7 +31,8 @@ const EVENT_ORDER_LOCK = 7_310_001;
  * in one statement. Returns the product as changed, or null when `changed` matched no row.
  */
 async function commitChange(changed: Prisma.Sql, { kind, actor, delta, reason }: Change): Promise<Product | null> {
-  const rows = await db.$queryRaw<Array<Product & { notifications: bigint }>>`
+  // On the pool directly (sqlQuery), not db.$queryRaw: same statement, a fraction of the CPU.
+  const rows = await sqlQuery<Product & { notifications: string }>(Prisma.sql`
     WITH changed AS (${changed}),
     ordered AS (SELECT pg_advisory_xact_lock(${EVENT_ORDER_LOCK}::bigint) FROM changed),
     event AS (
@@ -51,16 +52,14 @@ async function commitChange(changed: Prisma.Sql, { kind, actor, delta, reason }:
       )::text)
       FROM changed c, event e
     )
-    SELECT c.*, (SELECT count(*) FROM notified) AS notifications FROM changed c`;
+    SELECT c.*, (SELECT count(*) FROM notified) AS notifications FROM changed c`);
   if (rows.length === 0) return null;
   const { notifications: _notifications, ...product } = rows[0];
   return product;
 }
 
-// A raw query's unique-constraint violation (SQLSTATE 23505), as Prisma's driver adapter reports it.
-function isUniqueViolation(error: unknown) {
-  return /23505|unique constraint/i.test(JSON.stringify((error as { meta?: unknown }).meta ?? {}) + String(error));
-}
+// A unique-constraint violation (SQLSTATE 23505), as pg reports it.
+const isUniqueViolation = (error: unknown) => (error as { code?: unknown }).code === "23505";
 
 function kindOf(changes: Omit<UpdateProductInput, "expectedVersion">): EventKind {
   const changed = Object.entries(changes)
