@@ -36,7 +36,7 @@ import { nextBin } from "../scripts/bins";
 
 const root = path.join(import.meta.dirname, "..");
 const list = (value: string) => value.split(",").filter(Boolean);
-const targetNames = list(process.env.BENCH_TARGETS ?? "nextjs,floor");
+const targetNames = list(process.env.BENCH_TARGETS ?? "nextjs,production,floor");
 const writerCounts = list(process.env.BENCH_WRITERS ?? "1,8,32").map(Number);
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
 const WARMUP_MS = 2000;
@@ -57,8 +57,10 @@ const now = () => performance.now();
 const TARGETS: Record<string, { args: (port: number) => string[] }> = {
   nextjs: { args: (port) => [nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"] },
   floor: { args: () => ["--import", "tsx", "bench/floor-writes.ts"] },
-  // The custom production server (scripts/server.ts), once it exists.
-  production: { args: () => ["--import", "tsx", "scripts/server.ts"] },
+  // `npm start`'s production server: Next plus node:http for the feed and stock adjustments.
+  production: {
+    args: (port) => ["--import", "tsx", "scripts/server.ts", "--port", String(port), "--hostname", "127.0.0.1"],
+  },
 };
 for (const name of targetNames) {
   if (!TARGETS[name]) throw new Error(`unknown target ${name}; known: ${Object.keys(TARGETS).join(", ")}`);
