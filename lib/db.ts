@@ -4,9 +4,8 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient, type Prisma } from "@/lib/generated/prisma/client";
 
-// Writers queue here rather than in PostgreSQL: every change waits for the event-order lock
-// anyway (lib/products/mutations.ts), so more connections would only add backends that sleep
-// on it. 20 serves reads and writes side by side; bench/writes.ts measures 32 writers on it.
+// Reads and writes side by side; writes hold at most 8 of these (MAX_CHANGES_IN_FLIGHT in
+// lib/products/mutations.ts), since they serialise on the event-order lock anyway.
 const POOL_SIZE = 20;
 
 export function createPool(databaseUrl: string) {
