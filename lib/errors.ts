@@ -65,15 +65,21 @@ export function withErrors<Args extends unknown[]>(handler: (...args: Args) => P
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
+/** What readJson needs of a request: a web `Request`, or node:http's (lib/products/transport-node.ts). */
+export type BodySource = {
+  headers: { get(name: string): string | null };
+  body: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array> | null;
+};
+
 /** The body as text, refusing (413) past MAX_BODY_BYTES without reading more than that. */
-async function readLimited(request: Request): Promise<string> {
+async function readLimited(request: BodySource): Promise<string> {
   const tooLarge = () =>
     new ApiError(413, "BODY_TOO_LARGE", `Request body is larger than ${MAX_BODY_BYTES / 1024} KiB`);
   if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) throw tooLarge();
   if (!request.body) return "";
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+  for await (const chunk of request.body as AsyncIterable<Uint8Array>) {
     size += chunk.byteLength;
     if (size > MAX_BODY_BYTES) throw tooLarge();
     chunks.push(chunk);
@@ -82,7 +88,7 @@ async function readLimited(request: Request): Promise<string> {
 }
 
 /** Reads a JSON body; anything else is a 4xx that says what was wrong. */
-export async function readJson(request: Request): Promise<unknown> {
+export async function readJson(request: BodySource): Promise<unknown> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^application\/json\s*(;|$)/i.test(type)) {
     throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json");

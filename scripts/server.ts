@@ -1,6 +1,7 @@
 // The production server that `npm start` runs: a Next.js custom server (Next's documented
 // `next()` + `getRequestHandler()`) that hands the live feed, GET/HEAD
-// /api/v1/stream/product-updates, to the node:http transport and everything else to Next. The
+// /api/v1/stream/product-updates, and the write path's hot request, POST
+// /api/v1/products/{id}/stock-adjustments, to node:http transports and everything else to Next. The
 // route handler is the same feed through a web ReadableStream; it serves `next dev` and plain
 // `next start`. Why two: docs/benchmarks.md (Next's stream pipe costs several times the CPU and
 // memory per stream of writing to the socket).
@@ -30,10 +31,13 @@ const handle = app.getRequestHandler();
 await app.prepare();
 const { FEED_PATH, handleFeedRequest } = await import("@/lib/events/transport-node");
 const { feedEngine } = await import("@/lib/events/engine");
+const { handleStockAdjustment, stockAdjustmentTarget } = await import("@/lib/products/transport-node");
 
 const server = http.createServer((req, res) => {
   const pathname = req.url?.split("?", 1)[0];
+  const adjusted = stockAdjustmentTarget(req);
   if (pathname === FEED_PATH) void handleFeedRequest(req, res);
+  else if (adjusted !== null) void handleStockAdjustment(req, res, adjusted);
   else void handle(req, res);
 });
 server.listen(port, values.hostname, () => {

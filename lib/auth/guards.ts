@@ -12,6 +12,9 @@ import type { Actor } from "@/lib/products/mutations";
 
 const sha256 = (value: string) => createHash("sha256").update(value).digest();
 
+/** What the guards read of a request: its headers (a web `Request`, or node:http's). */
+export type HeaderSource = { headers: { get(name: string): string | null } };
+
 /** The name of the API token `given`, or null. Compares against every token in constant time. */
 function apiTokenName(given: string): string | null {
   const digest = sha256(given);
@@ -28,7 +31,7 @@ function apiTokenName(given: string): string | null {
  * cross-origin request and on same-origin POST/PATCH/DELETE; a request with neither Origin nor
  * `Sec-Fetch-Site: same-origin` is not a browser form of ours either.
  */
-export function requireSameOrigin(request: Request) {
+export function requireSameOrigin(request: HeaderSource) {
   const origin = request.headers.get("origin");
   const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
   if (origin) {
@@ -45,7 +48,7 @@ export function requireSameOrigin(request: Request) {
   throw new ApiError(403, "CROSS_ORIGIN", "Cross-origin request refused: send it from this site, or use an API token");
 }
 
-const sessionToken = (request: Request) =>
+const sessionToken = (request: HeaderSource) =>
   request.headers
     .get("cookie")
     ?.split(";")
@@ -54,7 +57,7 @@ const sessionToken = (request: Request) =>
     ?.slice(SESSION_COOKIE.length + 1);
 
 /** The actor of a write that needs the admin role: 401 without credentials, 403 for a viewer. */
-export async function requireAdmin(request: Request): Promise<Actor> {
+export async function requireAdmin(request: HeaderSource): Promise<Actor> {
   const authorization = request.headers.get("authorization");
   if (authorization !== null) {
     const bearer = /^Bearer\s+(\S+)$/i.exec(authorization);

@@ -1,0 +1,50 @@
+// The write path over node:http, for the production server (scripts/server.ts): a stock
+// adjustment is a few hundred bytes in and out, and under `next start` Next's request and
+// response plumbing (web Request, route matching, tracing, web-stream body pipes) cost more CPU
+// than everything StockPulse and PostgreSQL's client do for it (bench/writes.ts). Same steps as
+// the route handler (lib/products/requests.ts), same status, headers and body.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { errorReply } from "@/lib/errors";
+import { API_HEADERS } from "@/lib/events/sse";
+import { stockAdjustmentRequest } from "@/lib/products/requests";
+
+const STOCK_ADJUSTMENT_PATH = /^\/api\/v1\/products\/([^/]+)\/stock-adjustments$/;
+
+/**
+ * The product id segment when `req` is a stock adjustment (POST) this transport serves, else
+ * null (the request goes to Next, which answers other methods and odd paths as it always has).
+ */
+export function stockAdjustmentTarget(req: IncomingMessage): string | null {
+  if (req.method !== "POST") return null;
+  const match = STOCK_ADJUSTMENT_PATH.exec(req.url?.split("?", 1)[0] ?? "");
+  if (!match) return null;
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return null;
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { ...API_HEADERS, ...headers, "Content-Type": "application/json" });
+  res.end(JSON.stringify(body));
+}
+
+/** Node's headers behind the `get()` the guards and readJson use (lowercase names, as Headers). */
+const headerSource = (req: IncomingMessage) => ({
+  get(name: string): string | null {
+    const value = req.headers[name.toLowerCase()];
+    return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+  },
+});
+
+export async function handleStockAdjustment(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+  try {
+    const product = await stockAdjustmentRequest({ headers: headerSource(req), body: req }, id);
+    sendJson(res, 200, product);
+  } catch (error) {
+    const { status, body, headers } = errorReply(error);
+    if (res.headersSent) res.destroy();
+    else sendJson(res, status, body, headers);
+  }
+}
