@@ -231,6 +231,10 @@ function feedSuite(transport: Transport) {
         committed.map((event) => event.id),
       );
       assertStrictlyIncreasing(ids(live));
+      // Live frames are built from the NOTIFY payload, replayed ones from the ProductEvent row:
+      // the same event must be the same bytes either way.
+      const eventFrames = (reader: FeedReader) => reader.frames.filter((frame) => frame.id).map((frame) => frame.data);
+      assert.deepEqual(eventFrames(live), eventFrames(replay));
       live.close();
       replay.close();
     });
