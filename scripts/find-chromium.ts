@@ -1,9 +1,9 @@
 // Finds a Chromium for Playwright: an explicitly configured one (CHROMIUM_PATH), else
 // Playwright's own if installed, else Debian's /usr/bin/chromium, else (as root with apt-get)
 // installs Debian's chromium, else stops with a message saying what to install.
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import { chromium } from "@playwright/test";
+import { debianProgram } from "./debian-package";
 
 const DEBIAN_CHROMIUM = "/usr/bin/chromium";
 
@@ -21,18 +21,8 @@ export function findChromium(log: (message: string) => void = console.log): stri
     }
   })();
   if (bundled && fs.existsSync(bundled)) return bundled;
-  if (fs.existsSync(DEBIAN_CHROMIUM)) return DEBIAN_CHROMIUM;
-
-  const hasAptGet = fs.existsSync("/usr/bin/apt-get");
-  if (process.getuid?.() === 0 && hasAptGet) {
-    log("no Chromium found: installing Debian's chromium package (apt-get)");
-    execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit" });
-    execFileSync("apt-get", ["install", "-y", "-qq", "chromium"], {
-      stdio: "inherit",
-      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
-    });
-    if (fs.existsSync(DEBIAN_CHROMIUM)) return DEBIAN_CHROMIUM;
-  }
+  const debian = debianProgram(DEBIAN_CHROMIUM, "chromium", log);
+  if (debian) return debian;
   throw new Error(
     "No Chromium for the browser tests. Install one of: Debian/Ubuntu `apt-get install chromium`, " +
       "or `npx playwright install chromium`, or set CHROMIUM_PATH to a Chromium/Chrome binary.",

@@ -71,3 +71,60 @@ export async function openFeed(url: string, headers: Record<string, string> = {}
 
   return { frames, events, waitFor, closed, close: () => abort.abort(), status: response.status };
 }
+
+export type Follower = {
+  /** Every event received, over all connections, in arrival order. */
+  events: FeedEvent[];
+  connections: number;
+  waitFor: (predicate: () => boolean, what: string, timeoutMs?: number) => Promise<void>;
+  stop: () => void;
+};
+
+/**
+ * Follows the feed as EventSource does: when a connection ends (shutdown frame, a killed server,
+ * a proxy error) it reconnects after a short delay with `Last-Event-ID` set to the last id it
+ * received. Used through a load balancer, where each reconnect may reach another instance.
+ */
+export function followFeed(url: string, retryMs = 200): Follower {
+  const events: FeedEvent[] = [];
+  let current: FeedReader | null = null;
+  let stopped = false;
+  const follower: Follower = {
+    events,
+    connections: 0,
+    waitFor: async (predicate, what, timeoutMs = 60_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; have ${events.length} events`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    stop: () => {
+      stopped = true;
+      current?.close();
+    },
+  };
+  void (async () => {
+    while (!stopped) {
+      const lastId = events.at(-1)?.eventId;
+      try {
+        const reader = await openFeed(url, lastId ? { "last-event-id": lastId } : {});
+        current = reader;
+        follower.connections++;
+        let taken = 0;
+        const take = () => {
+          const received = reader.events();
+          for (; taken < received.length; taken++) events.push(received[taken]);
+        };
+        const listen = setInterval(take, 20);
+        await reader.closed;
+        clearInterval(listen);
+        take();
+      } catch {
+        // refused or cut before the headers: try again
+      }
+      if (!stopped) await new Promise((resolve) => setTimeout(resolve, retryMs));
+    }
+  })();
+  return follower;
+}

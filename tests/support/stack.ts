@@ -34,6 +34,8 @@ export type Server = {
   collectGarbage: () => Promise<void>;
   /** SIGTERM, then wait for the process to exit. */
   stop: () => Promise<void>;
+  /** SIGKILL (a crash: no shutdown frame, no clean-up), then wait for the process to exit. */
+  kill: () => Promise<void>;
 };
 
 export type Stack = {
@@ -123,6 +125,11 @@ export async function startStack(options: { env?: Record<string, string> } = {})
       stop: async () => {
         servers.delete(server);
         if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+        await exited;
+      },
+      kill: async () => {
+        servers.delete(server);
+        if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
         await exited;
       },
     };
