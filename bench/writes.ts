@@ -89,6 +89,31 @@ function cpuMs(pid: number) {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in ticks of 10 ms
 }
 
+/** CPU of PostgreSQL (postmaster and every backend), in ms. */
+function postgresCpuMs() {
+  const postmaster = Number(fs.readFileSync(path.join(dir, "pg", "cluster", "postmaster.pid"), "utf8").split("\n")[0]);
+  let total = cpuMs(postmaster);
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = fs.readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1].split(" ");
+      if (Number(fields[1]) === postmaster) total += cpuMs(Number(entry));
+    } catch {
+      // gone
+    }
+  }
+  return total;
+}
+
+/** Busy CPU time of the whole machine (all cores), in ms: shows load from other processes. */
+function machineBusyMs() {
+  const [, user, nice, system, , , irq, softirq, steal] = fs
+    .readFileSync("/proc/stat", "utf8")
+    .split("\n")[0]
+    .split(/\s+/);
+  return ((Number(user) + Number(nice) + Number(system) + Number(irq) + Number(softirq) + Number(steal)) * 1000) / 100;
+}
+
 function startTarget(name: string, port: number): ChildProcess {
   const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
   return spawn(process.execPath, [...profile, ...TARGETS[name].args(port)], {
@@ -244,8 +269,10 @@ async function runTarget(name: string) {
     for (const writers of writerCounts) {
       const before = await maxEventId();
       const cpuBefore = cpuMs(server.pid!);
+      const [pgBefore, machineBefore, benchBefore] = [postgresCpuMs(), machineBusyMs(), process.cpuUsage()];
       const phase = await runWriters(port, writers, DURATION_MS);
       const cpuAfter = cpuMs(server.pid!);
+      const [pgAfter, machineAfter, bench] = [postgresCpuMs(), machineBusyMs(), process.cpuUsage(benchBefore)];
       const after = await maxEventId();
       // The feed may lag the responses a little: wait (bounded) for every watcher to reach `after`.
       const reached = () => watchers.every((watcher) => after === before || watcher.seen.has(after));
@@ -273,6 +300,17 @@ async function runTarget(name: string) {
         max: sorted[sorted.length - 1] ?? NaN,
         statuses: phase.statuses,
         serverCpuMsPerWrite: (cpuAfter - cpuBefore) / Math.max(1, phase.accepted),
+        postgresCpuMsPerWrite: (pgAfter - pgBefore) / Math.max(1, phase.accepted),
+        // The machine's busy time not spent by the server, PostgreSQL or this process (writers,
+        // watchers), as a share of both cores: load from elsewhere that makes the run noisy.
+        otherLoadPercent:
+          (100 *
+            (machineAfter -
+              machineBefore -
+              (cpuAfter - cpuBefore) -
+              (pgAfter - pgBefore) -
+              (bench.user + bench.system) / 1000)) /
+          (phase.elapsedMs * os.cpus().length),
         streamsHeld: held,
         eventRows: rows,
         watchers: perWatcher,
@@ -307,7 +345,7 @@ for (const name of targetNames) results.push(...(await runTarget(name)));
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "-");
 const floorOf = (writers: number) => results.find((r) => r.target === "floor" && r.writers === writers);
 console.log(
-  "\ntarget     | writers | writes/s | p50 ms | p99 ms | max ms | CPU ms/write | streams | exactly once | vs floor: writes/s, p50",
+  "\ntarget     | writers | writes/s | p50 ms | p99 ms | max ms | CPU ms/write server, pg | other load | streams | exactly once | vs floor: writes/s, p50",
 );
 for (const r of results) {
   const floor = floorOf(r.writers);
@@ -320,7 +358,8 @@ for (const r of results) {
       fmt(r.p50).padStart(6),
       fmt(r.p99).padStart(6),
       fmt(r.max).padStart(6),
-      fmt(r.serverCpuMsPerWrite, 2).padStart(12),
+      `${fmt(r.serverCpuMsPerWrite, 2)}, ${fmt(r.postgresCpuMsPerWrite, 2)}`.padStart(24),
+      `${fmt(r.otherLoadPercent, 0)}%`.padStart(10),
       String(r.streamsHeld).padStart(7),
       (r.exactlyOnce ? "yes" : "NO").padStart(12),
       ratio,
