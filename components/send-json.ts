@@ -1,5 +1,5 @@
 // The admin pages write through the same REST API as every other client of StockPulse, with
-// the session cookie (same origin). Errors come back in design.md's shape.
+// the session cookie (same origin). Errors come back in the shape of docs/design.md.
 export type ApiIssue = { path: string; message: string };
 export type ApiFailure = {
   status: number;

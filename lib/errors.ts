@@ -1,4 +1,4 @@
-// One place that turns errors into the design.md error shape:
+// One place that turns errors into the error shape of docs/design.md:
 // {"error": {"code", "message", "issues"?}}. Unexpected errors are logged, never sent.
 import { NextResponse } from "next/server";
 import { ZodError } from "zod";

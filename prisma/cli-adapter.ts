@@ -1,5 +1,6 @@
 // The driver adapter the Prisma CLI (migrate, db seed, status) uses, with the two fixes that
-// Prisma 6.19 needs here (see ../shared/docs/toolchain.md) and a third for PostgreSQL 18. Used only by prisma.config.ts.
+// Prisma 6.19 needs here (catalog types the adapter cannot map, prisma/orm issue 27403, and a
+// shadow database for migrate dev) and a third for PostgreSQL 18. Used only by prisma.config.ts.
 import { randomUUID } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";

@@ -1,4 +1,4 @@
-// Bad input over every mutating endpoint, table-driven: each case gets a 4xx in design.md's
+// Bad input over every mutating endpoint, table-driven: each case gets a 4xx in docs/design.md's
 // error shape, with a message that names the problem, and the database is unchanged afterwards.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";

@@ -1,4 +1,4 @@
-// Start-up refuses a bad environment with a message naming the variable (design.md: production
+// Start-up refuses a bad environment with a message naming the variable (docs/design.md: production
 // with default or weak credentials must not start).
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";

@@ -1,4 +1,4 @@
-// The shape of one change on the feed (design.md, "The SSE feed"). Built from a ProductEvent
+// The shape of one change on the feed (docs/design.md, "The SSE feed"). Built from a ProductEvent
 // row, so the live path (NOTIFY payload) and replay (SELECT) produce identical bytes.
 import type { ProductEvent } from "@/lib/generated/prisma/client";
 

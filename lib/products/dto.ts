@@ -1,4 +1,4 @@
-// What the API returns for products and their history (design.md, HTTP contract).
+// What the API returns for products and their history (docs/design.md, HTTP contract).
 import type { Product, ProductEvent } from "@/lib/generated/prisma/client";
 
 export type ProductDto = {
