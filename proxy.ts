@@ -29,14 +29,8 @@ export function proxy(request: NextRequest) {
   return response;
 }
 
+// Every page request, prefetches included: each HTML or RSC response carries the policy, and
+// x-pathname/x-nonce always come from here, never from the client.
 export const config = {
-  matcher: [
-    {
-      source: "/((?!api/|_next/static|_next/image|favicon.ico).*)",
-      missing: [
-        { type: "header", key: "next-router-prefetch" },
-        { type: "header", key: "purpose", value: "prefetch" },
-      ],
-    },
-  ],
+  matcher: ["/((?!api/|_next/static|_next/image|favicon.ico).*)"],
 };

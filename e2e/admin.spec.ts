@@ -136,3 +136,15 @@ test("a quick stock edit in the admin list appears live in a second open page", 
   await expect(row(dashboard, 7).getByTestId("stock")).toHaveText("17");
   await dashboard.close();
 });
+
+test("signing in through the form never leaves the site, whatever `next` says", async ({ page, baseURL }) => {
+  for (const next of ["/%5Cevil.example", "/%09/evil.example"]) {
+    await page.context().clearCookies();
+    await page.goto(`/sign-in?next=${next}`);
+    await page.getByLabel("Email").fill(admin().email);
+    await page.getByLabel("Password").fill(admin().password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("heading", { name: "Manage products" })).toBeVisible();
+    expect(new URL(page.url()).origin).toBe(new URL(baseURL!).origin);
+  }
+});

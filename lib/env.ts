@@ -96,6 +96,21 @@ const schema = z
       .min(1024)
       .default(256 * 1024),
     EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+    // How many proxies of ours stand in front and append to X-Forwarded-For (0: none, the
+    // connecting address is the client's). lib/http/client-address.ts.
+    TRUSTED_PROXY_COUNT: z.coerce.number().int().min(0).max(10).default(0),
+    // The origin browsers use (https://stock.example.com). When set, cookie-authenticated writes
+    // must carry exactly this Origin, scheme and port included.
+    PUBLIC_ORIGIN: z
+      .url("PUBLIC_ORIGIN must be an origin such as https://stock.example.com")
+      .refine((url) => new URL(url).origin === url.replace(/\/$/, ""), "PUBLIC_ORIGIN must be an origin only, no path")
+      .transform((url) => new URL(url).origin)
+      .optional(),
+    // Abuse limits (lib/http/request-limits.ts): open feed streams per client address, and
+    // requests per minute per API token and per client address (other requests).
+    FEED_MAX_STREAMS_PER_ADDRESS: z.coerce.number().int().min(1).default(500),
+    RATE_LIMIT_PER_TOKEN_PER_MINUTE: z.coerce.number().int().min(1).default(6_000),
+    RATE_LIMIT_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).default(3_000),
   })
   .loose()
   .superRefine((config, context) => {

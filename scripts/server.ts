@@ -33,12 +33,23 @@ const { FEED_PATH, handleFeedRequest } = await import("@/lib/events/transport-no
 const { feedEngine } = await import("@/lib/events/engine");
 const { handleStockAdjustment, stockAdjustmentTarget } = await import("@/lib/products/transport-node");
 
+const { refuseUnsupportedMethod } = await import("@/lib/http/unsupported-methods");
+
 const server = http.createServer((req, res) => {
+  if (refuseUnsupportedMethod(req, res)) return;
   const pathname = req.url?.split("?", 1)[0];
   const adjusted = stockAdjustmentTarget(req);
   if (pathname === FEED_PATH) void handleFeedRequest(req, res);
   else if (adjusted !== null) void handleStockAdjustment(req, res, adjusted);
-  else void handle(req, res);
+  else {
+    // This server is one more hop: it appends the connecting address to X-Forwarded-For, as a
+    // proxy does, so Next's routes see the peer even when a client sent the header itself
+    // (lib/http/client-address.ts takes the client from the right, past trusted proxies).
+    const peer = req.socket.remoteAddress;
+    const forwarded = req.headers["x-forwarded-for"];
+    if (peer) req.headers["x-forwarded-for"] = forwarded ? `${forwarded}, ${peer}` : peer;
+    void handle(req, res);
+  }
 });
 server.listen(port, values.hostname, () => {
   console.log(`[stockpulse] production server on http://${values.hostname ?? "localhost"}:${port} (feed: node:http)`);

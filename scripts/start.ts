@@ -14,16 +14,17 @@ import { nextBin } from "./bins";
 
 const dev = process.argv.includes("--dev");
 const root = process.cwd();
-const dataDir = path.join(root, ".data");
+// STOCKPULSE_DATA_DIR moves the embedded database and demo secrets elsewhere (tests use it).
+const dataDir = path.resolve(root, process.env.STOCKPULSE_DATA_DIR ?? ".data");
 const log = (message: string) => console.log(`[stockpulse] ${message}`);
 
-/** A demo secret: generated once, kept in .data/ (git-ignored), never in the repo. */
-function demoSecret(name: string) {
+/** A demo secret: generated once, kept in the data directory (git-ignored), never in the repo. */
+function demoSecret(name: string): { value: string; file: string; generated: boolean } {
   const file = path.join(dataDir, name);
-  if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
-  const secret = randomBytes(24).toString("base64url");
-  fs.writeFileSync(file, secret + "\n", { mode: 0o600 });
-  return secret;
+  if (fs.existsSync(file)) return { value: fs.readFileSync(file, "utf8").trim(), file, generated: false };
+  const value = randomBytes(24).toString("base64url");
+  fs.writeFileSync(file, value + "\n", { mode: 0o600 });
+  return { value, file, generated: true };
 }
 
 const DEMO_ADMIN_EMAIL = "admin@stockpulse.local";
@@ -66,6 +67,13 @@ function exitCode(child: ChildProcess): Promise<number> {
   return new Promise((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? 0 : 1))));
 }
 
+/** What the log says about generated demo credentials: the value only when just generated. */
+const demoNotes: string[] = [];
+function demoNote(what: string, secret: ReturnType<typeof demoSecret>) {
+  const where = path.relative(root, secret.file);
+  return secret.generated ? `demo ${what} generated: ${secret.value} (kept in ${where})` : `demo ${what} in ${where}`;
+}
+
 let database: RunningPostgres | null = null;
 let server: ChildProcess | null = null;
 let stopping = false;
@@ -93,9 +101,20 @@ async function main() {
     // exits; the server must go first, so take those signals over.
     for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) exitHook.unhookEvent(signal);
     env.DATABASE_URL = database.url;
-    env.ADMIN_API_TOKEN ??= demoSecret("admin-token");
-    env.ADMIN_EMAIL ??= DEMO_ADMIN_EMAIL;
-    env.ADMIN_PASSWORD ??= demoSecret("admin-password");
+    // Demo credentials only for what the operator did not configure: a generated token is
+    // accepted only when no token is configured at all. The log names what was generated and
+    // where it is kept, and never prints what the operator supplied.
+    if (!env.ADMIN_API_TOKEN && !env.ADMIN_API_TOKENS) {
+      const token = demoSecret("admin-token");
+      env.ADMIN_API_TOKEN = token.value;
+      demoNotes.push(demoNote("API token", token));
+    }
+    env.ADMIN_EMAIL ||= DEMO_ADMIN_EMAIL;
+    if (!env.ADMIN_PASSWORD) {
+      const password = demoSecret("admin-password");
+      env.ADMIN_PASSWORD = password.value;
+      demoNotes.push(demoNote(`admin password for ${env.ADMIN_EMAIL}`, password));
+    }
   }
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void shutdown(0));
   // If whatever started us dies without passing a signal on, do not leave orphans behind.
@@ -123,10 +142,7 @@ async function main() {
   }
 
   const port = env.PORT ?? "3000";
-  if (database) {
-    log(`demo admin sign-in: ${env.ADMIN_EMAIL} / ${env.ADMIN_PASSWORD} (kept in .data/admin-password)`);
-    log(`demo API token (kept in .data/admin-token): ${env.ADMIN_API_TOKEN}`);
-  }
+  demoNotes.forEach(log);
   log(`serving on http://localhost:${port}`);
   server = dev ? run(["dev", "--port", port], env) : serve(port, { ...env, NODE_ENV: "production" });
   const code = await exitCode(server);

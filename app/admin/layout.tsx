@@ -1,6 +1,7 @@
 import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { currentUser } from "@/lib/auth/guards";
+import { safeReturnPath } from "@/lib/auth/return-path";
 
 export const dynamic = "force-dynamic";
 
@@ -8,7 +9,8 @@ export const dynamic = "force-dynamic";
 // gets 403 (app/forbidden.tsx). The API checks again on every write (lib/auth/guards.ts).
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {
   const user = await currentUser();
-  if (!user) redirect(`/sign-in?next=${encodeURIComponent((await headers()).get("x-pathname") ?? "/admin")}`);
+  // x-pathname is set by proxy.ts on every page request, prefetches included (never the client's).
+  if (!user) redirect(`/sign-in?next=${encodeURIComponent(safeReturnPath((await headers()).get("x-pathname")))}`);
   if (user.role !== "admin") forbidden();
   return children;
 }

@@ -1,14 +1,13 @@
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/sign-in-form";
 import { currentUser } from "@/lib/auth/guards";
+import { safeReturnPath } from "@/lib/auth/return-path";
 
 export const dynamic = "force-dynamic";
 
-// Only local paths: `next` must not send a fresh session off to another site.
-const safeNext = (next: string | undefined) => (next?.startsWith("/") && !next.startsWith("//") ? next : "/admin");
-
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
-  const next = safeNext((await searchParams).next);
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string | string[] }> }) {
+  // Only paths on this site: `next` must not send a fresh session off to another one.
+  const next = safeReturnPath((await searchParams).next);
   if (await currentUser()) redirect(next);
   return <SignInForm next={next} />;
 }

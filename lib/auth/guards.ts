@@ -6,6 +6,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { cookies } from "next/headers";
 import { apiTokens, env } from "@/lib/env";
 import { ApiError } from "@/lib/errors";
+import { DEVICE_COOKIE_MAX_AGE_SECONDS } from "@/lib/auth/devices";
 import { SESSION_COOKIE, sessionUser } from "@/lib/auth/sessions";
 import type { User } from "@/lib/auth/users";
 import type { Actor } from "@/lib/products/mutations";
@@ -16,7 +17,7 @@ const sha256 = (value: string) => createHash("sha256").update(value).digest();
 export type HeaderSource = { headers: { get(name: string): string | null } };
 
 /** The name of the API token `given`, or null. Compares against every token in constant time. */
-function apiTokenName(given: string): string | null {
+export function apiTokenName(given: string): string | null {
   const digest = sha256(given);
   let match: string | null = null;
   for (const { name, token } of apiTokens()) {
@@ -27,21 +28,32 @@ function apiTokenName(given: string): string | null {
 }
 
 /**
+ * The origin browsers reach us at: PUBLIC_ORIGIN when set (scheme, host and port), else the
+ * request's Host (X-Forwarded-Host only when TRUSTED_PROXY_COUNT says a proxy of ours sets it).
+ */
+function ownOrigin(request: HeaderSource): { origin: string } | { host: string | null } {
+  const { PUBLIC_ORIGIN, TRUSTED_PROXY_COUNT } = env();
+  if (PUBLIC_ORIGIN) return { origin: PUBLIC_ORIGIN };
+  const forwardedHost = TRUSTED_PROXY_COUNT > 0 ? request.headers.get("x-forwarded-host") : null;
+  return { host: forwardedHost ?? request.headers.get("host") };
+}
+
+/**
  * Refuses a request whose Origin is not this server's own. Browsers send Origin on every
  * cross-origin request and on same-origin POST/PATCH/DELETE; a request with neither Origin nor
  * `Sec-Fetch-Site: same-origin` is not a browser form of ours either.
  */
 export function requireSameOrigin(request: HeaderSource) {
   const origin = request.headers.get("origin");
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
   if (origin) {
-    let originHost: string | null = null;
+    let sent: URL | null = null;
     try {
-      originHost = new URL(origin).host;
+      sent = new URL(origin);
     } catch {
       // "null" or garbage: not ours
     }
-    if (originHost && originHost === host) return;
+    const own = ownOrigin(request);
+    if (sent && ("origin" in own ? sent.origin === own.origin : sent.host === own.host)) return;
   } else if (request.headers.get("sec-fetch-site") === "same-origin") {
     return;
   }
@@ -80,12 +92,19 @@ export async function currentUser(): Promise<User | null> {
   return sessionUser((await cookies()).get(SESSION_COOKIE)?.value);
 }
 
+const secureCookies = () => env().NODE_ENV === "production" && process.env.STOCKPULSE_INSECURE_COOKIES !== "1";
+
 export function sessionCookieOptions(expiresAt: Date) {
+  return { httpOnly: true, sameSite: "lax" as const, secure: secureCookies(), path: "/", expires: expiresAt };
+}
+
+/** The known-device cookie (lib/auth/devices.ts): sent only to sign-in, kept for a year. */
+export function deviceCookieOptions() {
   return {
     httpOnly: true,
-    sameSite: "lax" as const,
-    secure: env().NODE_ENV === "production" && process.env.STOCKPULSE_INSECURE_COOKIES !== "1",
-    path: "/",
-    expires: expiresAt,
+    sameSite: "strict" as const,
+    secure: secureCookies(),
+    path: "/api/v1/session",
+    maxAge: DEVICE_COOKIE_MAX_AGE_SECONDS,
   };
 }

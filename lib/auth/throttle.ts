@@ -1,11 +1,12 @@
 // Throttling of failed sign-ins, kept in PostgreSQL so that it holds across instances and
 // restarts: after 5 failures for one email, or 20 from one address, within 15 minutes, further
-// attempts are refused until the oldest of those failures leaves the window.
+// attempts are refused until the oldest of those failures leaves the window. A browser that has
+// signed in to the account before (lib/auth/devices.ts) is held only to the per-address limit.
 import { db } from "@/lib/db";
 
 const WINDOW_MS = 15 * 60_000;
 export const MAX_FAILURES_PER_EMAIL = 5;
-const MAX_FAILURES_PER_ADDRESS = 20;
+export const MAX_FAILURES_PER_ADDRESS = 20;
 
 async function waitFor(where: { email: string } | { address: string }, limit: number): Promise<number> {
   const since = new Date(Date.now() - WINDOW_MS);
@@ -20,9 +21,9 @@ async function waitFor(where: { email: string } | { address: string }, limit: nu
 }
 
 /** Seconds until this email may try again from this address, or 0 when it may now. */
-export async function signInRetryAfter(email: string, address: string): Promise<number> {
+export async function signInRetryAfter(email: string, address: string, knownDevice = false): Promise<number> {
   const [byEmail, byAddress] = await Promise.all([
-    waitFor({ email }, MAX_FAILURES_PER_EMAIL),
+    knownDevice ? 0 : waitFor({ email }, MAX_FAILURES_PER_EMAIL),
     waitFor({ address }, MAX_FAILURES_PER_ADDRESS),
   ]);
   return Math.max(byEmail, byAddress);

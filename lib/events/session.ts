@@ -59,6 +59,8 @@ export class FeedSession implements Subscriber {
   constructor(
     private readonly request: FeedRequest,
     private readonly sink: FeedSink,
+    /** Gives back the client's open-stream slot (lib/http/request-limits.ts) when the stream ends. */
+    private readonly release: () => void = () => {},
     private readonly engine: FeedEngine = feedEngine(),
   ) {
     this.productIds = request.productIds;
@@ -89,6 +91,7 @@ export class FeedSession implements Subscriber {
     if (this.state === "closed") return;
     this.state = "closed";
     this.unsubscribe();
+    this.release();
   }
 
   deliver(batch: Batch) {

@@ -7,6 +7,9 @@ import { errorReply } from "@/lib/errors";
 import { parseFeedRequest } from "@/lib/events/feed-request";
 import { feedReady, FeedSession, type FeedSink } from "@/lib/events/session";
 import { API_HEADERS, SSE_HEADERS } from "@/lib/events/sse";
+import { clientAddress } from "@/lib/http/client-address";
+import { nodeHeaders } from "@/lib/http/node-headers";
+import { admitRequest, admitStream } from "@/lib/http/request-limits";
 
 export const FEED_PATH = "/api/v1/stream/product-updates";
 
@@ -22,21 +25,21 @@ export async function handleFeedRequest(req: IncomingMessage, res: ServerRespons
     res.end();
     return;
   }
+  let release: (() => void) | null = null;
   try {
+    const headers = nodeHeaders(req);
+    await admitRequest(headers, req.socket.remoteAddress ?? null);
     const url = new URL(req.url ?? "/", "http://localhost");
-    const lastEventIdHeader = req.headers["last-event-id"];
-    const feedRequest = parseFeedRequest(
-      url.searchParams,
-      typeof lastEventIdHeader === "string" ? lastEventIdHeader : null,
-    );
+    const feedRequest = parseFeedRequest(url.searchParams, headers.get("last-event-id"));
     // HEAD gets the headers GET would, and never subscribes (nothing would read the stream).
     if (req.method === "HEAD") {
       res.writeHead(200, { ...API_HEADERS, ...SSE_HEADERS });
       res.end();
       return;
     }
+    release = admitStream(clientAddress(headers.get("x-forwarded-for"), req.socket.remoteAddress ?? null));
     await feedReady();
-    if (res.destroyed) return;
+    if (res.destroyed) return release();
     res.writeHead(200, { ...API_HEADERS, ...SSE_HEADERS });
     const sink: FeedSink = {
       write: (bytes) => void res.write(bytes),
@@ -54,10 +57,12 @@ export async function handleFeedRequest(req: IncomingMessage, res: ServerRespons
       end: () => res.end(),
       abort: () => res.destroy(),
     };
-    const session = new FeedSession(feedRequest, sink);
+    const session = new FeedSession(feedRequest, sink, release);
+    release = null; // the session gives the slot back when it closes
     res.once("close", () => session.close());
     session.start();
   } catch (error) {
+    release?.();
     if (!res.headersSent) sendError(res, error);
     else res.destroy();
   }

@@ -3,12 +3,20 @@
 import { parseFeedRequest } from "@/lib/events/feed-request";
 import { feedReady, FeedSession, type FeedSink } from "@/lib/events/session";
 import { SSE_HEADERS } from "@/lib/events/sse";
+import { clientAddress } from "@/lib/http/client-address";
+import { admitStream } from "@/lib/http/request-limits";
 
 export async function feedResponse(request: Request): Promise<Response> {
   const feedRequest = parseFeedRequest(new URL(request.url).searchParams, request.headers.get("last-event-id"));
   // HEAD gets the headers GET would, and never subscribes (nothing would read the stream).
   if (request.method === "HEAD") return new Response(null, { headers: SSE_HEADERS });
-  await feedReady();
+  const release = admitStream(clientAddress(request.headers.get("x-forwarded-for")));
+  try {
+    await feedReady();
+  } catch (error) {
+    release();
+    throw error;
+  }
 
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let waiting: Array<() => void> = [];
@@ -40,7 +48,7 @@ export async function feedResponse(request: Request): Promise<Response> {
       wake();
     },
   };
-  const session = new FeedSession(feedRequest, sink);
+  const session = new FeedSession(feedRequest, sink, release);
   request.signal.addEventListener(
     "abort",
     () => {

@@ -116,20 +116,26 @@ export async function createProduct(input: CreateProductInput, actor: Actor): Pr
   return toProductDto(product);
 }
 
-/** Sets fields; with `expectedVersion` the write applies only to that version (no lost update). */
+/**
+ * Sets fields; with `expectedVersion` the write applies only to that version (no lost update).
+ * Values equal to the current ones are no change: no new version, no event, the product as it is.
+ */
 export async function updateProduct(id: number, input: UpdateProductInput, actor: Actor): Promise<ProductDto> {
   const { expectedVersion, ...changes } = input;
+  const updated = Prisma.sql`(
+    COALESCE(${changes.sku ?? null}::varchar, sku),
+    COALESCE(${changes.name ?? null}::varchar, name),
+    COALESCE(${changes.stock ?? null}::int, stock),
+    COALESCE(${changes.priceCents ?? null}::int, "priceCents"),
+    COALESCE(${changes.lowStockThreshold ?? null}::int, "lowStockThreshold"))`;
   const product = await commitChange(
     Prisma.sql`
       UPDATE "Product" SET
-        sku = COALESCE(${changes.sku ?? null}::varchar, sku),
-        name = COALESCE(${changes.name ?? null}::varchar, name),
-        stock = COALESCE(${changes.stock ?? null}::int, stock),
-        "priceCents" = COALESCE(${changes.priceCents ?? null}::int, "priceCents"),
-        "lowStockThreshold" = COALESCE(${changes.lowStockThreshold ?? null}::int, "lowStockThreshold"),
+        (sku, name, stock, "priceCents", "lowStockThreshold") = ${updated},
         version = version + 1,
         "updatedAt" = now()
       WHERE id = ${id}::int AND (${expectedVersion ?? null}::int IS NULL OR version = ${expectedVersion ?? null}::int)
+        AND (sku, name, stock, "priceCents", "lowStockThreshold") IS DISTINCT FROM ${updated}
       RETURNING *`,
     { kind: kindOf(changes), actor },
   ).catch((error) => {
@@ -141,6 +147,7 @@ export async function updateProduct(id: number, input: UpdateProductInput, actor
 
   const current = await db.product.findUnique({ where: { id } });
   if (!current) throw notFound(`product ${id}`);
+  if (expectedVersion === undefined || expectedVersion === current.version) return toProductDto(current);
   throw new ApiError(
     409,
     "VERSION_CONFLICT",

@@ -6,6 +6,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { errorReply } from "@/lib/errors";
 import { API_HEADERS } from "@/lib/events/sse";
+import { nodeHeaders } from "@/lib/http/node-headers";
+import { admitRequest } from "@/lib/http/request-limits";
 import { stockAdjustmentRequest } from "@/lib/products/requests";
 
 const STOCK_ADJUSTMENT_PATH = /^\/api\/v1\/products\/([^/]+)\/stock-adjustments$/;
@@ -30,17 +32,11 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(JSON.stringify(body));
 }
 
-/** Node's headers behind the `get()` the guards and readJson use (lowercase names, as Headers). */
-const headerSource = (req: IncomingMessage) => ({
-  get(name: string): string | null {
-    const value = req.headers[name.toLowerCase()];
-    return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
-  },
-});
-
 export async function handleStockAdjustment(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
   try {
-    const product = await stockAdjustmentRequest({ headers: headerSource(req), body: req }, id);
+    const headers = nodeHeaders(req);
+    await admitRequest(headers, req.socket.remoteAddress ?? null);
+    const product = await stockAdjustmentRequest({ headers, body: req }, id);
     sendJson(res, 200, product);
   } catch (error) {
     const { status, body, headers } = errorReply(error);

@@ -9,11 +9,24 @@ const count = (field: string) =>
     .min(0, `${field} cannot be negative`)
     .max(INT32_MAX, `${field} must be at most ${INT32_MAX}`);
 
-export const productIdSchema = z.coerce
-  .number({ error: "product id must be a number" })
-  .int("product id must be a whole number")
-  .min(1, "product id must be positive")
-  .max(INT32_MAX, "product id is out of range");
+// Decimal digits only: Number() would also take "0x4", "1e1", "+1" or "1.0" for product 4 or 10.
+export const productIdSchema = z
+  .string({ error: "product id must be a number" })
+  .regex(/^[1-9]\d{0,9}$/, "product id must be a positive whole number written in decimal digits")
+  .transform(Number)
+  .pipe(z.number().max(INT32_MAX, "product id is out of range"));
+
+// Text that PostgreSQL can store (no NUL, no lone surrogate: SQLSTATE 22021) and that shows as
+// what it says: bidirectional controls can make "Invoice\u202Etxt.exe" read as "Invoiceexe.txt".
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
+export const storableText = (field: string, max: number) =>
+  z
+    .string({ error: `${field} must be a string` })
+    .trim()
+    .max(max, `${field} must be at most ${max} characters`)
+    .refine((text) => !text.includes("\u0000"), `${field} must not contain NUL characters`)
+    .refine((text) => text.isWellFormed(), `${field} must be valid Unicode (it contains a lone surrogate)`)
+    .refine((text) => !BIDI_CONTROLS.test(text), `${field} must not contain bidirectional control characters`);
 
 const skuSchema = z
   .string()
@@ -21,7 +34,7 @@ const skuSchema = z
   .min(1, "sku is required")
   .max(64, "sku must be at most 64 characters")
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "sku may contain letters, digits, '.', '_' and '-'");
-const nameSchema = z.string().trim().min(1, "name is required").max(200, "name must be at most 200 characters");
+const nameSchema = storableText("name", 200).refine((name) => name.length > 0, "name is required");
 
 const productFields = z.strictObject({
   sku: skuSchema,
@@ -47,7 +60,9 @@ export const stockAdjustmentSchema = z.strictObject({
     .min(-INT32_MAX, "delta is out of range")
     .max(INT32_MAX, "delta is out of range")
     .refine((delta) => delta !== 0, "delta must not be zero"),
-  reason: z.string().trim().min(1).max(200, "reason must be at most 200 characters").optional(),
+  reason: storableText("reason", 200)
+    .refine((reason) => reason.length > 0, "reason must not be empty")
+    .optional(),
 });
 
 export type CreateProductInput = z.infer<typeof createProductSchema>;

@@ -48,6 +48,8 @@ export type Stack = {
   database: RunningPostgres;
   /** Stops PostgreSQL and starts it again on the same port and data (a database restart). */
   restartDatabase: () => Promise<void>;
+  /** Runs `during` while PostgreSQL is stopped (an outage), then starts it again on the same port and data. */
+  withDatabaseDown: (during: () => Promise<void>) => Promise<void>;
   db: ReturnType<typeof createPrismaClient>;
   startServer: (options?: {
     port?: number;
@@ -155,6 +157,14 @@ export async function startStack(options: { env?: Record<string, string> } = {})
     restartDatabase: async () => {
       await database.stop();
       database = await startEmbeddedPostgres(path.join(dir, "pg"), { port: database.port });
+    },
+    withDatabaseDown: async (during) => {
+      await database.stop();
+      try {
+        await during();
+      } finally {
+        database = await startEmbeddedPostgres(path.join(dir, "pg"), { port: database.port });
+      }
     },
     stop: async () => {
       await Promise.all([...servers].map((server) => server.stop()));

@@ -1,7 +1,8 @@
-import { ApiError, withErrors } from "@/lib/errors";
+import { ApiError } from "@/lib/errors";
+import { apiRoute } from "@/lib/http/api-route";
 
 // Any other path under /api: a 404 in the API's error shape rather than the HTML page.
-const notFound = withErrors(async (request: Request) => {
+const notFound = apiRoute(async (request: Request) => {
   throw new ApiError(404, "NOT_FOUND", `No API endpoint at ${new URL(request.url).pathname}`);
 });
 

@@ -1,11 +1,14 @@
 import { notFound } from "next/navigation";
 import { ProductDetail } from "@/components/product-detail";
 import { fetchProductSnapshot } from "@/lib/products/queries";
+import { productIdSchema } from "@/lib/products/validation";
 
 export const dynamic = "force-dynamic";
 
 export default async function ProductPage({ params }: { params: Promise<{ id: string }> }) {
-  const id = Number((await params).id);
+  const parsed = productIdSchema.safeParse((await params).id);
+  if (!parsed.success) notFound();
+  const id = parsed.data;
   const snapshot = await fetchProductSnapshot();
   const loaded = snapshot.products.find((product) => product.id === id);
   if (!loaded) notFound();

@@ -1,13 +1,16 @@
 import { notFound } from "next/navigation";
 import { ProductAdmin } from "@/components/product-admin";
 import { fetchProductSnapshot } from "@/lib/products/queries";
+import { productIdSchema } from "@/lib/products/validation";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ created?: string }> };
 
 export default async function ProductAdminPage({ params, searchParams }: Props) {
-  const id = Number((await params).id);
+  const parsed = productIdSchema.safeParse((await params).id);
+  if (!parsed.success) notFound();
+  const id = parsed.data;
   const snapshot = await fetchProductSnapshot();
   const loaded = snapshot.products.find((product) => product.id === id);
   if (!loaded) notFound();

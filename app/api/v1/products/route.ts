@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { requireAdmin } from "@/lib/auth/guards";
-import { readJson, withErrors } from "@/lib/errors";
+import { readJson } from "@/lib/errors";
+import { apiRoute } from "@/lib/http/api-route";
 import { createProduct } from "@/lib/products/mutations";
 import { fetchProductSnapshot } from "@/lib/products/queries";
 import { createProductSchema } from "@/lib/products/validation";
@@ -8,10 +9,10 @@ import { createProductSchema } from "@/lib/products/validation";
 export const dynamic = "force-dynamic";
 
 // GET /api/v1/products - every product and the last event id the list reflects
-export const GET = withErrors(async () => NextResponse.json(await fetchProductSnapshot()));
+export const GET = apiRoute(async () => NextResponse.json(await fetchProductSnapshot()));
 
 // POST /api/v1/products - create a product (admin)
-export const POST = withErrors(async (request: Request) => {
+export const POST = apiRoute(async (request: Request) => {
   const actor = await requireAdmin(request);
   const input = createProductSchema.parse(await readJson(request));
   return NextResponse.json(await createProduct(input, actor), { status: 201 });

@@ -1,4 +1,4 @@
-import { withErrors } from "@/lib/errors";
+import { apiRoute } from "@/lib/http/api-route";
 import { feedResponse } from "@/lib/events/transport-web";
 
 export const dynamic = "force-dynamic";
@@ -6,5 +6,5 @@ export const runtime = "nodejs";
 
 // GET /api/v1/stream/product-updates?productIds=1,5&lastEventId=N - the live feed (SSE).
 // `npm start` serves this path from node:http instead (lib/events/transport-node.ts): same feed.
-export const GET = withErrors(feedResponse);
-export const HEAD = withErrors(feedResponse);
+export const GET = apiRoute(feedResponse);
+export const HEAD = apiRoute(feedResponse);

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { withErrors } from "@/lib/errors";
+import { apiRoute } from "@/lib/http/api-route";
 import { stockAdjustmentRequest } from "@/lib/products/requests";
 
 export const dynamic = "force-dynamic";
@@ -8,6 +8,6 @@ type Context = { params: Promise<{ id: string }> };
 
 // POST /api/v1/products/[id]/stock-adjustments - add or remove stock atomically (admin).
 // `npm start` serves this from node:http instead (lib/products/transport-node.ts): same steps.
-export const POST = withErrors(async (request: Request, { params }: Context) =>
+export const POST = apiRoute(async (request: Request, { params }: Context) =>
   NextResponse.json(await stockAdjustmentRequest(request, (await params).id)),
 );
