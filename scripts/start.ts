@@ -6,7 +6,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import exitHook from "async-exit-hook";
 import path from "node:path";
 import { startEmbeddedPostgres, type RunningPostgres } from "./embedded-postgres";
 import { migrateDatabase } from "./migrate";
@@ -89,9 +88,6 @@ async function main() {
   if (!env.DATABASE_URL) {
     log(`no DATABASE_URL: starting the embedded PostgreSQL in ${path.relative(root, dataDir)}/pg`);
     database = await startEmbeddedPostgres(path.join(dataDir, "pg"));
-    // embedded-postgres stops the database on signals by itself (through async-exit-hook) and
-    // exits; the server must go first, so take those signals over.
-    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) exitHook.unhookEvent(signal);
     env.DATABASE_URL = database.url;
     env.ADMIN_API_TOKEN ??= demoSecret("admin-token");
     env.ADMIN_EMAIL ??= DEMO_ADMIN_EMAIL;
