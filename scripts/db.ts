@@ -3,6 +3,7 @@
 //   npm run db -- migrate dev --name add_column
 //   npm run db -- migrate status
 //   npm run db -- db seed
+import "../lib/supported-node";
 import path from "node:path";
 import { startEmbeddedPostgres } from "./embedded-postgres";
 import { migrateDev } from "./migrate-dev";

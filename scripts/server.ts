@@ -10,6 +10,7 @@
 //
 // SIGTERM/SIGINT: open streams get a shutdown frame (clients resume on another instance), the
 // server stops accepting, in-flight requests finish, then the process exits.
+import "../lib/supported-node";
 import http from "node:http";
 import path from "node:path";
 import { parseArgs } from "node:util";

@@ -3,6 +3,7 @@
 // demo products into an empty database, builds the app when the sources changed, and serves it
 // on PORT (3000). Ctrl-C or SIGTERM stops the server first, then the database: nothing is left.
 // `npm run dev` does the same with `next dev`.
+import "../lib/supported-node";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";

@@ -2,6 +2,7 @@
 //   npm run user -- add anna@shop.example viewer     (password from USER_PASSWORD, else generated and printed)
 //   npm run user -- list
 //   npm run user -- sign-out anna@shop.example       (revokes all her sessions at once)
+import "../lib/supported-node";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { startEmbeddedPostgres } from "./embedded-postgres";

@@ -3,6 +3,7 @@
 // .next/ talking to it: the production server of `npm start` (scripts/server.ts, the feed on
 // node:http) by default, or plain `next start` (the feed's route handler). Used by the
 // integration tests and by Playwright's web server.
+import "../../lib/supported-node";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
