@@ -49,6 +49,13 @@ const namedTokens = z
   )
   .refine((tokens) => new Set(tokens.map((t) => t.name)).size === tokens.length, "ADMIN_API_TOKENS names must differ");
 
+/** An on/off switch: `1` turns it on; unset (or `0`) leaves it off. */
+const flag = (name: string) =>
+  z
+    .enum(["0", "1"], `${name} must be 1 (on) or 0 (off)`)
+    .optional()
+    .transform((value) => value === "1");
+
 export const passwordSchema = z
   .string()
   .min(12, "must be at least 12 characters")
@@ -96,6 +103,10 @@ const schema = z
       .min(1024)
       .default(256 * 1024),
     EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+    PORT: z.coerce.number().int().min(1).max(65_535, "PORT must be a TCP port (1-65535)").default(3000),
+    SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(600_000).default(0),
+    SEED_DEMO_DATA: flag("SEED_DEMO_DATA"),
+    STOCKPULSE_INSECURE_COOKIES: flag("STOCKPULSE_INSECURE_COOKIES"),
   })
   .loose()
   .superRefine((config, context) => {
@@ -109,6 +120,9 @@ const schema = z
   });
 
 export type Env = z.infer<typeof schema>;
+
+/** Every variable that configures StockPulse: the README's table and .env.example list exactly these. */
+export const CONFIGURATION_VARIABLES = Object.keys(schema.shape).filter((name) => name !== "NODE_ENV");
 
 let parsed: Env | undefined;
 

@@ -8,34 +8,15 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
+import { linkedClone, npmRun } from "./support/linked-clone";
 
-const root = path.join(import.meta.dirname, "..");
-const LEFT_OUT = new Set([".git", ".next", ".data", "test-results", "playwright-report"]);
-
-/** This checkout at `<new mode-700 dir>/clone with spaces`, as hard links (quick, same bytes). */
+/** This checkout at `<new mode-700 dir>/clone with spaces`. */
 function privateClone(): { privateDir: string; clone: string } {
   const privateDir = fs.mkdtempSync(path.join(os.tmpdir(), "stockpulse-private-"));
   assert.equal(fs.statSync(privateDir).mode & 0o777, 0o700);
   const clone = path.join(privateDir, "clone with spaces");
-  fs.mkdirSync(clone);
-  for (const entry of fs.readdirSync(root)) {
-    if (LEFT_OUT.has(entry) || entry.startsWith(".env")) continue;
-    const copy = spawnSync("cp", ["-al", path.join(root, entry), clone], { encoding: "utf8" });
-    assert.equal(copy.status, 0, copy.stderr);
-  }
+  linkedClone(clone);
   return { privateDir, clone };
-}
-
-function npmRun(clone: string, args: string[], env: Record<string, string> = {}) {
-  const { DATABASE_URL: _ignored, ...inherited } = process.env;
-  const result = spawnSync("npm", ["run", "--silent", ...args], {
-    cwd: clone,
-    env: { ...inherited, ...env },
-    encoding: "utf8",
-  });
-  const output = `${result.stdout}${result.stderr}`;
-  assert.equal(result.status, 0, `npm run ${args.join(" ")} failed:\n${output}`);
-  return output;
 }
 
 test(

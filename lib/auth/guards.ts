@@ -84,7 +84,7 @@ export function sessionCookieOptions(expiresAt: Date) {
   return {
     httpOnly: true,
     sameSite: "lax" as const,
-    secure: env().NODE_ENV === "production" && process.env.STOCKPULSE_INSECURE_COOKIES !== "1",
+    secure: env().NODE_ENV === "production" && !env().STOCKPULSE_INSECURE_COOKIES,
     path: "/",
     expires: expiresAt,
   };

@@ -33,6 +33,8 @@ export type Server = {
   output: () => string;
   /** Runs a full garbage collection in the server (see gc-on-signal.cjs) and waits for it. */
   collectGarbage: () => Promise<void>;
+  /** Sends a signal and returns at once (see stop() to wait for the exit). */
+  kill: (signal: NodeJS.Signals) => void;
   /** SIGTERM, then wait for the process to exit. */
   stop: () => Promise<void>;
 };
@@ -96,6 +98,9 @@ export async function startStack(options: { env?: Record<string, string> } = {})
       ADMIN_EMAIL: admin.email,
       ADMIN_PASSWORD: admin.password,
       STOCKPULSE_INSECURE_COOKIES: "1",
+      // Tests ignore the developer's .env files: @next/env loads none when this is set (it is how
+      // Next tells its own child processes that the environment is already loaded).
+      __NEXT_PROCESSED_ENV: "true",
       NODE_OPTIONS: `--expose-gc --require ${path.join(import.meta.dirname, "gc-on-signal.cjs")}`,
       ...options.env,
       ...serverOptions.env,
@@ -121,6 +126,7 @@ export async function startStack(options: { env?: Record<string, string> } = {})
         child.kill("SIGUSR2");
         await new Promise((resolve) => setTimeout(resolve, 500));
       },
+      kill: (signal) => child.kill(signal),
       stop: async () => {
         servers.delete(server);
         if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
