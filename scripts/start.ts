@@ -89,6 +89,12 @@ async function shutdown(code: number) {
 }
 
 async function main() {
+  if (neverBuild && !fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
+    throw new Error(
+      "no production build in .next/: run `npm run build` first (it needs the devDependencies: " +
+        "`npm ci && npm run build`, then `npm ci --omit=dev` may drop them)",
+    );
+  }
   const envFiles = loadDotEnv(dev ? "development" : "production");
   if (envFiles.length > 0) log(`environment from ${envFiles.join(", ")} (variables already set win)`);
   const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
@@ -119,12 +125,6 @@ async function main() {
     if (added) log(`loaded ${added} demo products`);
   }
 
-  if (neverBuild && !fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
-    throw new Error(
-      "no production build in .next/: run `npm run build` first (it needs the devDependencies: " +
-        "`npm ci && npm run build`, then `npm ci --omit=dev` may drop them)",
-    );
-  }
   if (!dev && !neverBuild && !buildIsCurrent()) {
     log("building the app (next build)");
     const code = await exitCode(run(["build"], env));
