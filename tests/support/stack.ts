@@ -101,7 +101,8 @@ export async function startStack(options: { env?: Record<string, string> } = {})
       // Tests ignore the developer's .env files: @next/env loads none when this is set (it is how
       // Next tells its own child processes that the environment is already loaded).
       __NEXT_PROCESSED_ENV: "true",
-      NODE_OPTIONS: `--expose-gc --require ${path.join(import.meta.dirname, "gc-on-signal.cjs")}`,
+      // Quoted: NODE_OPTIONS splits on spaces, and the clone's path may have some.
+      NODE_OPTIONS: `--expose-gc --require ${JSON.stringify(path.join(import.meta.dirname, "gc-on-signal.cjs"))}`,
       ...options.env,
       ...serverOptions.env,
     };
