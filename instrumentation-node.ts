@@ -1,9 +1,11 @@
 // Server start-up: refuse to start with a bad environment, make sure the first admin exists,
 // start the feed engine, and on SIGTERM close the feed's streams gracefully so clients move to
 // another instance and resume.
+import "@/lib/supported-node";
 import { ensureFirstAdmin } from "@/lib/auth/users";
 import { env } from "@/lib/env";
 import { feedEngine } from "@/lib/events/engine";
+import { startDraining } from "@/lib/health";
 
 try {
   env();
@@ -14,8 +16,11 @@ try {
 }
 
 const engine = feedEngine();
-for (const signal of ["SIGTERM", "SIGINT"] as const) {
+// The production server (scripts/server.ts) drains and stops by itself; this is for next start/dev.
+const ownSignalHandling = process.env.STOCKPULSE_FEED_TRANSPORT === "node:http";
+for (const signal of ownSignalHandling ? [] : (["SIGTERM", "SIGINT"] as const)) {
   process.once(signal, () => {
+    startDraining();
     engine.hub.shutdown();
     void engine.listener.stop();
   });

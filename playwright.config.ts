@@ -1,3 +1,4 @@
+import "./lib/supported-node";
 import { defineConfig } from "@playwright/test";
 import { CHROMIUM_ARGS, findChromium } from "./scripts/find-chromium";
 

@@ -16,6 +16,7 @@
 // Changes go through the REST API as another shop service's would (POST .../stock-adjustments ->
 // PostgreSQL NOTIFY -> the server's hub -> SSE), a fifth of them to the products on screen so that there are paints to
 // time. The browser, the server, PostgreSQL and this writer share the machine's cores.
+import "../lib/supported-node";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";

@@ -11,6 +11,7 @@
 // to "event received" (so it includes the commit) for single changes and for a burst of 100
 // changes in one second (p50/p99/max), server memory per open stream, CPU per delivered event.
 // Loopback only; every phase is bounded in time. Needs `next build` first (npm test does it).
+import "../lib/supported-node";
 import { fork, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";

@@ -23,6 +23,7 @@
 // Writes alternate +1 and -1 per writer, spread over BENCH_PRODUCTS (10) products, so stock never
 // falls below its start and every write is accepted unless something is wrong.
 // Loopback only; every phase is bounded in time. Needs `next build` first.
+import "../lib/supported-node";
 import { fork, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";

@@ -49,6 +49,13 @@ const namedTokens = z
   )
   .refine((tokens) => new Set(tokens.map((t) => t.name)).size === tokens.length, "ADMIN_API_TOKENS names must differ");
 
+/** An on/off switch: `1` turns it on; unset (or `0`) leaves it off. */
+const flag = (name: string) =>
+  z
+    .enum(["0", "1"], `${name} must be 1 (on) or 0 (off)`)
+    .optional()
+    .transform((value) => value === "1");
+
 export const passwordSchema = z
   .string()
   .min(12, "must be at least 12 characters")
@@ -111,6 +118,12 @@ const schema = z
     FEED_MAX_STREAMS_PER_ADDRESS: z.coerce.number().int().min(1).default(500),
     RATE_LIMIT_PER_TOKEN_PER_MINUTE: z.coerce.number().int().min(1).default(6_000),
     RATE_LIMIT_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).default(3_000),
+    PORT: z.coerce.number().int().min(1).max(65_535, "PORT must be a TCP port (1-65535)").default(3000),
+    SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(600_000).default(0),
+    SEED_DEMO_DATA: flag("SEED_DEMO_DATA"),
+    // Where `npm start` keeps the embedded database and generated demo secrets (scripts/start.ts).
+    STOCKPULSE_DATA_DIR: z.string().min(1).default(".data"),
+    STOCKPULSE_INSECURE_COOKIES: flag("STOCKPULSE_INSECURE_COOKIES"),
   })
   .loose()
   .superRefine((config, context) => {
@@ -124,6 +137,9 @@ const schema = z
   });
 
 export type Env = z.infer<typeof schema>;
+
+/** Every variable that configures StockPulse: the README's table and .env.example list exactly these. */
+export const CONFIGURATION_VARIABLES = Object.keys(schema.shape).filter((name) => name !== "NODE_ENV");
 
 let parsed: Env | undefined;
 

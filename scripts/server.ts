@@ -8,8 +8,10 @@
 //
 //   node --import tsx scripts/server.ts [--port 3000] [--hostname 0.0.0.0]
 //
-// SIGTERM/SIGINT: open streams get a shutdown frame (clients resume on another instance), the
-// server stops accepting, in-flight requests finish, then the process exits.
+// SIGTERM/SIGINT: /api/health/ready answers 503 and open streams get a shutdown frame (clients
+// resume on another instance); after SHUTDOWN_DRAIN_MS (default 0) the server stops accepting,
+// in-flight requests finish, then the process exits.
+import "../lib/supported-node";
 import http from "node:http";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -32,6 +34,8 @@ await app.prepare();
 const { FEED_PATH, handleFeedRequest } = await import("@/lib/events/transport-node");
 const { feedEngine } = await import("@/lib/events/engine");
 const { handleStockAdjustment, stockAdjustmentTarget } = await import("@/lib/products/transport-node");
+const { startDraining } = await import("@/lib/health");
+const { env } = await import("@/lib/env");
 
 const { refuseUnsupportedMethod } = await import("@/lib/http/unsupported-methods");
 
@@ -52,15 +56,27 @@ const server = http.createServer((req, res) => {
   }
 });
 server.listen(port, values.hostname, () => {
-  console.log(`[stockpulse] production server on http://${values.hostname ?? "localhost"}:${port} (feed: node:http)`);
+  console.log(
+    `[stockpulse] production server on http://${values.hostname ?? "localhost"}:${port} (feed: node:http, Node.js ${process.version})`,
+  );
 });
 
 let stopping = false;
-function stop() {
+async function stop() {
   if (stopping) return;
   stopping = true;
+  // Readiness answers 503 from now on; streams move to other instances at once. Everything else
+  // is still served for SHUTDOWN_DRAIN_MS, so a balancer polling /api/health/ready stops sending
+  // new requests before this instance stops accepting them.
+  startDraining();
   const engine = feedEngine();
   engine.hub.shutdown();
+  const drainMs = env().SHUTDOWN_DRAIN_MS;
+  if (drainMs > 0) {
+    console.log(`[stockpulse] draining for ${drainMs} ms (SHUTDOWN_DRAIN_MS) before closing`);
+    await new Promise((resolve) => setTimeout(resolve, drainMs));
+    engine.hub.shutdown(); // streams opened meanwhile
+  }
   void engine.listener.stop();
   server.close(() => process.exit(0));
   server.closeIdleConnections();
@@ -69,4 +85,4 @@ function stop() {
     process.exit(0);
   }, STOP_GRACE_MS).unref();
 }
-for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, stop);
+for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => void stop());

@@ -2,17 +2,21 @@
 // PostgreSQL in .data/ (created on first start, reused after), applies migrations, loads the
 // demo products into an empty database, builds the app when the sources changed, and serves it
 // on PORT (3000). Ctrl-C or SIGTERM stops the server first, then the database: nothing is left.
-// `npm run dev` does the same with `next dev`.
+// `npm run dev` does the same with `next dev`; `npm run serve` never builds (production: see the
+// README's "Production").
+import "../lib/supported-node";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import exitHook from "async-exit-hook";
 import path from "node:path";
 import { startEmbeddedPostgres, type RunningPostgres } from "./embedded-postgres";
 import { migrateDatabase } from "./migrate";
 import { nextBin } from "./bins";
+import { loadDotEnv } from "./load-env";
 
 const dev = process.argv.includes("--dev");
+// `npm run serve`, the production start: never builds, so it needs no devDependencies.
+const neverBuild = process.argv.includes("--no-build");
 const root = process.cwd();
 // STOCKPULSE_DATA_DIR moves the embedded database and demo secrets elsewhere (tests use it).
 const dataDir = path.resolve(root, process.env.STOCKPULSE_DATA_DIR ?? ".data");
@@ -93,13 +97,18 @@ async function shutdown(code: number) {
 }
 
 async function main() {
+  if (neverBuild && !fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
+    throw new Error(
+      "no production build in .next/: run `npm run build` first (it needs the devDependencies: " +
+        "`npm ci && npm run build`, then `npm ci --omit=dev` may drop them)",
+    );
+  }
+  const envFiles = loadDotEnv(dev ? "development" : "production");
+  if (envFiles.length > 0) log(`environment from ${envFiles.join(", ")} (variables already set win)`);
   const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
   if (!env.DATABASE_URL) {
     log(`no DATABASE_URL: starting the embedded PostgreSQL in ${path.relative(root, dataDir)}/pg`);
     database = await startEmbeddedPostgres(path.join(dataDir, "pg"));
-    // embedded-postgres stops the database on signals by itself (through async-exit-hook) and
-    // exits; the server must go first, so take those signals over.
-    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) exitHook.unhookEvent(signal);
     env.DATABASE_URL = database.url;
     // Demo credentials only for what the operator did not configure: a generated token is
     // accepted only when no token is configured at all. The log names what was generated and
@@ -126,7 +135,7 @@ async function main() {
   validatedEnv();
 
   if (await migrateDatabase(env.DATABASE_URL!)) log("applied pending migrations");
-  if (database || env.SEED_DEMO_DATA === "1") {
+  if (database || validatedEnv().SEED_DEMO_DATA) {
     const { createPrismaClient } = await import("@/lib/db");
     const { seedDemoProducts } = await import("../prisma/seed");
     const client = createPrismaClient(env.DATABASE_URL!);
@@ -135,7 +144,7 @@ async function main() {
     if (added) log(`loaded ${added} demo products`);
   }
 
-  if (!dev && !buildIsCurrent()) {
+  if (!dev && !neverBuild && !buildIsCurrent()) {
     log("building the app (next build)");
     const code = await exitCode(run(["build"], env));
     if (code !== 0) return shutdown(code);

@@ -1,6 +1,7 @@
 // `npm test`: everything, from a fresh clone. Finds (or installs) a Chromium, makes the
 // production build the tests run against, then runs the integration tests (node:test, real
 // PostgreSQL, real HTTP) and the browser tests (Playwright). Stops at the first failing stage.
+import "../lib/supported-node";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { findChromium } from "./find-chromium";

@@ -2,9 +2,11 @@
 //   npm run user -- add anna@shop.example viewer     (password from USER_PASSWORD, else generated and printed)
 //   npm run user -- list
 //   npm run user -- sign-out anna@shop.example       (revokes all her sessions at once)
+import "../lib/supported-node";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { startEmbeddedPostgres } from "./embedded-postgres";
+import { loadDotEnv } from "./load-env";
 
 const [command, email, role = "viewer"] = process.argv.slice(2);
 const usage = "usage: npm run user -- add <email> [admin|viewer] | list | sign-out <email>";
@@ -13,6 +15,8 @@ if (!["add", "list", "sign-out"].includes(command) || (command !== "list" && !em
   process.exit(2);
 }
 
+// .env.production* unless NODE_ENV=development, as `next start` would; .env and .env.local always.
+loadDotEnv(process.env.NODE_ENV === "development" ? "development" : "production");
 const embedded = process.env.DATABASE_URL
   ? null
   : await startEmbeddedPostgres(path.resolve(".data", "pg"), { log: () => {} });

@@ -125,7 +125,7 @@ test("200 feed clients through nginx get every change once, in order, while one 
   const statuses = new Map<number, number>();
   const faults = (async () => {
     await eventually(async () => written >= 150, "150 writes");
-    await Promise.all([instances[0].stop(), instances[1].kill()]);
+    await Promise.all([instances[0].stop(), instances[1].crash()]);
   })();
   await Promise.all(
     Array.from({ length: 10 }, async (_, writer) => {

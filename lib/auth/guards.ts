@@ -92,7 +92,7 @@ export async function currentUser(): Promise<User | null> {
   return sessionUser((await cookies()).get(SESSION_COOKIE)?.value);
 }
 
-const secureCookies = () => env().NODE_ENV === "production" && process.env.STOCKPULSE_INSECURE_COOKIES !== "1";
+const secureCookies = () => env().NODE_ENV === "production" && !env().STOCKPULSE_INSECURE_COOKIES;
 
 export function sessionCookieOptions(expiresAt: Date) {
   return { httpOnly: true, sameSite: "lax" as const, secure: secureCookies(), path: "/", expires: expiresAt };

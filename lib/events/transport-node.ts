@@ -44,8 +44,15 @@ export async function handleFeedRequest(req: IncomingMessage, res: ServerRespons
     const sink: FeedSink = {
       write: (bytes) => void res.write(bytes),
       bufferedBytes: () => res.writableLength,
+      // 'drain' comes only after a write went past the socket's high-water mark. Below it, Node 24
+      // hands the bytes to the kernel a tick after write() (Node 20 did so at once) with no event:
+      // look again shortly rather than wait for a 'drain' that never comes.
       drained: () =>
         new Promise((resolve) => {
+          if (!res.writableNeedDrain) {
+            setTimeout(resolve, 10);
+            return;
+          }
           const done = () => {
             res.off("drain", done);
             res.off("close", done);

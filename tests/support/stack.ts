@@ -3,6 +3,7 @@
 // .next/ talking to it: the production server of `npm start` (scripts/server.ts, the feed on
 // node:http) by default, or plain `next start` (the feed's route handler). Used by the
 // integration tests and by Playwright's web server.
+import "../../lib/supported-node";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -32,10 +33,12 @@ export type Server = {
   output: () => string;
   /** Runs a full garbage collection in the server (see gc-on-signal.cjs) and waits for it. */
   collectGarbage: () => Promise<void>;
+  /** Sends a signal and returns at once (see stop() to wait for the exit). */
+  kill: (signal: NodeJS.Signals) => void;
   /** SIGTERM, then wait for the process to exit. */
   stop: () => Promise<void>;
   /** SIGKILL (a crash: no shutdown frame, no clean-up), then wait for the process to exit. */
-  kill: () => Promise<void>;
+  crash: () => Promise<void>;
 };
 
 export type Stack = {
@@ -99,7 +102,11 @@ export async function startStack(options: { env?: Record<string, string> } = {})
       ADMIN_EMAIL: admin.email,
       ADMIN_PASSWORD: admin.password,
       STOCKPULSE_INSECURE_COOKIES: "1",
-      NODE_OPTIONS: `--expose-gc --require ${path.join(import.meta.dirname, "gc-on-signal.cjs")}`,
+      // Tests ignore the developer's .env files: @next/env loads none when this is set (it is how
+      // Next tells its own child processes that the environment is already loaded).
+      __NEXT_PROCESSED_ENV: "true",
+      // Quoted: NODE_OPTIONS splits on spaces, and the clone's path may have some.
+      NODE_OPTIONS: `--expose-gc --require ${JSON.stringify(path.join(import.meta.dirname, "gc-on-signal.cjs"))}`,
       ...options.env,
       ...serverOptions.env,
     };
@@ -124,12 +131,13 @@ export async function startStack(options: { env?: Record<string, string> } = {})
         child.kill("SIGUSR2");
         await new Promise((resolve) => setTimeout(resolve, 500));
       },
+      kill: (signal) => child.kill(signal),
       stop: async () => {
         servers.delete(server);
         if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
         await exited;
       },
-      kill: async () => {
+      crash: async () => {
         servers.delete(server);
         if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
         await exited;

@@ -1,23 +1,24 @@
 import { NextResponse } from "next/server";
-import { db } from "@/lib/db";
 import { feedEngine } from "@/lib/events/engine";
+import { readiness } from "@/lib/health";
 
 export const dynamic = "force-dynamic";
 
-// GET /api/health - liveness, database reachability and the feed listener's state
+// GET /api/health - readiness with details for people: database, feed listener, open streams,
+// which transport serves the feed and the Node.js version (probes: /api/health/live and /ready)
 export async function GET() {
-  const { listener, hub } = feedEngine();
-  const database = await db.$queryRaw`SELECT 1`.then(() => "ok" as const).catch(() => "unreachable" as const);
-  const healthy = database === "ok" && listener.state === "listening";
+  const { ready, database, listener, draining } = await readiness();
   return NextResponse.json(
     {
-      status: healthy ? "ok" : "degraded",
+      status: ready ? "ok" : "degraded",
       database,
-      listener: listener.state,
-      openStreams: hub.size,
+      listener,
+      draining,
+      openStreams: feedEngine().hub.size,
       // Which transport serves the feed here: node:http under `npm start`, else the route handler.
       feedTransport: process.env.STOCKPULSE_FEED_TRANSPORT ?? "route handler",
+      node: process.version,
     },
-    { status: healthy ? 200 : 503 },
+    { status: ready ? 200 : 503 },
   );
 }
