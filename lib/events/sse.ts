@@ -1,6 +1,5 @@
 // Server-Sent Events framing. Each frame is encoded once and the same bytes go to every client.
 import type { FeedEvent } from "@/lib/events/feed-event";
-import { API_SECURITY_HEADERS, COMMON_SECURITY_HEADERS } from "@/lib/http/security-headers";
 
 const encoder = new TextEncoder();
 
@@ -43,13 +42,4 @@ export const SSE_HEADERS: Record<string, string> = {
   "Content-Type": "text/event-stream; charset=utf-8",
   "Cache-Control": "no-cache, no-transform",
   "X-Accel-Buffering": "no",
-};
-
-/**
- * The headers Next gives every /api response (next.config.js's, and the Vary of its router);
- * the node:http transport sends them itself, so a proxy or cache sees both transports alike.
- */
-export const API_HEADERS: Record<string, string> = {
-  ...Object.fromEntries([...COMMON_SECURITY_HEADERS, ...API_SECURITY_HEADERS].map(({ key, value }) => [key, value])),
-  Vary: "rsc, next-router-state-tree, next-router-prefetch, next-router-segment-prefetch",
 };

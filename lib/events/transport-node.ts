@@ -3,21 +3,14 @@
 // Same session, same bytes and headers as the route handler (transport-web.ts), a fraction of
 // the CPU and memory per stream (docs/benchmarks.md).
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { errorReply } from "@/lib/errors";
 import { parseFeedRequest } from "@/lib/events/feed-request";
 import { feedReady, FeedSession, type FeedSink } from "@/lib/events/session";
-import { API_HEADERS, SSE_HEADERS } from "@/lib/events/sse";
+import { SSE_HEADERS } from "@/lib/events/sse";
 import { clientAddress } from "@/lib/http/client-address";
-import { nodeHeaders } from "@/lib/http/node-headers";
+import { API_HEADERS, nodeHeaders, sendError } from "@/lib/http/node";
 import { admitRequest, admitStream } from "@/lib/http/request-limits";
 
 export const FEED_PATH = "/api/v1/stream/product-updates";
-
-function sendError(res: ServerResponse, error: unknown) {
-  const { status, body, headers } = errorReply(error);
-  res.writeHead(status, { ...API_HEADERS, ...headers, "Content-Type": "application/json" });
-  res.end(JSON.stringify(body));
-}
 
 export async function handleFeedRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method !== "GET" && req.method !== "HEAD") {
@@ -70,7 +63,6 @@ export async function handleFeedRequest(req: IncomingMessage, res: ServerRespons
     session.start();
   } catch (error) {
     release?.();
-    if (!res.headersSent) sendError(res, error);
-    else res.destroy();
+    sendError(res, error);
   }
 }

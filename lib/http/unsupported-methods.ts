@@ -3,8 +3,8 @@
 // it up front with a 405 in the API's error shape. (Node's own parser already refuses TRACK, and
 // CONNECT never reaches a request handler.)
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { errorReply, ApiError } from "@/lib/errors";
-import { API_HEADERS } from "@/lib/events/sse";
+import { ApiError } from "@/lib/errors";
+import { sendError } from "@/lib/http/node";
 
 const UNSUPPORTED = new Set(["TRACE"]);
 const SUPPORTED = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
@@ -12,10 +12,11 @@ const SUPPORTED = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
 /** Answers `req` with 405 and returns true when its method is one nothing here serves. */
 export function refuseUnsupportedMethod(req: IncomingMessage, res: ServerResponse): boolean {
   if (!UNSUPPORTED.has(req.method ?? "")) return false;
-  const { status, body } = errorReply(
-    new ApiError(405, "METHOD_NOT_ALLOWED", `${req.method} is not supported by this server`),
+  sendError(
+    res,
+    new ApiError(405, "METHOD_NOT_ALLOWED", `${req.method} is not supported by this server`, undefined, {
+      Allow: SUPPORTED,
+    }),
   );
-  res.writeHead(status, { ...API_HEADERS, Allow: SUPPORTED, "Content-Type": "application/json" });
-  res.end(JSON.stringify(body));
   return true;
 }

@@ -4,9 +4,7 @@
 // than everything StockPulse and PostgreSQL's client do for it (bench/writes.ts). Same steps as
 // the route handler (lib/products/requests.ts), same status, headers and body.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { errorReply } from "@/lib/errors";
-import { API_HEADERS } from "@/lib/events/sse";
-import { nodeHeaders } from "@/lib/http/node-headers";
+import { nodeHeaders, sendError, sendJson } from "@/lib/http/node";
 import { admitRequest } from "@/lib/http/request-limits";
 import { stockAdjustmentRequest } from "@/lib/products/requests";
 
@@ -27,11 +25,6 @@ export function stockAdjustmentTarget(req: IncomingMessage): string | null {
   }
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  res.writeHead(status, { ...API_HEADERS, ...headers, "Content-Type": "application/json" });
-  res.end(JSON.stringify(body));
-}
-
 export async function handleStockAdjustment(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
   try {
     const headers = nodeHeaders(req);
@@ -39,8 +32,6 @@ export async function handleStockAdjustment(req: IncomingMessage, res: ServerRes
     const product = await stockAdjustmentRequest({ headers, body: req }, id);
     sendJson(res, 200, product);
   } catch (error) {
-    const { status, body, headers } = errorReply(error);
-    if (res.headersSent) res.destroy();
-    else sendJson(res, status, body, headers);
+    sendError(res, error);
   }
 }
