@@ -36,15 +36,13 @@ const { feedEngine } = await import("@/lib/events/engine");
 const { handleStockAdjustment, stockAdjustmentTarget } = await import("@/lib/products/transport-node");
 const { startDraining } = await import("@/lib/health");
 const { env } = await import("@/lib/env");
-
 const { refuseUnsupportedMethod } = await import("@/lib/http/unsupported-methods");
 
 const server = http.createServer((req, res) => {
   if (refuseUnsupportedMethod(req, res)) return;
-  const pathname = req.url?.split("?", 1)[0];
+  if (req.url?.split("?", 1)[0] === FEED_PATH) return void handleFeedRequest(req, res);
   const adjusted = stockAdjustmentTarget(req);
-  if (pathname === FEED_PATH) void handleFeedRequest(req, res);
-  else if (adjusted !== null) void handleStockAdjustment(req, res, adjusted);
+  if (adjusted !== null) void handleStockAdjustment(req, res, adjusted);
   else {
     // This server is one more hop: it appends the connecting address to X-Forwarded-For, as a
     // proxy does, so Next's routes see the peer even when a client sent the header itself
