@@ -1,4 +1,4 @@
-import { ProductTable } from "@/components/product-table";
+import { ProductTable } from "@/components/product-table/product-table";
 import { fetchProductSnapshot } from "@/lib/products/queries";
 
 export const dynamic = "force-dynamic";
