@@ -6,10 +6,10 @@ import Link from "next/link";
 import { useState } from "react";
 import { ConnectionBadge } from "@/components/connection-badge";
 import { useMoney } from "@/components/money";
-import { sendJson } from "@/components/send-json";
+import { sendJson } from "@/lib/client/send-json";
 import type { Outcome } from "@/components/form-status";
-import { inputClass } from "@/components/styles";
-import { useLiveProducts } from "@/components/use-live-products";
+import { inputClass } from "@/lib/client/styles";
+import { useLiveProducts } from "@/lib/client/use-live-products";
 import type { ProductDto } from "@/lib/products/dto";
 import type { ProductSnapshot } from "@/lib/products/queries";
 

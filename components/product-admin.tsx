@@ -4,7 +4,7 @@ import { ConnectionBadge } from "@/components/connection-badge";
 import { ProductForm } from "@/components/product-form";
 import { ProductHistory, useProductHistory } from "@/components/product-history";
 import { StockAdjustmentForm } from "@/components/stock-adjustment-form";
-import { useLiveProducts } from "@/components/use-live-products";
+import { useLiveProducts } from "@/lib/client/use-live-products";
 import type { ProductDto } from "@/lib/products/dto";
 import type { ProductSnapshot } from "@/lib/products/queries";
 

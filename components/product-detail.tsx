@@ -7,7 +7,7 @@ import { StatCards } from "@/components/stat-cards";
 import { useMoney } from "@/components/money";
 import { ProductHistory, useProductHistory } from "@/components/product-history";
 import { StockChart } from "@/components/stock-chart";
-import { useLiveProducts } from "@/components/use-live-products";
+import { useLiveProducts } from "@/lib/client/use-live-products";
 import type { ProductDto } from "@/lib/products/dto";
 import type { ProductSnapshot } from "@/lib/products/queries";
 

@@ -6,9 +6,9 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useMoney } from "@/components/money";
-import { fieldErrors, sendJson } from "@/components/send-json";
+import { fieldErrors, sendJson } from "@/lib/client/send-json";
 import { FormStatus, type Outcome } from "@/components/form-status";
-import { buttonClass, cardClass, inputClass } from "@/components/styles";
+import { buttonClass, cardClass, inputClass } from "@/lib/client/styles";
 import type { ProductDto } from "@/lib/products/dto";
 import { productFormSchema, type ProductFormValues } from "@/lib/products/validation";
 

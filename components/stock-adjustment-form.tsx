@@ -3,9 +3,9 @@
 // applies it atomically, whatever else happened to the product meanwhile, and refuses to go
 // below zero.
 import { useState } from "react";
-import { sendJson } from "@/components/send-json";
+import { sendJson } from "@/lib/client/send-json";
 import { FormStatus, type Outcome } from "@/components/form-status";
-import { buttonClass, cardClass, inputClass } from "@/components/styles";
+import { buttonClass, cardClass, inputClass } from "@/lib/client/styles";
 import type { ProductDto } from "@/lib/products/dto";
 import { STOCK_REASONS } from "@/lib/products/validation";
 

@@ -11,12 +11,12 @@ import { useWindowVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
-import { useClock } from "@/components/clock";
+import { useClock } from "@/lib/client/clock";
 import { ConnectionBadge } from "@/components/connection-badge";
 import { StatCards } from "@/components/stat-cards";
 import { useLocale, useMoney } from "@/components/money";
-import { ProductOrder, SORT_KEYS, type SortKey } from "@/components/product-order";
-import { CHANGE_MARK_MS, useLiveProducts, type Change } from "@/components/use-live-products";
+import { ProductOrder, SORT_KEYS, type SortKey } from "@/lib/client/product-order";
+import { CHANGE_MARK_MS, useLiveProducts, type Change } from "@/lib/client/use-live-products";
 import type { ProductDto } from "@/lib/products/dto";
 import type { ProductSnapshot } from "@/lib/products/queries";
 

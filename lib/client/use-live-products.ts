@@ -5,7 +5,7 @@
 // idempotent, and a newer snapshot merges with the cache by version.
 import { useEffect, useState } from "react";
 import useSWR from "swr";
-import { sharedFeed, type ConnectionState } from "@/components/shared-feed";
+import { sharedFeed, type ConnectionState } from "@/lib/client/shared-feed";
 import type { ProductDto } from "@/lib/products/dto";
 import type { ProductSnapshot } from "@/lib/products/queries";
 import type { FeedEvent } from "@/lib/events/feed-event";
