@@ -173,3 +173,10 @@ export function useLiveProducts(initial: ProductSnapshot) {
 
   return { products: data.products, lastEventId: data.lastEventId, error, connection, caughtUp, changes };
 }
+
+/** One product, kept live: the feed's latest state of `loaded`, or `loaded` until the feed has one. */
+export function useLiveProduct(loaded: ProductDto, initial: ProductSnapshot) {
+  const { products, ...live } = useLiveProducts(initial);
+  const product = products.find((candidate) => candidate.id === loaded.id) ?? loaded;
+  return { product, ...live };
+}
