@@ -1,4 +1,4 @@
-import { startStack } from "../tests/support/stack";
+import { startStack } from "../scripts/stack";
 
 // One real stack for the browser tests; the returned function tears it down.
 export default async function globalSetup() {

@@ -13,7 +13,7 @@ import { freePort, temporaryDataDir } from "../scripts/embedded-postgres";
 import { apiClient } from "./support/api";
 import { eventually } from "./support/eventually";
 import { followFeed, type Follower } from "./support/sse";
-import { startStack, type Server, type Stack } from "./support/stack";
+import { startStack, type Server, type Stack } from "../scripts/stack";
 
 const root = path.join(import.meta.dirname, "..");
 const FEED = "/api/v1/stream/product-updates";

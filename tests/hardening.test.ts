@@ -12,7 +12,7 @@ import { apiClient, signIn, withCookie } from "./support/api";
 import { eventually } from "./support/eventually";
 import { rawRequest, type RawResponse } from "./support/raw-http";
 import { openFeed } from "./support/sse";
-import { startStack, type Server, type Stack } from "./support/stack";
+import { startStack, type Server, type Stack } from "../scripts/stack";
 
 let stack: Stack;
 let server: Server; // npm start's server, no proxy in front
