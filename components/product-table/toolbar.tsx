@@ -10,7 +10,7 @@ const FILTERS: Array<{ value: Filter; label: string }> = [
 
 /** Search by name or SKU and the stock filter; both go to the URL. */
 export function Toolbar({ view, set }: { view: TableView; set: (changes: Partial<TableView>) => void }) {
-  // Typing shows at once; the URL (router.replace) catches up a moment later.
+  // Typing shows at once; the view read from the URL follows a render later.
   const [query, setQuery] = useState(view.q);
   return (
     <div className="flex flex-wrap items-end gap-3">

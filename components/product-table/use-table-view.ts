@@ -1,7 +1,7 @@
 "use client";
 // Search, sort and filter live in the URL, so a view can be shared and survives a reload. The
 // query string is parsed with a small schema: anything unknown falls back to the default.
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { usePathname, useSearchParams } from "next/navigation";
 import { z } from "zod";
 import { SORT_KEYS } from "@/lib/client/product-order";
 
@@ -21,7 +21,6 @@ const DEFAULTS: TableView = viewSchema.parse({});
 
 export function useTableView() {
   const params = useSearchParams();
-  const router = useRouter();
   const pathname = usePathname();
   const view = viewSchema.parse({
     q: params.get("q"),
@@ -30,13 +29,17 @@ export function useTableView() {
     filter: params.get("filter"),
   });
   const set = (changes: Partial<TableView>) => {
-    const next = new URLSearchParams(params);
+    // From the address bar, not this render's params: two quick changes (a filter, then a sort)
+    // must both count, even before the first has re-rendered.
+    const next = new URLSearchParams(window.location.search);
     for (const [key, value] of Object.entries(changes) as Array<[keyof TableView, string]>) {
       if (value === DEFAULTS[key]) next.delete(key);
       else next.set(key, value);
     }
     const query = next.toString();
-    router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
+    // The history API (Next keeps useSearchParams in step): the view is the browser's alone, so
+    // no server round trip for the page, as router.replace would make.
+    window.history.replaceState(null, "", query ? `${pathname}?${query}` : pathname);
   };
   return { view, set };
 }
