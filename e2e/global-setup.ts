@@ -1,15 +1,12 @@
 import { startStack } from "../scripts/stack";
 
-// One real stack for the browser tests; the returned function tears it down.
+// One real stack for the browser tests; the returned function tears it down. The tests make
+// their own products and users (e2e/fixtures.ts) with the admin token and database given here.
 export default async function globalSetup() {
   const stack = await startStack();
   const server = await stack.startServer();
   process.env.E2E_BASE_URL = server.baseUrl;
   process.env.E2E_ADMIN_TOKEN = stack.adminToken;
   process.env.E2E_DATABASE_URL = stack.databaseUrl;
-  process.env.E2E_ADMIN_EMAIL = stack.admin.email;
-  process.env.E2E_ADMIN_PASSWORD = stack.admin.password;
-  process.env.E2E_VIEWER_EMAIL = "viewer@stockpulse.test";
-  process.env.E2E_VIEWER_PASSWORD = await stack.addUser(process.env.E2E_VIEWER_EMAIL, "viewer");
   return () => stack.stop();
 }
