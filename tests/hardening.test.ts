@@ -1,4 +1,4 @@
-// What a hostile test of a fresh clone broke (issue 14), each over real HTTP against real
+// What a hostile test of a fresh clone broke, each over real HTTP against real
 // servers: open redirects, sign-in throttling that holds, 4xx instead of 500 (odd text, TRACE,
 // a database outage), prefetches with the page policy, abuse limits, and the smaller items.
 import assert from "node:assert/strict";
