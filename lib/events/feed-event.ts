@@ -6,6 +6,9 @@ export const NOTIFY_CHANNEL = "product_events";
 
 export type EventKind = "created" | "stock" | "price" | "update";
 
+/** out: no stock; low: 1 up to the product's lowStockThreshold; ok: more (stock_level() in SQL). */
+export type StockLevel = "ok" | "low" | "out";
+
 export type FeedEvent = {
   eventId: string;
   productId: number;
@@ -18,6 +21,9 @@ export type FeedEvent = {
   name: string;
   lowStockThreshold: number;
   delta: number | null;
+  /** The stock level after the change, and before it (null for `created`): a threshold event when they differ. */
+  stockLevel: StockLevel;
+  previousStockLevel: StockLevel | null;
 };
 
 export function toFeedEvent(row: ProductEvent): FeedEvent {
@@ -33,5 +39,7 @@ export function toFeedEvent(row: ProductEvent): FeedEvent {
     name: row.name,
     lowStockThreshold: row.lowStockThreshold,
     delta: row.delta,
+    stockLevel: row.stockLevel as StockLevel,
+    previousStockLevel: row.previousStockLevel as StockLevel | null,
   };
 }
