@@ -1,13 +1,11 @@
 // The shape of one change on the feed (docs/design.md, "The SSE feed"). Built from a ProductEvent
 // row, so the live path (NOTIFY payload) and replay (SELECT) produce identical bytes.
 import type { ProductEvent } from "@/lib/generated/prisma/client";
+import type { StockLevel } from "@/lib/products/stock-level";
 
 export const NOTIFY_CHANNEL = "product_events";
 
 export type EventKind = "created" | "stock" | "price" | "update";
-
-/** out: no stock; low: 1 up to the product's lowStockThreshold; ok: more (stock_level() in SQL). */
-export type StockLevel = "ok" | "low" | "out";
 
 export type FeedEvent = {
   eventId: string;

@@ -1,5 +1,5 @@
 // What the API returns for products and their history (docs/design.md, HTTP contract).
-import type { StockLevel } from "@/lib/events/feed-event";
+import type { StockLevel } from "@/lib/products/stock-level";
 import type { Product, ProductEvent } from "@/lib/generated/prisma/client";
 
 export type ProductDto = {
