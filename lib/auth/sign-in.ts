@@ -1,11 +1,18 @@
 // Signing in, as one step for the route: throttles first (per account unless this browser has
 // signed in to it before, and per client address), then the password in a bounded slot, then a
 // session, and this browser remembered for the account.
+import { z } from "zod";
 import { isKnownDevice, rememberDevice } from "@/lib/auth/devices";
 import { createSession } from "@/lib/auth/sessions";
 import { clearSignInFailures, recordSignInFailure, signInRetryAfter } from "@/lib/auth/throttle";
 import { authenticate, type User } from "@/lib/auth/users";
 import { ApiError } from "@/lib/errors";
+
+// POST /api/v1/session
+export const signInSchema = z.strictObject({
+  email: z.email("email must be an email address").max(254).toLowerCase(),
+  password: z.string({ error: "password is required" }).min(1, "password is required").max(200),
+});
 
 export type SignInAttempt = { email: string; password: string; address: string; deviceToken?: string };
 export type SignedIn = { user: User; token: string; expiresAt: Date; deviceToken: string | null };

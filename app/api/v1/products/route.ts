@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { requireAdmin } from "@/lib/auth/guards";
+import { requireAdmin, requireReader } from "@/lib/auth/guards";
 import { readJson } from "@/lib/errors";
 import { apiRoute } from "@/lib/http/api-route";
 import { createProduct } from "@/lib/products/mutations";
@@ -9,7 +9,10 @@ import { createProductSchema } from "@/lib/products/validation";
 export const dynamic = "force-dynamic";
 
 // GET /api/v1/products - every product and the last event id the list reflects
-export const GET = apiRoute(async () => NextResponse.json(await fetchProductSnapshot()));
+export const GET = apiRoute(async (request: Request) => {
+  await requireReader(request);
+  return NextResponse.json(await fetchProductSnapshot());
+});
 
 // POST /api/v1/products - create a product (admin)
 export const POST = apiRoute(async (request: Request) => {

@@ -1,20 +1,15 @@
 import { cookies } from "next/headers";
 import { NextResponse } from "next/server";
-import { z } from "zod";
 import { currentUser, deviceCookieOptions, requireSameOrigin, sessionCookieOptions } from "@/lib/auth/guards";
 import { DEVICE_COOKIE } from "@/lib/auth/devices";
 import { revokeSession, SESSION_COOKIE } from "@/lib/auth/sessions";
-import { signIn } from "@/lib/auth/sign-in";
+import { signIn, signInSchema } from "@/lib/auth/sign-in";
 import { clientAddress } from "@/lib/http/client-address";
 import { ApiError, readJson } from "@/lib/errors";
 import { apiRoute } from "@/lib/http/api-route";
+import type { SessionInfo } from "@/lib/api/schemas";
 
 export const dynamic = "force-dynamic";
-
-const signInSchema = z.strictObject({
-  email: z.email("email must be an email address").max(254).toLowerCase(),
-  password: z.string({ error: "password is required" }).min(1, "password is required").max(200),
-});
 
 // Who is signed in is per user and per moment: never kept by a browser or proxy cache.
 const NO_STORE = { "cache-control": "no-store" };
@@ -23,7 +18,8 @@ const NO_STORE = { "cache-control": "no-store" };
 export const GET = apiRoute(async () => {
   const user = await currentUser();
   if (!user) throw new ApiError(401, "UNAUTHENTICATED", "Not signed in", undefined, NO_STORE);
-  return NextResponse.json({ user: { email: user.email, role: user.role } }, { headers: NO_STORE });
+  const session: SessionInfo = { user: { email: user.email, role: user.role } };
+  return NextResponse.json(session, { headers: NO_STORE });
 });
 
 // POST /api/v1/session - sign in with {email, password}; sets the HttpOnly session cookie

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { requireAdmin } from "@/lib/auth/guards";
+import { requireAdmin, requireReader } from "@/lib/auth/guards";
 import { readJson } from "@/lib/errors";
 import { apiRoute } from "@/lib/http/api-route";
 import { updateProduct } from "@/lib/products/mutations";
@@ -11,7 +11,8 @@ export const dynamic = "force-dynamic";
 type Context = { params: Promise<{ id: string }> };
 
 // GET /api/v1/products/[id] - one product
-export const GET = apiRoute(async (_request: Request, { params }: Context) => {
+export const GET = apiRoute(async (request: Request, { params }: Context) => {
+  await requireReader(request);
   const id = productIdSchema.parse((await params).id);
   return NextResponse.json(await fetchProduct(id));
 });
