@@ -1,4 +1,5 @@
 import { ProductTable } from "@/components/product-table/product-table";
+import { requirePageReader } from "@/lib/auth/guards";
 import { fetchProductSnapshot } from "@/lib/products/queries";
 
 // Read per request. Every other page and route is dynamic by itself (route handlers are, and the
@@ -8,6 +9,7 @@ export const dynamic = "force-dynamic";
 
 // The live dashboard: rendered from a snapshot on the server, then kept live in the browser.
 export default async function DashboardPage() {
+  await requirePageReader();
   const snapshot = await fetchProductSnapshot();
   return <ProductTable initial={snapshot} />;
 }
