@@ -68,14 +68,20 @@ const sessionToken = (request: HeaderSource) =>
     .find((pair) => pair.startsWith(`${SESSION_COOKIE}=`))
     ?.slice(SESSION_COOKIE.length + 1);
 
-/** The actor of a write that needs the admin role: 401 without credentials, 403 for a viewer. */
-export async function requireAdmin(request: HeaderSource): Promise<Actor> {
+/**
+ * Who is writing: the actor for the audit trail, and the credential (the API token's name or
+ * the user's id) that scopes what is kept per client, such as idempotency keys.
+ */
+export type Caller = Actor & { credential: string };
+
+/** The caller of a write that needs the admin role: 401 without credentials, 403 for a viewer. */
+export async function requireAdmin(request: HeaderSource): Promise<Caller> {
   const authorization = request.headers.get("authorization");
   if (authorization !== null) {
     const bearer = /^Bearer\s+(\S+)$/i.exec(authorization);
     const name = bearer ? apiTokenName(bearer[1]) : null;
     if (!name) throw new ApiError(401, "UNAUTHENTICATED", "The bearer token is not valid");
-    return { name: `api:${name}` };
+    return { name: `api:${name}`, credential: `token:${name}` };
   }
   const user = await sessionUser(sessionToken(request));
   if (!user) {
@@ -84,7 +90,7 @@ export async function requireAdmin(request: HeaderSource): Promise<Actor> {
   requireSameOrigin(request);
   if (user.role !== "admin")
     throw new ApiError(403, "FORBIDDEN", `${user.email} is a viewer; this needs the admin role`);
-  return { name: user.email };
+  return { name: user.email, credential: `user:${user.id}` };
 }
 
 /** The signed-in user of the page being rendered, or null. */

@@ -8,6 +8,7 @@ type Context = { params: Promise<{ id: string }> };
 
 // POST /api/v1/products/[id]/stock-adjustments - add or remove stock atomically (admin).
 // `npm start` serves this from node:http instead (lib/products/transport-node.ts): same steps.
-export const POST = apiRoute(async (request: Request, { params }: Context) =>
-  NextResponse.json(await stockAdjustmentRequest(request, (await params).id)),
-);
+export const POST = apiRoute(async (request: Request, { params }: Context) => {
+  const { status, body, headers } = await stockAdjustmentRequest(request, (await params).id);
+  return NextResponse.json(body, { status, headers });
+});
