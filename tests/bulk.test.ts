@@ -3,6 +3,7 @@
 // the feed in id (= item) order.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { bulkAdjustmentResponseSchema, bulkItemErrorSchema, stocktakeResponseSchema } from "../lib/products/validation";
 import { apiClient, type Api } from "./support/api";
 import { openFeed } from "./support/sse";
 import { startStack, type Server, type Stack } from "./support/stack";
@@ -56,6 +57,7 @@ describe("POST /api/v1/stock-adjustments", () => {
     );
     const answer = await adjustments({ reason: "sale", items });
     assert.equal(answer.status, 200, JSON.stringify(answer.body).slice(0, 500));
+    bulkAdjustmentResponseSchema.parse(answer.body);
     assert.deepEqual(
       answer.body.products.map((product: { id: number }) => product.id),
       order,
@@ -215,8 +217,10 @@ describe("POST /api/v1/stock-adjustments", () => {
       const answer = await adjustments(body);
       assert.equal(answer.status, status, `${what}: ${JSON.stringify(answer.body)}`);
       assert.equal(answer.body.error.code, code, what);
-      if (typeof where === "number") assert.equal(answer.body.error.index, where, what);
-      else
+      if (typeof where === "number") {
+        assert.equal(answer.body.error.index, where, what);
+        bulkItemErrorSchema.parse(answer.body);
+      } else
         assert.ok(
           answer.body.error.issues.some((issue: { path: string }) => issue.path === where),
           `${what}: ${JSON.stringify(answer.body.error.issues)}`,
@@ -276,6 +280,7 @@ describe("POST /api/v1/stocktakes", () => {
       ],
     });
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    stocktakeResponseSchema.parse(answer.body);
     assert.equal(answer.body.changed, 2);
     assert.deepEqual(
       answer.body.products.map((product: { id: number; stock: number; version: number }) => [

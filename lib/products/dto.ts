@@ -1,35 +1,12 @@
 // What the API returns for products and their history (docs/design.md, HTTP contract).
 import type { StockLevel } from "@/lib/events/feed-event";
+import type { z } from "zod";
 import type { Product, ProductEvent } from "@/lib/generated/prisma/client";
+import type { productDtoSchema, productHistoryEntrySchema } from "@/lib/products/validation";
 
-export type ProductDto = {
-  id: number;
-  sku: string;
-  name: string;
-  priceCents: number;
-  stock: number;
-  lowStockThreshold: number;
-  version: number;
-  updatedAt: string;
-};
+export type ProductDto = z.infer<typeof productDtoSchema>;
 
-export type ProductHistoryEntry = {
-  eventId: string;
-  productId: number;
-  kind: string;
-  stock: number;
-  priceCents: number;
-  lowStockThreshold: number;
-  sku: string;
-  name: string;
-  version: number;
-  delta: number | null;
-  stockLevel: StockLevel;
-  previousStockLevel: StockLevel | null;
-  reason: string | null;
-  actor: string;
-  at: string;
-};
+export type ProductHistoryEntry = z.infer<typeof productHistoryEntrySchema>;
 
 export function toProductDto(product: Product): ProductDto {
   return {

@@ -164,3 +164,57 @@ export const productFormSchema = z
 export type ProductFormValues = z.input<typeof productFormSchema>;
 
 export const STOCK_REASONS = ["sale", "restock", "correction"] as const;
+
+// What the product API answers (docs/api.md), for the OpenAPI document and for tests that check
+// real responses against it. Strict: a field added to a response must be added here too.
+export const stockLevelSchema = z.enum(["ok", "low", "out"]);
+
+export const productDtoSchema = z.strictObject({
+  id: z.int(),
+  sku: z.string(),
+  name: z.string(),
+  priceCents: z.int(),
+  stock: z.int(),
+  lowStockThreshold: z.int(),
+  version: z.int(),
+  updatedAt: z.iso.datetime(),
+});
+
+const eventIdSchema = z.string().regex(/^\d+$/);
+
+/** GET /api/v1/products (with or without ?sku=) and POST /api/v1/stock-adjustments. */
+export const productListResponseSchema = z.strictObject({
+  products: z.array(productDtoSchema),
+  lastEventId: eventIdSchema,
+});
+export const bulkAdjustmentResponseSchema = productListResponseSchema;
+export const stocktakeResponseSchema = productListResponseSchema.extend({ changed: z.int().min(0) });
+
+/** One entry of GET /api/v1/products/{id}/events (newest first). */
+export const productHistoryEntrySchema = z.strictObject({
+  eventId: eventIdSchema,
+  productId: z.int(),
+  kind: z.string(),
+  stock: z.int(),
+  priceCents: z.int(),
+  lowStockThreshold: z.int(),
+  sku: z.string(),
+  name: z.string(),
+  version: z.int(),
+  delta: z.int().nullable(),
+  stockLevel: stockLevelSchema,
+  previousStockLevel: stockLevelSchema.nullable(),
+  reason: z.string().nullable(),
+  actor: z.string(),
+  at: z.iso.datetime(),
+});
+
+/** An error about one item of a bulk request: `index` is its 0-based position in `items`. */
+export const bulkItemErrorSchema = z.object({
+  error: z.object({
+    code: z.enum(["NOT_FOUND", "DUPLICATE_ITEM", "INSUFFICIENT_STOCK", "STOCK_OUT_OF_RANGE", "VERSION_CONFLICT"]),
+    message: z.string(),
+    index: z.int().min(0),
+    current: productDtoSchema.optional(),
+  }),
+});
