@@ -28,7 +28,7 @@ import {
   historyLimitSchema,
   idempotencyKeySchema,
   productIdSchema,
-  skuQuerySchema,
+  skuLookupSchema,
   stockAdjustmentSchema,
   stocktakeSchema,
   updateProductSchema,
@@ -288,7 +288,7 @@ const PATHS: Record<string, Record<string, Operation>> = {
           in: "query",
           required: false,
           description: "exact sku as stored",
-          schema: jsonSchema(skuQuerySchema, "input"),
+          schema: jsonSchema(skuLookupSchema, "input"),
         },
       ],
       responses: {
