@@ -21,6 +21,7 @@ import { sqlQuery, withTransaction } from "@/lib/db";
 import { ApiError, errorReply } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { throughGate } from "@/lib/products/mutations";
+import { idempotencyKeySchema } from "@/lib/products/validation";
 
 /** What a write answers, whichever server sends it. */
 export type Reply = { status: number; body: unknown; headers?: Record<string, string> };
@@ -31,14 +32,12 @@ const KEEP_HOURS = 24;
 // Expired records each keyed request deletes on its way (lazy pruning keeps the table bounded).
 const PRUNE_BATCH = 50;
 
-// 1-255 visible ASCII characters: any UUID, ULID or random token fits.
-const VALID_KEY = /^[\x21-\x7E]{1,255}$/;
-
 /** The request's Idempotency-Key, null without one; 400 INVALID_IDEMPOTENCY_KEY when malformed. */
 export function idempotencyKey(request: HeaderSource): string | null {
   const key = request.headers.get(IDEMPOTENCY_KEY_HEADER);
   if (key === null) return null;
-  if (!VALID_KEY.test(key)) {
+  // 1-255 visible ASCII characters (the OpenAPI document publishes the same schema): any UUID fits.
+  if (!idempotencyKeySchema.safeParse(key).success) {
     throw new ApiError(
       400,
       "INVALID_IDEMPOTENCY_KEY",
