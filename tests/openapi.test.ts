@@ -14,6 +14,7 @@ import { FEED_PATH } from "../lib/events/transport-node";
 import { stockAdjustmentTarget } from "../lib/products/transport-node";
 import type { FeedEvent } from "../lib/events/feed-event";
 import type { ProductDto, ProductHistoryEntry, ProductSnapshot } from "../lib/products/dto";
+import { MAX_BULK_BODY_BYTES } from "../lib/products/validation";
 import { signIn } from "./support/api";
 import { startStack, type Server, type Stack } from "../scripts/stack";
 
@@ -223,7 +224,9 @@ async function check(template: string, url: string, status: number, options: Pro
 }
 
 const TOO_LARGE = JSON.stringify({ name: "x".repeat(20_000) });
-const bodyProbes = async (template: string, url: string, method: string) => {
+// The bulk routes take up to 1 MiB (MAX_BULK_BODY_BYTES): 1,000 items with long skus and reasons.
+const TOO_LARGE_FOR_BULK = JSON.stringify({ items: [], reason: "x".repeat(MAX_BULK_BODY_BYTES) });
+const bodyProbes = async (template: string, url: string, method: string, tooLarge = TOO_LARGE) => {
   await probe(template, url, 401, { method, body: {} });
   await probe(template, url, 401, { method, body: {}, headers: { authorization: "Bearer not-a-token" } });
   await probe(template, url, 403, { method, body: {}, headers: { authorization: `Bearer ${readToken}` } });
@@ -233,7 +236,7 @@ const bodyProbes = async (template: string, url: string, method: string) => {
     body: {},
     headers: { cookie: adminCookie, origin: "https://evil.example" },
   });
-  await probe(template, url, 413, { method, body: TOO_LARGE, headers: admin() });
+  await probe(template, url, 413, { method, body: tooLarge, headers: admin() });
   await probe(template, url, 415, { method, body: "{}", headers: { ...admin(), "content-type": "text/plain" } });
   await probe(template, url, 400, { method, body: "{", headers: admin() });
 };
@@ -312,7 +315,7 @@ test("bulk stock adjustments", async () => {
   await probe(B, B, 400, { method: "POST", headers: admin(), body: { items: [{ productId: first.id, delta: 0 }] } });
   await probe(B, B, 404, { method: "POST", headers: admin(), body: { items: [{ productId: 99999999, delta: 1 }] } });
   await probe(B, B, 409, { method: "POST", headers: admin(), body: { items: [{ productId: first.id, delta: -1e9 }] } });
-  await bodyProbes(B, B, "POST");
+  await bodyProbes(B, B, "POST", TOO_LARGE_FOR_BULK);
 });
 
 test("stocktakes", async () => {
@@ -327,7 +330,7 @@ test("stocktakes", async () => {
     headers: admin(),
     body: { items: [{ productId: first.id, count: 1, expectedVersion: first.version + 1000 }] },
   });
-  await bodyProbes(S, S, "POST");
+  await bodyProbes(S, S, "POST", TOO_LARGE_FOR_BULK);
 });
 
 test("Idempotency-Key answers", async () => {
@@ -357,6 +360,38 @@ test("Idempotency-Key answers", async () => {
     headers: { ...admin(), "idempotency-key": "a b" },
     body: { delta: 1 },
   });
+
+  // The other keyed writes: a first request under a fresh key, then the key with another body.
+  const sku = `OAS-KEY-${randomBytes(4).toString("hex")}`;
+  const product = { sku, name: "Keyed", priceCents: 100, stock: 10 };
+  const writes: Array<[string, string, string, unknown, unknown]> = [
+    ["POST", "/api/v1/products", "/api/v1/products", product, { ...product, sku: `${sku}-2` }],
+    ["PATCH", "/api/v1/products/{id}", "/api/v1/products/3", { name: "Keyed once" }, { name: "Keyed twice" }],
+    [
+      "POST",
+      "/api/v1/stock-adjustments",
+      "/api/v1/stock-adjustments",
+      { items: [{ productId: 3, delta: 1 }] },
+      { items: [{ productId: 3, delta: 2 }] },
+    ],
+    [
+      "POST",
+      "/api/v1/stocktakes",
+      "/api/v1/stocktakes",
+      { items: [{ productId: 3, count: 40 }] },
+      { items: [{ productId: 3, count: 41 }] },
+    ],
+  ];
+  for (const [method, path, target, body, otherBody] of writes) {
+    const headers = { ...admin(), "idempotency-key": `oas-${randomBytes(8).toString("hex")}` };
+    const answer = await fetch(`${server.baseUrl}${target}`, {
+      method,
+      headers: { ...headers, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    assert.ok(answer.ok, `${method} ${target} under a fresh key: ${answer.status} ${await answer.text()}`);
+    await probe(path, target, 422, { method, headers, body: otherBody });
+  }
 });
 
 test("the feed: replay frames, bad parameters, credentials, HEAD", async () => {
