@@ -31,6 +31,7 @@ export class ProductEventHub {
   private flushScheduled = false;
   private heartbeat: NodeJS.Timeout | null = null;
   private heartbeatSlot = 0;
+  private readonly flushListeners = new Set<() => void>();
   /** The highest event id published; older or repeated events are dropped (listener catch-up). */
   lastEventId = BigInt(0);
   /** The highest event id handed to subscribers: a stream without a resume id starts after it. */
@@ -65,6 +66,12 @@ export class ProductEventHub {
         this.heartbeat = null;
       }
     };
+  }
+
+  /** Called after every batch handed out: work that follows the log itself (webhook delivery). */
+  onFlush(listener: () => void): () => void {
+    this.flushListeners.add(listener);
+    return () => void this.flushListeners.delete(listener);
   }
 
   publish(event: EncodedEvent) {
@@ -102,6 +109,7 @@ export class ProductEventHub {
         this.writes++;
       }
     }
+    for (const listener of this.flushListeners) listener();
   }
 
   /**
