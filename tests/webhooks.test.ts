@@ -425,4 +425,37 @@ describe("webhook safety and pausing", () => {
     assertSigned(requests, hook.secret);
     await server.stop();
   });
+
+  test("retention keeps the events a subscription has not acknowledged, and prunes the ones it has", async () => {
+    await stack.db.webhookSubscription.deleteMany();
+    const server = await stack.startServer();
+    const api = apiClient(server.baseUrl, stack.adminToken);
+    for (let i = 0; i < 4; i++) assert.equal((await api.adjust(4, { delta: 1 })).status, 200);
+    await server.stop();
+    const events = await stack.db.productEvent.findMany({ orderBy: { id: "desc" }, take: 4 });
+    const [acknowledged, unacknowledged] = [events.slice(2), events.slice(0, 2)].map((list) => list.map((e) => e.id));
+    // A paused subscription that acknowledged the first two; all four are past the retention.
+    await stack.db.webhookSubscription.create({
+      data: {
+        url: "http://93.184.215.14/hook",
+        kinds: "all",
+        secret: "whsec_AAAA",
+        cursor: acknowledged[0],
+        status: "paused",
+        createdBy: "test",
+      },
+    });
+    await stack.db.productEvent.updateMany({
+      where: { id: { lte: unacknowledged[0] } },
+      data: { createdAt: new Date(Date.now() - 40 * 24 * 60 * 60 * 1000) },
+    });
+    // A server prunes at start (EVENT_RETENTION_DAYS, 30 by default).
+    const restarted = await stack.startServer();
+    await eventually(
+      async () => (await stack.db.productEvent.count({ where: { id: { in: acknowledged } } })) === 0,
+      "the acknowledged events to be pruned",
+    );
+    assert.equal(await stack.db.productEvent.count({ where: { id: { in: unacknowledged } } }), 2);
+    await restarted.stop();
+  });
 });
