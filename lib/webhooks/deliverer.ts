@@ -286,7 +286,11 @@ export function startWebhookDeliverer(hub: ProductEventHub): WebhookDeliverer {
   const config = env();
   // Its own small pool: a delivery holds a connection for up to WEBHOOK_TIMEOUT_MS, which must
   // never starve the API's pool.
-  const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: CONCURRENCY + 1 });
+  const pool = new pg.Pool({
+    connectionString: config.DATABASE_URL,
+    max: CONCURRENCY + 1,
+    application_name: "stockpulse-webhooks",
+  });
   pool.on("error", (error) => console.error("webhook database connection lost:", error.message));
   const deliverer = new WebhookDeliverer(pool, {
     timeoutMs: config.WEBHOOK_TIMEOUT_MS,
