@@ -27,6 +27,8 @@ const CONCURRENCY = 4;
 const SWEEP_MS = 5_000;
 /** A due subscription that another instance holds is looked at again after this. */
 const RECHECK_MS = 250;
+/** Passes prompted by new events start at most this often (events meanwhile wait for the next). */
+const COALESCE_MS = 10;
 const BACKOFF_FIRST_MS = 1_000;
 const BACKOFF_MAX_MS = 10 * 60 * 1000;
 /** Delivery log rows kept per subscription. */
@@ -102,6 +104,10 @@ export class WebhookDeliverer {
   private again = false;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
+  private soon: NodeJS.Timeout | undefined;
+  private lastPassAt = 0;
+  /** Whether any subscription is active (as of the last pass): if none, new events need no pass. */
+  private anyActive = true;
   private lastErrorLogged = 0;
   delivered = 0;
 
@@ -110,27 +116,43 @@ export class WebhookDeliverer {
     private readonly options: DelivererOptions,
   ) {}
 
-  /** Look for work now (new events, a resumed or replayed subscription). */
+  /** New events reached this instance (the hub's batches). */
+  eventsArrived() {
+    if (this.anyActive) this.wake();
+  }
+
+  /** Look for work (new events, a subscription created, resumed or replayed). */
   wake() {
     if (this.stopped) return;
-    if (this.running) this.again = true;
-    else void this.run();
+    this.anyActive = true;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    // At most one pass per COALESCE_MS: under a stream of writes each pass takes all that came.
+    const wait = this.lastPassAt + COALESCE_MS - Date.now();
+    if (wait <= 0) void this.run();
+    else
+      this.soon ??= setTimeout(() => {
+        this.soon = undefined;
+        this.wake();
+      }, wait).unref();
   }
 
   stop() {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.soon);
   }
 
   private async run() {
     this.running = true;
+    this.again = false;
+    this.lastPassAt = Date.now();
     clearTimeout(this.timer);
     let wait = SWEEP_MS;
     try {
-      do {
-        this.again = false;
-        await this.deliverDue();
-      } while (this.again && !this.stopped);
+      await this.deliverDue();
       wait = await this.untilNextDue();
     } catch (error) {
       // The database is away or refused something: log once a minute, look again later.
@@ -164,14 +186,18 @@ export class WebhookDeliverer {
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, queue.length) }, worker));
   }
 
-  /** Milliseconds until the next retry falls due (at most SWEEP_MS). */
+  /** Milliseconds until the next retry falls due (at most SWEEP_MS); notes whether any is active. */
   private async untilNextDue(): Promise<number> {
-    const { rows } = await this.pool.query<{ ms: number | null }>(
-      `SELECT (extract(epoch FROM min("nextAttemptAt") - now()) * 1000)::float8 AS ms FROM "WebhookSubscription"
-       WHERE status = 'active' AND cursor < (SELECT coalesce(max(id), 0) FROM "ProductEvent")`,
+    const {
+      rows: [{ active, ms }],
+    } = await this.pool.query<{ active: number; ms: number | null }>(
+      `SELECT count(*)::int AS active,
+              (extract(epoch FROM min("nextAttemptAt") FILTER (
+                 WHERE cursor < (SELECT coalesce(max(id), 0) FROM "ProductEvent")) - now()) * 1000)::float8 AS ms
+       FROM "WebhookSubscription" WHERE status = 'active'`,
     );
-    const ms = rows[0]?.ms;
-    return ms === null || ms === undefined ? SWEEP_MS : Math.min(Math.max(ms, RECHECK_MS), SWEEP_MS);
+    this.anyActive = active > 0;
+    return ms === null ? SWEEP_MS : Math.min(Math.max(ms, RECHECK_MS), SWEEP_MS);
   }
 
   /** One batch for one subscription, in one transaction that holds the subscription's row. */
@@ -298,7 +324,7 @@ export function startWebhookDeliverer(hub: ProductEventHub): WebhookDeliverer {
     maxBatchSize: config.WEBHOOK_MAX_BATCH_SIZE,
   });
   globalForWebhooks.stockpulseWebhooks = deliverer;
-  hub.onFlush(() => deliverer.wake());
+  hub.onFlush(() => deliverer.eventsArrived());
   deliverer.wake();
   return deliverer;
 }

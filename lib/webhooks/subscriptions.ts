@@ -58,6 +58,7 @@ export async function createWebhook(input: CreateWebhookInput, actor: Actor) {
       createdBy: actor.name,
     },
   });
+  wakeWebhookDeliverer();
   return { ...toWebhookDto(row), secret };
 }
 
