@@ -23,8 +23,7 @@ import os from "node:os";
 import path from "node:path";
 import { chromium, type Page } from "@playwright/test";
 import { CHROMIUM_ARGS, findChromium } from "../scripts/find-chromium";
-import { apiClient } from "../tests/support/api";
-import { startStack } from "../tests/support/stack";
+import { startStack } from "../scripts/stack";
 
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 5000);
 const RATE = Number(process.env.BENCH_RATE ?? 200);
@@ -186,7 +185,13 @@ await stack.db.product.createMany({
   })),
 });
 const server = await stack.startServer();
-const api = apiClient(server.baseUrl, stack.adminToken);
+/** One stock adjustment through the API, as the shop's other services make them. */
+const adjust = (id: number) =>
+  fetch(`${server.baseUrl}/api/v1/products/${id}/stock-adjustments`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${stack.adminToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ delta: 1, reason: "bench" }),
+  });
 const allIds = (await stack.db.product.findMany({ select: { id: true }, orderBy: { id: "asc" } })).map((p) => p.id);
 
 /** RATE changes per second until `stop` resolves, a fifth of them to `onScreen`. */
@@ -206,8 +211,7 @@ function writeChanges(onScreen: number[], until: () => boolean) {
       for (let i = 0; i < due; i++) {
         const pool = onScreen.length && Math.random() < ON_SCREEN_SHARE ? onScreen : allIds;
         const id = pool[Math.floor(Math.random() * pool.length)];
-        const write = api
-          .adjust(id, { delta: 1, reason: "bench" })
+        const write = adjust(id)
           .then((response) => response.status === 200 || failed++)
           .catch(() => failed++)
           .finally(() => inFlight.delete(write));

@@ -56,7 +56,7 @@ function startTarget(target: string, port: number): ChildProcess {
     PORT: String(port),
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
-    // Production refuses to start without a first admin (issue 5); nobody signs in here.
+    // Production refuses to start without a first admin (lib/env.ts); nobody signs in here.
     ADMIN_EMAIL: "bench@stockpulse.local",
     ADMIN_PASSWORD: randomBytes(18).toString("base64url"),
     // One load generator on 127.0.0.1 with one token is far past a shop's traffic: lift the

@@ -6,12 +6,14 @@ import Link from "next/link";
 import { useState } from "react";
 import { ConnectionBadge } from "@/components/connection-badge";
 import { useMoney } from "@/components/money";
-import { sendJson } from "@/components/send-json";
+import { sendJson } from "@/lib/client/send-json";
 import type { Outcome } from "@/components/form-status";
-import { inputClass } from "@/components/styles";
-import { useLiveProducts } from "@/components/use-live-products";
+import { inputClass } from "@/lib/client/styles";
+import { useLiveProducts } from "@/lib/client/use-live-products";
+import { TableFrame } from "@/components/table-frame";
 import type { ProductDto } from "@/lib/products/dto";
 import type { ProductSnapshot } from "@/lib/products/queries";
+import { quickStockFormSchema } from "@/lib/products/validation";
 
 function QuickStock({ product }: { product: ProductDto }) {
   const [value, setValue] = useState("");
@@ -21,13 +23,11 @@ function QuickStock({ product }: { product: ProductDto }) {
 
   async function save(event: React.FormEvent) {
     event.preventDefault();
-    const stock = Number(value);
-    if (value.trim() === "" || !Number.isInteger(stock) || stock < 0) {
-      return setOutcome({ ok: false, text: "Enter a whole number, 0 or more" });
-    }
+    const parsed = quickStockFormSchema.safeParse(value);
+    if (!parsed.success) return setOutcome({ ok: false, text: parsed.error.issues[0].message });
     setPending(true);
     const result = await sendJson<ProductDto>("PATCH", `/api/v1/products/${product.id}`, {
-      stock,
+      stock: parsed.data,
       expectedVersion: version ?? product.version,
     });
     setPending(false);
@@ -96,7 +96,7 @@ export function AdminProducts({ initial }: { initial: ProductSnapshot }) {
           </Link>
         </div>
       </div>
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+      <TableFrame>
         <table className="w-full text-sm">
           <thead className="bg-slate-100 text-left dark:bg-slate-800">
             <tr>
@@ -141,7 +141,7 @@ export function AdminProducts({ initial }: { initial: ProductSnapshot }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableFrame>
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import type { ConnectionState } from "@/components/use-live-products";
+import type { ConnectionState } from "@/lib/client/use-live-products";
 
 const LABELS: Record<ConnectionState, { text: string; dot: string }> = {
   live: { text: "Live", dot: "bg-emerald-500" },

@@ -13,19 +13,34 @@ export function DisplayProvider({ display, children }: { display: Display; child
 }
 
 // Building an Intl formatter is far dearer than using one, and every table row formats money:
-// one per locale and currency for the whole page.
-const formatters = new Map<string, FormatMoney>();
+// one per locale and currency for the whole page. (Times: time-format.ts.)
+const formatters = new Map<string, Intl.NumberFormat>();
+const moneyFormats = new Map<string, FormatMoney>();
+
+function currencyFormatter({ locale, currency }: Display) {
+  const key = `${locale} ${currency}`;
+  let formatter = formatters.get(key);
+  if (!formatter) formatters.set(key, (formatter = new Intl.NumberFormat(locale, { style: "currency", currency })));
+  return formatter;
+}
 
 export function useMoney(): FormatMoney {
-  const { locale, currency } = useContext(DisplayContext);
-  const key = `${locale} ${currency}`;
-  let format = formatters.get(key);
+  const display = useContext(DisplayContext);
+  const key = `${display.locale} ${display.currency}`;
+  let format = moneyFormats.get(key);
   if (!format) {
-    const formatter = new Intl.NumberFormat(locale, { style: "currency", currency });
+    const formatter = currencyFormatter(display);
     format = (cents: number) => formatter.format(cents / 100);
-    formatters.set(key, format);
+    moneyFormats.set(key, format);
   }
   return format;
+}
+
+/** The shop currency's symbol in its locale ("€" for EUR in en-GB), for labels such as "Price (€)". */
+export function useCurrencySymbol(): string {
+  const display = useContext(DisplayContext);
+  const parts = currencyFormatter(display).formatToParts(0);
+  return parts.find((part) => part.type === "currency")?.value ?? display.currency;
 }
 
 export const useLocale = () => useContext(DisplayContext).locale;

@@ -4,7 +4,7 @@ import { ConnectionBadge } from "@/components/connection-badge";
 import { ProductForm } from "@/components/product-form";
 import { ProductHistory, useProductHistory } from "@/components/product-history";
 import { StockAdjustmentForm } from "@/components/stock-adjustment-form";
-import { useLiveProducts } from "@/components/use-live-products";
+import { useLiveProduct } from "@/lib/client/use-live-products";
 import type { ProductDto } from "@/lib/products/dto";
 import type { ProductSnapshot } from "@/lib/products/queries";
 
@@ -17,8 +17,7 @@ export function ProductAdmin({
   loaded: ProductDto;
   created: boolean;
 }) {
-  const { products, connection } = useLiveProducts(initial);
-  const live = products.find((product) => product.id === loaded.id) ?? loaded;
+  const { product: live, connection } = useLiveProduct(loaded, initial);
   const history = useProductHistory(loaded.id, live.version);
   return (
     <div className="space-y-6">

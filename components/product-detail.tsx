@@ -7,13 +7,12 @@ import { StatCards } from "@/components/stat-cards";
 import { useMoney } from "@/components/money";
 import { ProductHistory, useProductHistory } from "@/components/product-history";
 import { StockChart } from "@/components/stock-chart";
-import { useLiveProducts } from "@/components/use-live-products";
+import { useLiveProduct } from "@/lib/client/use-live-products";
 import type { ProductDto } from "@/lib/products/dto";
 import type { ProductSnapshot } from "@/lib/products/queries";
 
 export function ProductDetail({ initial, loaded }: { initial: ProductSnapshot; loaded: ProductDto }) {
-  const { products, connection, caughtUp } = useLiveProducts(initial);
-  const product = products.find((candidate) => candidate.id === loaded.id) ?? loaded;
+  const { product, connection, caughtUp } = useLiveProduct(loaded, initial);
   const history = useProductHistory(product.id, product.version);
   const formatCents = useMoney();
   return (

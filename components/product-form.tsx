@@ -5,17 +5,19 @@
 // shows their values, to save over them or to take them.
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { useMoney } from "@/components/money";
-import { fieldErrors, sendJson } from "@/components/send-json";
+import { useCurrencySymbol, useMoney } from "@/components/money";
+import { fieldErrors, sendJson } from "@/lib/client/send-json";
 import { FormStatus, type Outcome } from "@/components/form-status";
-import { buttonClass, cardClass, inputClass } from "@/components/styles";
+import { buttonClass, cardClass, inputClass } from "@/lib/client/styles";
 import type { ProductDto } from "@/lib/products/dto";
 import { productFormSchema, type ProductFormValues } from "@/lib/products/validation";
 
-const FIELDS: Array<{ name: keyof ProductFormValues; label: string; hint?: string; numeric?: boolean }> = [
+type Field = { name: keyof ProductFormValues; label: string; hint?: string; numeric?: boolean };
+
+const fields = (currencySymbol: string): Field[] => [
   { name: "name", label: "Name" },
   { name: "sku", label: "SKU", hint: "Letters, digits, '.', '_' and '-'" },
-  { name: "price", label: "Price (€)", hint: "e.g. 12.50", numeric: true },
+  { name: "price", label: `Price (${currencySymbol})`, hint: "e.g. 12.50", numeric: true },
   { name: "stock", label: "Stock", numeric: true },
   { name: "lowStockThreshold", label: "Low-stock threshold", hint: "Flagged as low at or below this", numeric: true },
 ];
@@ -33,6 +35,7 @@ const EMPTY: ProductFormValues = { name: "", sku: "", price: "", stock: "0", low
 export function ProductForm({ product, live }: { product?: ProductDto; live?: ProductDto }) {
   const router = useRouter();
   const formatCents = useMoney();
+  const currencySymbol = useCurrencySymbol();
   const [values, setValues] = useState<ProductFormValues>(product ? toValues(product) : EMPTY);
   // The product as last loaded or saved: its version goes with the next save.
   const [base, setBase] = useState(product);
@@ -105,7 +108,7 @@ export function ProductForm({ product, live }: { product?: ProductDto; live?: Pr
         </p>
       )}
       <div className="grid gap-4 sm:grid-cols-2">
-        {FIELDS.map(({ name, label, hint, numeric }) => (
+        {fields(currencySymbol).map(({ name, label, hint, numeric }) => (
           <div key={name} className="space-y-1">
             <label htmlFor={name} className="block text-sm font-medium">
               {label}

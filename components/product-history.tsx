@@ -3,7 +3,9 @@
 // feed brings a new version of the product.
 import { useEffect } from "react";
 import useSWR from "swr";
-import { useMoney, type FormatMoney } from "@/components/money";
+import { useLocale, useMoney, type FormatMoney } from "@/components/money";
+import { formatDateTime } from "@/components/time-format";
+import { TableFrame } from "@/components/table-frame";
 import type { ProductHistoryEntry } from "@/lib/products/dto";
 
 const fetchHistory = async (url: string): Promise<ProductHistoryEntry[]> => {
@@ -31,6 +33,7 @@ export function useProductHistory(productId: number, version: number) {
 
 export function ProductHistory({ entries, error }: { entries?: ProductHistoryEntry[]; error?: unknown }) {
   const formatCents = useMoney();
+  const locale = useLocale();
 
   return (
     <section aria-labelledby="history-heading" className="space-y-2">
@@ -38,7 +41,7 @@ export function ProductHistory({ entries, error }: { entries?: ProductHistoryEnt
         History
       </h2>
       {error ? <p className="text-sm text-red-700">{(error as Error).message}</p> : null}
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+      <TableFrame>
         <table className="w-full text-sm" data-testid="history">
           <thead className="bg-slate-100 text-left dark:bg-slate-800">
             <tr>
@@ -60,7 +63,7 @@ export function ProductHistory({ entries, error }: { entries?: ProductHistoryEnt
             {(entries ?? []).slice(0, 100).map((entry) => (
               <tr key={entry.eventId} className="border-t border-slate-100 dark:border-slate-800">
                 <td className="px-3 py-2 whitespace-nowrap tabular-nums">
-                  <time dateTime={entry.at}>{new Date(entry.at).toLocaleString("en-GB")}</time>
+                  <time dateTime={entry.at}>{formatDateTime(locale, Date.parse(entry.at))}</time>
                 </td>
                 <td className="px-3 py-2">{describe(entry, formatCents)}</td>
                 <td className="px-3 py-2">{entry.actor}</td>
@@ -69,7 +72,7 @@ export function ProductHistory({ entries, error }: { entries?: ProductHistoryEnt
             ))}
           </tbody>
         </table>
-      </div>
+      </TableFrame>
     </section>
   );
 }

@@ -1,8 +1,8 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { sendJson } from "@/components/send-json";
-import { buttonClass, cardClass, inputClass } from "@/components/styles";
+import { sendJson } from "@/lib/client/send-json";
+import { buttonClass, cardClass, inputClass } from "@/lib/client/styles";
 
 export function SignInForm({ next }: { next: string }) {
   const router = useRouter();

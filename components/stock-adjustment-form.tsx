@@ -3,11 +3,11 @@
 // applies it atomically, whatever else happened to the product meanwhile, and refuses to go
 // below zero.
 import { useState } from "react";
-import { sendJson } from "@/components/send-json";
+import { sendJson } from "@/lib/client/send-json";
 import { FormStatus, type Outcome } from "@/components/form-status";
-import { buttonClass, cardClass, inputClass } from "@/components/styles";
+import { buttonClass, cardClass, inputClass } from "@/lib/client/styles";
 import type { ProductDto } from "@/lib/products/dto";
-import { STOCK_REASONS } from "@/lib/products/validation";
+import { STOCK_REASONS, stockAdjustmentFormSchema } from "@/lib/products/validation";
 
 const OTHER = "other";
 
@@ -20,17 +20,11 @@ export function StockAdjustmentForm({ product }: { product: ProductDto }) {
 
   async function adjust(event: React.FormEvent) {
     event.preventDefault();
-    const amount = Number(delta.trim().replace(/^\+/, ""));
-    if (!/^[+-]?\d+$/.test(delta.trim()) || amount === 0) {
-      return setStatus({ ok: false, text: "Change by: enter a whole number such as -3 or +12 (not 0)." });
-    }
-    const why = reason === OTHER ? otherReason.trim() : reason;
-    if (!why) return setStatus({ ok: false, text: "Say why: pick a reason or type one." });
+    const parsed = stockAdjustmentFormSchema.safeParse({ delta, reason: reason === OTHER ? otherReason : reason });
+    if (!parsed.success) return setStatus({ ok: false, text: parsed.error.issues[0].message });
+    const { delta: amount, reason: why } = parsed.data;
     setPending(true);
-    const result = await sendJson<ProductDto>("POST", `/api/v1/products/${product.id}/stock-adjustments`, {
-      delta: amount,
-      reason: why,
-    });
+    const result = await sendJson<ProductDto>("POST", `/api/v1/products/${product.id}/stock-adjustments`, parsed.data);
     setPending(false);
     if (!result.ok) return setStatus({ ok: false, text: `Not applied: ${result.message}` });
     setDelta("");

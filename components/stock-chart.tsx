@@ -2,6 +2,7 @@
 // Stock (steps) and price (line) over time, from the product's events, in plain SVG: two series
 // and a few hundred points do not need a chart library.
 import { useLocale, useMoney } from "@/components/money";
+import { formatTimeOfDay } from "@/components/time-format";
 import type { ProductHistoryEntry } from "@/lib/products/dto";
 
 const WIDTH = 720;
@@ -41,7 +42,7 @@ export function StockChart({ entries }: { entries: ProductHistoryEntry[] }) {
   const first = points[0];
   const last = points[points.length - 1];
   const label = `Stock went from ${first.stock} to ${last.stock} and price from ${formatCents(first.priceCents)} to ${formatCents(last.priceCents)} over ${points.length} changes.`;
-  const time = (ms: number) => new Date(ms).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" });
+  const time = (ms: number) => formatTimeOfDay(locale, ms);
 
   return (
     <figure className="space-y-2">

@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { sendJson } from "@/components/send-json";
+import { sendJson } from "@/lib/client/send-json";
 
 export function UserMenu({ user }: { user: { email: string; role: string } | null }) {
   const router = useRouter();

@@ -1,21 +1,23 @@
-import { expect, test } from "@playwright/test";
-import { admin, openDashboard, patchProduct, row, signIn, viewer, waitLive } from "./support";
+import { expect, test } from "./fixtures";
+import { openDashboard, row, signIn, waitLive } from "./support";
 
 test("sign in and out: wrong password refused, HttpOnly SameSite=Lax cookie, sign-out ends the session", async ({
   page,
   context,
+  staff,
 }) => {
+  const admin = await staff.admin();
   await page.goto("/admin");
   await expect(page).toHaveURL(/\/sign-in\?next=%2Fadmin$/);
-  await page.getByLabel("Email").fill(admin().email);
+  await page.getByLabel("Email").fill(admin.email);
   await page.getByLabel("Password").fill("not-the-password");
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.locator("form").getByRole("alert")).toHaveText("Wrong email or password");
 
-  await page.getByLabel("Password").fill(admin().password);
+  await page.getByLabel("Password").fill(admin.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { name: "Manage products" })).toBeVisible();
-  await expect(page.getByTestId("signed-in-as")).toHaveText(`${admin().email} (admin)`);
+  await expect(page.getByTestId("signed-in-as")).toHaveText(`${admin.email} (admin)`);
   const cookie = (await context.cookies()).find((candidate) => candidate.name === "stockpulse_session");
   expect(cookie?.httpOnly).toBe(true);
   expect(cookie?.sameSite).toBe("Lax");
@@ -26,30 +28,37 @@ test("sign in and out: wrong password refused, HttpOnly SameSite=Lax cookie, sig
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
 });
 
-test("a viewer can sign in but cannot reach the admin pages", async ({ page }) => {
-  await signIn(page, viewer());
+test("a viewer can sign in but cannot reach the admin pages", async ({ page, staff }) => {
+  await signIn(page, await staff.viewer());
   await expect(page.getByRole("heading", { name: "Admins only" })).toBeVisible();
   await page.goto("/admin/products/new");
   await expect(page.getByRole("heading", { name: "Admins only" })).toBeVisible();
   await expect(page.getByLabel("SKU")).toHaveCount(0);
 });
 
-test("create a product, then edit it: both appear live on the dashboard in another page", async ({ page, browser }) => {
+test("create a product, then edit it: both appear live on the dashboard in another page", async ({
+  page,
+  browser,
+  shop,
+  staff,
+}) => {
+  const taken = await shop.product({ name: "Espresso beans, 250 g" });
+  const sku = shop.sku("OAT-MLK-1000");
   const dashboard = await browser.newPage();
-  await openDashboard(dashboard);
+  await openDashboard(dashboard, shop.dashboardPath);
 
-  await signIn(page, admin(), "/admin/products/new");
+  await signIn(page, await staff.admin(), "/admin/products/new");
   await page.getByLabel("Name").fill("Oat milk, 1 l");
-  await page.getByLabel("SKU").fill("OAT-MLK-1000");
+  await page.getByLabel("SKU").fill(sku);
   await page.getByLabel("Price (€)").fill("abc");
   await page.getByLabel("Stock", { exact: true }).fill("24");
   await page.getByRole("button", { name: "Create product" }).click();
   await expect(page.locator("#price-error")).toHaveText("price must be an amount like 12.50");
   await page.getByLabel("Price (€)").fill("2.49");
   await page.getByRole("button", { name: "Create product" }).click();
-  await expect(page.getByText("Created OAT-MLK-1000.")).toBeVisible();
+  await expect(page.getByText(`Created ${sku}.`)).toBeVisible();
 
-  const created = dashboard.locator("tr", { hasText: "OAT-MLK-1000" });
+  const created = dashboard.locator("tr", { hasText: sku });
   await expect(created).toContainText("Oat milk, 1 l");
   await expect(created.getByTestId("price")).toHaveText("€2.49");
 
@@ -62,19 +71,22 @@ test("create a product, then edit it: both appear live on the dashboard in anoth
   await expect(created.getByTestId("price")).toHaveText("€2.79");
 
   // The server's own checks land next to the field too.
-  await page.getByLabel("SKU").fill("COF-ESP-250");
+  await page.getByLabel("SKU").fill(taken.sku);
   await page.getByRole("button", { name: "Save changes" }).click();
-  await expect(page.locator("#sku-error")).toHaveText("sku COF-ESP-250 is already used");
+  await expect(page.locator("#sku-error")).toHaveText(`sku ${taken.sku} is already used`);
   await dashboard.close();
 });
 
 test("two pages edit one product: the second save is refused with the current values, then re-applied or discarded", async ({
   page,
   context,
+  shop,
+  staff,
 }) => {
-  await signIn(page, admin(), "/admin/products/12");
+  const press = await shop.product({ name: "French press, 800 ml", priceCents: 2999, stock: 8 });
+  await signIn(page, await staff.admin(), `/admin/products/${press.id}`);
   const other = await context.newPage();
-  await other.goto("/admin/products/12");
+  await other.goto(`/admin/products/${press.id}`);
   await waitLive(page);
   await waitLive(other);
 
@@ -90,7 +102,7 @@ test("two pages edit one product: the second save is refused with the current va
   await expect(conflict).toBeVisible();
   await expect(page.getByTestId("conflict-current")).toContainText("French press, 800 ml (steel)");
   // Nothing of ours was written.
-  expect((await (await page.request.get("/api/v1/products/12")).json()).priceCents).not.toBe(3145);
+  expect((await (await page.request.get(`/api/v1/products/${press.id}`)).json()).priceCents).not.toBe(3145);
   // Meanwhile the other page starts another edit; it will be stale once ours is saved.
   await other.getByLabel("Stock", { exact: true }).fill("1");
   await page.getByRole("button", { name: "Save mine over theirs" }).click();
@@ -105,44 +117,57 @@ test("two pages edit one product: the second save is refused with the current va
   await expect(other.getByLabel("Stock", { exact: true })).not.toHaveValue("1");
 });
 
-test("a stock adjustment with a reason shows in the product's history, with who made it", async ({ page }) => {
-  await signIn(page, admin(), "/admin/products/9");
+test("a stock adjustment with a reason shows in the product's history, with who made it", async ({
+  page,
+  shop,
+  staff,
+}) => {
+  const product = await shop.product({ stock: 30 });
+  const admin = await staff.admin();
+  await signIn(page, admin, `/admin/products/${product.id}`);
   await waitLive(page);
-  const before = Number(await page.getByTestId("adjust-current-stock").textContent());
+  await expect(page.getByTestId("adjust-current-stock")).toHaveText("30");
   await page.getByLabel("Change by").fill("-2");
   await page.getByLabel("Reason", { exact: true }).selectOption("other");
   await page.getByLabel("Other reason").fill("damaged in transit");
   await page.getByRole("button", { name: "Apply adjustment" }).click();
-  await expect(page.getByText(`Applied -2 (damaged in transit): stock is now ${before - 2}.`)).toBeVisible();
+  await expect(page.getByText("Applied -2 (damaged in transit): stock is now 28.")).toBeVisible();
   const entry = page.getByTestId("history").locator("tbody tr").first();
-  await expect(entry).toContainText(`Stock -2 → ${before - 2}`);
-  await expect(entry).toContainText(admin().email);
+  await expect(entry).toContainText("Stock -2 → 28");
+  await expect(entry).toContainText(admin.email);
   await expect(entry).toContainText("damaged in transit");
 
   // A change made elsewhere shows up in the history too.
-  await patchProduct(page, 9, { priceCents: 1111 });
+  await shop.patch(product.id, { priceCents: 1111 });
   await expect(entry).toContainText("Price set to €11.11");
   await expect(entry).toContainText("api:default");
 });
 
-test("a quick stock edit in the admin list appears live in a second open page", async ({ page, browser }) => {
+test("a quick stock edit in the admin list appears live in a second open page", async ({
+  page,
+  browser,
+  shop,
+  staff,
+}) => {
+  const mug = await shop.product({ name: "Ceramic mug, 350 ml", stock: 64 });
   const dashboard = await browser.newPage();
-  await openDashboard(dashboard);
-  await signIn(page);
+  await openDashboard(dashboard, shop.dashboardPath);
+  await signIn(page, await staff.admin());
   await waitLive(page);
-  await page.getByLabel("New stock for Ceramic mug, 350 ml").fill("17");
-  await page.getByTestId("admin-row-7").getByRole("button", { name: "Set" }).click();
-  await expect(page.getByTestId("admin-row-7").getByRole("status")).toHaveText("Saved: 17");
-  await expect(row(dashboard, 7).getByTestId("stock")).toHaveText("17");
+  await page.getByLabel(`New stock for ${mug.name}`).fill("17");
+  await page.getByTestId(`admin-row-${mug.id}`).getByRole("button", { name: "Set" }).click();
+  await expect(page.getByTestId(`admin-row-${mug.id}`).getByRole("status")).toHaveText("Saved: 17");
+  await expect(row(dashboard, mug.id).getByTestId("stock")).toHaveText("17");
   await dashboard.close();
 });
 
-test("signing in through the form never leaves the site, whatever `next` says", async ({ page, baseURL }) => {
+test("signing in through the form never leaves the site, whatever `next` says", async ({ page, baseURL, staff }) => {
+  const admin = await staff.admin();
   for (const next of ["/%5Cevil.example", "/%09/evil.example"]) {
     await page.context().clearCookies();
     await page.goto(`/sign-in?next=${next}`);
-    await page.getByLabel("Email").fill(admin().email);
-    await page.getByLabel("Password").fill(admin().password);
+    await page.getByLabel("Email").fill(admin.email);
+    await page.getByLabel("Password").fill(admin.password);
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page.getByRole("heading", { name: "Manage products" })).toBeVisible();
     expect(new URL(page.url()).origin).toBe(new URL(baseURL!).origin);

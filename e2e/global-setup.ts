@@ -1,6 +1,7 @@
-import { startStack } from "../tests/support/stack";
+import { startStack } from "../scripts/stack";
 
-// One real stack for the browser tests; the returned function tears it down.
+// One real stack for the browser tests; the returned function tears it down. The tests make
+// their own products and users (e2e/fixtures.ts) with the admin token and database given here.
 export default async function globalSetup() {
   // The webhook spec's receiver listens on loopback, which webhooks otherwise refuse.
   const stack = await startStack({ env: { WEBHOOK_ALLOW_PRIVATE_ADDRESSES: "true" } });
@@ -8,9 +9,5 @@ export default async function globalSetup() {
   process.env.E2E_BASE_URL = server.baseUrl;
   process.env.E2E_ADMIN_TOKEN = stack.adminToken;
   process.env.E2E_DATABASE_URL = stack.databaseUrl;
-  process.env.E2E_ADMIN_EMAIL = stack.admin.email;
-  process.env.E2E_ADMIN_PASSWORD = stack.admin.password;
-  process.env.E2E_VIEWER_EMAIL = "viewer@stockpulse.test";
-  process.env.E2E_VIEWER_PASSWORD = await stack.addUser(process.env.E2E_VIEWER_EMAIL, "viewer");
   return () => stack.stop();
 }

@@ -1,13 +1,15 @@
-import { expect, test } from "@playwright/test";
 import pg from "pg";
-import { openDashboard, patchProduct, row } from "./support";
+import { expect, test } from "./fixtures";
+import { openDashboard, row } from "./support";
 
 // Guarantee 8 in the browser: when the server cannot follow the database, the dashboard says its
 // data may be stale instead of "Live", and says "Live" again once the server has caught up.
 test("the dashboard shows Stale while the server has lost the database, then Live with what it missed", async ({
   page,
+  shop,
 }) => {
-  await openDashboard(page);
+  const product = await shop.product({ stock: 20 });
+  await openDashboard(page, shop.dashboardPath);
   // From the maintenance database: a database cannot refuse connections to itself.
   const url = new URL(process.env.E2E_DATABASE_URL!);
   const database = decodeURIComponent(url.pathname.slice(1));
@@ -27,6 +29,6 @@ test("the dashboard shows Stale while the server has lost the database, then Liv
     await admin.end();
   }
   await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", "live");
-  await patchProduct(page, 2, { stock: 222 });
-  await expect(row(page, 2).getByTestId("stock")).toHaveText("222");
+  await shop.patch(product.id, { stock: 222 });
+  await expect(row(page, product.id).getByTestId("stock")).toHaveText("222");
 });

@@ -1,29 +1,16 @@
 import { expect, type Page } from "@playwright/test";
+import type { Credentials } from "./fixtures";
 
-export const adminToken = () => process.env.E2E_ADMIN_TOKEN!;
-
-/** Changes a product through the public API, as another shop service would. */
-export async function patchProduct(page: Page, id: number, body: Record<string, unknown>) {
-  const response = await page.request.patch(`/api/v1/products/${id}`, {
-    headers: { authorization: `Bearer ${adminToken()}` },
-    data: body,
-  });
-  expect(response.status()).toBe(200);
-  return response.json();
-}
-
-export async function openDashboard(page: Page) {
-  await page.goto("/");
-  await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", "live");
+/** Opens the dashboard (by default all products; a test's own: `shop.dashboardPath`) once it is live. */
+export async function openDashboard(page: Page, path = "/") {
+  await page.goto(path);
+  await waitLive(page);
 }
 
 export const row = (page: Page, id: number) => page.getByTestId(`product-row-${id}`);
 
-export const admin = () => ({ email: process.env.E2E_ADMIN_EMAIL!, password: process.env.E2E_ADMIN_PASSWORD! });
-export const viewer = () => ({ email: process.env.E2E_VIEWER_EMAIL!, password: process.env.E2E_VIEWER_PASSWORD! });
-
 /** Signs in through the sign-in page, starting from `path` (which sends us there). */
-export async function signIn(page: Page, who = admin(), path = "/admin") {
+export async function signIn(page: Page, who: Credentials, path = "/admin") {
   await page.goto(path);
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
   await page.getByLabel("Email").fill(who.email);

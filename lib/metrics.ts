@@ -32,7 +32,7 @@ function createRegistry() {
   gauge("stockpulse_listener_connected", "1 when the LISTEN connection is up", () =>
     engine().listener.state === "listening" ? 1 : 0,
   );
-  counter("stockpulse_events_delivered_total", "Events written to SSE streams", () => engine().hub.delivered);
+  counter("stockpulse_events_delivered_total", "Events written to SSE streams", () => engine().metrics.eventsDelivered);
   counter("stockpulse_streams_opened_total", "SSE streams opened", () => engine().metrics.streamsOpened);
   counter("stockpulse_replays_total", "Streams that resumed from a Last-Event-ID", () => engine().metrics.replays);
   counter(
@@ -43,7 +43,7 @@ function createRegistry() {
   counter(
     "stockpulse_listener_reconnects_total",
     "Reconnects of the LISTEN connection",
-    () => engine().listener.reconnects,
+    () => engine().metrics.listenerReconnects,
   );
   return registry;
 }

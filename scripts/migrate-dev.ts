@@ -5,9 +5,8 @@
 // new migration, and `migrate deploy` applies it.
 import fs from "node:fs";
 import path from "node:path";
+import { MIGRATIONS_DIR } from "./migrate";
 import { runPrisma } from "./prisma-cli";
-
-const migrationsDir = path.join(import.meta.dirname, "..", "prisma", "migrations");
 
 function timestamp() {
   return new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14);
@@ -24,7 +23,7 @@ export async function migrateDev(args: string[], databaseUrl: string) {
       "migrate",
       "diff",
       "--from-migrations",
-      migrationsDir,
+      MIGRATIONS_DIR,
       "--to-schema-datamodel",
       "prisma/schema.prisma",
       "--script",
@@ -35,7 +34,7 @@ export async function migrateDev(args: string[], databaseUrl: string) {
   if (!/^\s*(CREATE|ALTER|DROP)/m.test(script)) {
     console.log("The schema matches the migrations: nothing to create.");
   } else {
-    const dir = path.join(migrationsDir, `${timestamp()}_${name}`);
+    const dir = path.join(MIGRATIONS_DIR, `${timestamp()}_${name}`);
     fs.mkdirSync(dir);
     fs.writeFileSync(path.join(dir, "migration.sql"), script);
     console.log(`Created ${path.relative(process.cwd(), dir)}/migration.sql:\n${script}`);

@@ -5,7 +5,8 @@ import path from "node:path";
 import pg from "pg";
 import { runPrisma } from "./prisma-cli";
 
-const migrationsDir = path.join(import.meta.dirname, "..", "prisma", "migrations");
+/** The committed migrations (prisma.config.ts names the same directory for the Prisma CLI). */
+export const MIGRATIONS_DIR = path.join(import.meta.dirname, "..", "prisma", "migrations");
 
 async function appliedMigrations(databaseUrl: string): Promise<Set<string>> {
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -25,7 +26,7 @@ async function appliedMigrations(databaseUrl: string): Promise<Set<string>> {
 /** Brings the database to the committed schema; returns whether anything was applied. */
 export async function migrateDatabase(databaseUrl: string): Promise<boolean> {
   const committed = fs
-    .readdirSync(migrationsDir, { withFileTypes: true })
+    .readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name);
   const applied = await appliedMigrations(databaseUrl);

@@ -6,11 +6,12 @@
 // README's "Production").
 import "../lib/supported-node";
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { startEmbeddedPostgres, type RunningPostgres } from "./embedded-postgres";
+import { dataDir as dataDirectory, openDatabase } from "./database";
+import type { RunningPostgres } from "./embedded-postgres";
 import { migrateDatabase } from "./migrate";
+import { secretInFile } from "./secret-file";
 import { nextBin } from "./bins";
 import { loadDotEnv } from "./load-env";
 
@@ -19,16 +20,13 @@ const dev = process.argv.includes("--dev");
 const neverBuild = process.argv.includes("--no-build");
 const root = process.cwd();
 // STOCKPULSE_DATA_DIR moves the embedded database and demo secrets elsewhere (tests use it).
-const dataDir = path.resolve(root, process.env.STOCKPULSE_DATA_DIR ?? ".data");
+const dataDir = dataDirectory();
 const log = (message: string) => console.log(`[stockpulse] ${message}`);
 
 /** A demo secret: generated once, kept in the data directory (git-ignored), never in the repo. */
 function demoSecret(name: string): { value: string; file: string; generated: boolean } {
   const file = path.join(dataDir, name);
-  if (fs.existsSync(file)) return { value: fs.readFileSync(file, "utf8").trim(), file, generated: false };
-  const value = randomBytes(24).toString("base64url");
-  fs.writeFileSync(file, value + "\n", { mode: 0o600 });
-  return { value, file, generated: true };
+  return { ...secretInFile(file, 24), file };
 }
 
 const DEMO_ADMIN_EMAIL = "admin@stockpulse.local";
@@ -108,8 +106,9 @@ async function main() {
   const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
   if (!env.DATABASE_URL) {
     log(`no DATABASE_URL: starting the embedded PostgreSQL in ${path.relative(root, dataDir)}/pg`);
-    database = await startEmbeddedPostgres(path.join(dataDir, "pg"));
-    env.DATABASE_URL = database.url;
+    const opened = await openDatabase();
+    database = opened.embedded;
+    env.DATABASE_URL = opened.url;
     // Demo credentials only for what the operator did not configure: a generated token is
     // accepted only when no token is configured at all. The log names what was generated and
     // where it is kept, and never prints what the operator supplied.

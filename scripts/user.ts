@@ -4,8 +4,7 @@
 //   npm run user -- sign-out anna@shop.example       (revokes all her sessions at once)
 import "../lib/supported-node";
 import { randomBytes } from "node:crypto";
-import path from "node:path";
-import { startEmbeddedPostgres } from "./embedded-postgres";
+import { openDatabase } from "./database";
 import { loadDotEnv } from "./load-env";
 
 const [command, email, role = "viewer"] = process.argv.slice(2);
@@ -17,10 +16,8 @@ if (!["add", "list", "sign-out"].includes(command) || (command !== "list" && !em
 
 // .env.production* unless NODE_ENV=development, as `next start` would; .env and .env.local always.
 loadDotEnv(process.env.NODE_ENV === "development" ? "development" : "production");
-const embedded = process.env.DATABASE_URL
-  ? null
-  : await startEmbeddedPostgres(path.resolve(".data", "pg"), { log: () => {} });
-process.env.DATABASE_URL ??= embedded!.url;
+const { url, embedded } = await openDatabase();
+process.env.DATABASE_URL = url;
 const { db } = await import("@/lib/db");
 const { passwordSchema } = await import("@/lib/env");
 const { createUser, ROLES } = await import("@/lib/auth/users");

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { apiClient, signIn, withCookie } from "./support/api";
-import { startStack, type Server, type Stack } from "./support/stack";
+import { startStack, type Server, type Stack } from "../scripts/stack";
 
 let stack: Stack;
 let server: Server;

@@ -11,7 +11,7 @@ import { CONFIGURATION_VARIABLES } from "../lib/env";
 import { eventually } from "./support/eventually";
 import { linkedClone, npmRun } from "./support/linked-clone";
 import { freePort } from "../scripts/embedded-postgres";
-import { startStack, type Stack } from "./support/stack";
+import { startStack, type Stack } from "../scripts/stack";
 
 const root = path.join(import.meta.dirname, "..");
 const sorted = (names: Iterable<string>) => [...new Set(names)].sort();

@@ -5,7 +5,7 @@ import { after, before, test } from "node:test";
 import { apiClient, type Api } from "./support/api";
 import { eventually } from "./support/eventually";
 import { rawRequest, type RawResponse } from "./support/raw-http";
-import { startStack, type Server, type Stack } from "./support/stack";
+import { startStack, type Server, type Stack } from "../scripts/stack";
 
 let stack: Stack;
 let nodeServer: Server;

@@ -8,7 +8,7 @@ import pg from "pg";
 import { apiClient, type Api } from "./support/api";
 import { eventually } from "./support/eventually";
 import { openFeed, type FeedReader } from "./support/sse";
-import { startStack, TRANSPORTS, type Server, type Stack, type Transport } from "./support/stack";
+import { startStack, TRANSPORTS, type Server, type Stack, type Transport } from "../scripts/stack";
 
 function feedSuite(transport: Transport) {
   let stack: Stack;

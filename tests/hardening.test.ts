@@ -1,4 +1,4 @@
-// What a hostile test of a fresh clone broke (issue 14), each over real HTTP against real
+// What a hostile test of a fresh clone broke, each over real HTTP against real
 // servers: open redirects, sign-in throttling that holds, 4xx instead of 500 (odd text, TRACE,
 // a database outage), prefetches with the page policy, abuse limits, and the smaller items.
 import assert from "node:assert/strict";
@@ -12,7 +12,7 @@ import { apiClient, signIn, withCookie } from "./support/api";
 import { eventually } from "./support/eventually";
 import { rawRequest, type RawResponse } from "./support/raw-http";
 import { openFeed } from "./support/sse";
-import { startStack, type Server, type Stack } from "./support/stack";
+import { startStack, type Server, type Stack } from "../scripts/stack";
 
 let stack: Stack;
 let server: Server; // npm start's server, no proxy in front

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { eventually } from "./support/eventually";
-import { startStack, TRANSPORTS, type Server, type Stack } from "./support/stack";
+import { startStack, TRANSPORTS, type Server, type Stack } from "../scripts/stack";
 
 let stack: Stack;
 

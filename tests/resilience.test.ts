@@ -8,7 +8,7 @@ import { apiClient } from "./support/api";
 import { eventually } from "./support/eventually";
 import { openFeed } from "./support/sse";
 import { rawRequest } from "./support/raw-http";
-import { startStack, TRANSPORTS, type Server, type Stack, type Transport } from "./support/stack";
+import { startStack, TRANSPORTS, type Server, type Stack, type Transport } from "../scripts/stack";
 
 function resilienceSuite(transport: Transport) {
   let stack: Stack;

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { signIn } from "./support/api";
-import { startStack, type Stack } from "./support/stack";
+import { startStack, type Stack } from "../scripts/stack";
 
 let stack: Stack;
 

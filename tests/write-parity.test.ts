@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import { after, before, test } from "node:test";
 import { signIn } from "./support/api";
-import { startStack, type Server, type Stack } from "./support/stack";
+import { startStack, type Server, type Stack } from "../scripts/stack";
 
 let stack: Stack;
 let nodeServer: Server;

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { apiClient, type Api } from "./support/api";
-import { startStack, type Server, type Stack } from "./support/stack";
+import { startStack, type Server, type Stack } from "../scripts/stack";
 
 let stack: Stack;
 let server: Server;

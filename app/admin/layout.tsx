@@ -4,8 +4,6 @@ import { forbidden, redirect } from "next/navigation";
 import { currentUser } from "@/lib/auth/guards";
 import { safeReturnPath } from "@/lib/auth/return-path";
 
-export const dynamic = "force-dynamic";
-
 // Every admin page: signed-in admins only. Nobody signed in goes to the sign-in page; a viewer
 // gets 403 (app/forbidden.tsx). The API checks again on every write (lib/auth/guards.ts).
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {

@@ -3,8 +3,6 @@ import { SignInForm } from "@/components/sign-in-form";
 import { currentUser } from "@/lib/auth/guards";
 import { safeReturnPath } from "@/lib/auth/return-path";
 
-export const dynamic = "force-dynamic";
-
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string | string[] }> }) {
   // Only paths on this site: `next` must not send a fresh session off to another one.
   const next = safeReturnPath((await searchParams).next);

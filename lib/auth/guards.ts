@@ -9,7 +9,7 @@ import { ApiError } from "@/lib/errors";
 import { DEVICE_COOKIE_MAX_AGE_SECONDS } from "@/lib/auth/devices";
 import { SESSION_COOKIE, sessionUser } from "@/lib/auth/sessions";
 import type { User } from "@/lib/auth/users";
-import type { Actor } from "@/lib/products/mutations";
+import type { Actor } from "@/lib/actor";
 
 const sha256 = (value: string) => createHash("sha256").update(value).digest();
 

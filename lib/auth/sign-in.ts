@@ -1,13 +1,23 @@
-// Signing in, as one step for the route: throttles first (per account unless this browser has
-// signed in to it before, and per client address), then the password in a bounded slot, then a
-// session, and this browser remembered for the account.
-import { isKnownDevice, rememberDevice } from "@/lib/auth/devices";
-import { createSession } from "@/lib/auth/sessions";
+// Signing in and out. Signing in: throttles first (per account unless this browser has signed
+// in to it before, and per client address), then the password in a bounded slot, then a
+// session, and this browser remembered for the account. The session route only parses and
+// answers; the steps and the cookies are here.
+import { cookies } from "next/headers";
+import { z } from "zod";
+import { DEVICE_COOKIE, isKnownDevice, rememberDevice } from "@/lib/auth/devices";
+import { deviceCookieOptions, sessionCookieOptions } from "@/lib/auth/guards";
+import { createSession, revokeSession, SESSION_COOKIE } from "@/lib/auth/sessions";
 import { clearSignInFailures, recordSignInFailure, signInRetryAfter } from "@/lib/auth/throttle";
 import { authenticate, type User } from "@/lib/auth/users";
 import { ApiError } from "@/lib/errors";
 
-export type SignInAttempt = { email: string; password: string; address: string; deviceToken?: string };
+export const credentialsSchema = z.strictObject({
+  email: z.email("email must be an email address").max(254).toLowerCase(),
+  password: z.string({ error: "password is required" }).min(1, "password is required").max(200),
+});
+export type Credentials = z.infer<typeof credentialsSchema>;
+
+export type SignInAttempt = Credentials & { address: string; deviceToken?: string };
 export type SignedIn = { user: User; token: string; expiresAt: Date; deviceToken: string | null };
 
 /** The new session (and a device token when this browser is new to the account); 401/429 otherwise. */
@@ -33,6 +43,30 @@ export function signIn({ email, password, address, deviceToken }: SignInAttempt)
     const session = await createSession(user.id);
     return { user, ...session, deviceToken: knownDevice ? null : await rememberDevice(user.id) };
   });
+}
+
+/**
+ * Signs this browser in (see signIn) and sets its session cookie, and its device cookie when it
+ * is new to the account.
+ */
+export async function signInBrowser(credentials: Credentials, address: string) {
+  const jar = await cookies();
+  const { user, token, expiresAt, deviceToken } = await signIn({
+    ...credentials,
+    address,
+    deviceToken: jar.get(DEVICE_COOKIE)?.value,
+  });
+  jar.set(SESSION_COOKIE, token, sessionCookieOptions(expiresAt));
+  if (deviceToken) jar.set(DEVICE_COOKIE, deviceToken, deviceCookieOptions());
+  return { user, expiresAt };
+}
+
+/** Signs this browser out: its session is revoked on the server, not just forgotten. */
+export async function signOutBrowser() {
+  const jar = await cookies();
+  const token = jar.get(SESSION_COOKIE)?.value;
+  if (token) await revokeSession(token);
+  jar.delete(SESSION_COOKIE);
 }
 
 // scrypt runs on libuv's 4 worker threads, 32 MiB and tens of milliseconds each. Unbounded,

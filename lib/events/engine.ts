@@ -1,11 +1,10 @@
 // The feed engine of this server instance: hub, Postgres listener, retention and counters.
 // Kept on globalThis: Next.js bundles each route separately, and all must share one hub.
 import { env } from "@/lib/env";
+import { FeedMetrics } from "@/lib/events/feed-metrics";
 import { ProductEventHub } from "@/lib/events/hub";
 import { ProductEventListener } from "@/lib/events/listener";
 import { pruneEventsOlderThan } from "@/lib/events/queries";
-
-export type FeedMetrics = { replays: number; slowClientsDropped: number; streamsOpened: number };
 
 export type FeedEngine = {
   hub: ProductEventHub;
@@ -19,8 +18,14 @@ const HOUR = 60 * 60 * 1000;
 
 function createFeedEngine(): FeedEngine {
   const config = env();
-  const hub = new ProductEventHub(config.SSE_HEARTBEAT_MS);
-  const listener = new ProductEventListener(config.DATABASE_URL, hub, Math.max(config.SSE_HEARTBEAT_MS, 1_000));
+  const metrics = new FeedMetrics();
+  const hub = new ProductEventHub(config.SSE_HEARTBEAT_MS, metrics);
+  const listener = new ProductEventListener(
+    config.DATABASE_URL,
+    hub,
+    Math.max(config.SSE_HEARTBEAT_MS, 1_000),
+    metrics,
+  );
   listener.start();
 
   const prune = () =>
@@ -28,7 +33,7 @@ function createFeedEngine(): FeedEngine {
   void listener.ready.then(prune);
   setInterval(prune, HOUR).unref();
 
-  return { hub, listener, metrics: { replays: 0, slowClientsDropped: 0, streamsOpened: 0 } };
+  return { hub, listener, metrics };
 }
 
 export function feedEngine(): FeedEngine {

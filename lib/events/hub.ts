@@ -4,6 +4,7 @@
 // (once in all for the unfiltered feed) and shared. Idle, a lone event goes out in the same
 // turn; under load batches grow by themselves and the cost per event falls. Nothing here awaits
 // a subscriber: a slow client only ever hurts itself (see session.ts).
+import { FeedMetrics } from "@/lib/events/feed-metrics";
 import { concatFrames, encodeStatus, PING, type EncodedEvent } from "@/lib/events/sse";
 
 /** Events in id order and their frames as one write. */
@@ -39,10 +40,11 @@ export class ProductEventHub {
   /** Whether this instance follows the database (see encodeStatus). */
   live = true;
   private liveFrame = encodeStatus(true);
-  delivered = 0;
-  writes = 0;
 
-  constructor(private readonly heartbeatMs: number) {}
+  constructor(
+    private readonly heartbeatMs: number,
+    private readonly metrics = new FeedMetrics(),
+  ) {}
 
   get size() {
     return this.slotOf.size;
@@ -105,8 +107,7 @@ export class ProductEventHub {
         }
         if (batch === null) continue;
         subscriber.deliver(batch);
-        this.delivered += batch.events.length;
-        this.writes++;
+        this.metrics.eventsDelivered += batch.events.length;
       }
     }
     for (const listener of this.flushListeners) listener();

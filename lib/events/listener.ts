@@ -3,8 +3,9 @@
 // last id it published, so no event is lost while it was away.
 import pg from "pg";
 import { NOTIFY_CHANNEL, toFeedEvent, type FeedEvent } from "@/lib/events/feed-event";
+import type { FeedMetrics } from "@/lib/events/feed-metrics";
 import type { ProductEventHub } from "@/lib/events/hub";
-import { fetchEventBounds, fetchEventsAfter } from "@/lib/events/queries";
+import { eventPagesAfter, fetchEventBounds } from "@/lib/events/queries";
 import { encodeFeedEvent, type EncodedEvent } from "@/lib/events/sse";
 
 export type ListenerState = "connecting" | "listening" | "reconnecting" | "stopped";
@@ -23,7 +24,6 @@ function parseNotification(payload: string): EncodedEvent {
 
 export class ProductEventListener {
   state: ListenerState = "connecting";
-  reconnects = 0;
   private client: pg.Client | null = null;
   private backoffMs = 250;
   private started = false;
@@ -37,6 +37,7 @@ export class ProductEventListener {
     private readonly hub: ProductEventHub,
     /** How often to check that the database still answers (a dead peer sends no FIN). */
     private readonly probeEveryMs: number,
+    private readonly metrics: FeedMetrics,
     private readonly log: (message: string) => void = (message) => console.warn(message),
   ) {
     this.ready = new Promise((resolve) => (this.markReady = resolve));
@@ -112,16 +113,14 @@ export class ProductEventListener {
       this.caughtUpOnce = true;
       return;
     }
-    for (;;) {
-      const events = await fetchEventsAfter(this.hub.lastEventId, null);
+    for await (const events of eventPagesAfter(this.hub.lastEventId, null)) {
       for (const event of events) this.hub.publish(encodeFeedEvent(toFeedEvent(event)));
-      if (events.length === 0) return;
     }
   }
 
   private scheduleReconnect() {
     this.state = "reconnecting";
-    this.reconnects++;
+    this.metrics.listenerReconnects++;
     const delay = this.backoffMs;
     this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
     setTimeout(() => void this.connect(), delay).unref();

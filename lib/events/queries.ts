@@ -3,13 +3,24 @@ import { db } from "@/lib/db";
 
 export const REPLAY_PAGE_SIZE = 1000;
 
-/** Events after `afterId` in id (= commit) order, optionally for some products only. */
-export function fetchEventsAfter(afterId: bigint, productIds: ReadonlySet<number> | null, take = REPLAY_PAGE_SIZE) {
-  return db.productEvent.findMany({
-    where: { id: { gt: afterId }, ...(productIds ? { productId: { in: [...productIds] } } : {}) },
-    orderBy: { id: "asc" },
-    take,
-  });
+/**
+ * Events after `afterId` in id (= commit) order, optionally for some products only, a page at a
+ * time, until a page comes back short: the end of the log as it stands. Each page is read only
+ * when the one before has been handled (replay writes it at the client's pace).
+ */
+export async function* eventPagesAfter(afterId: bigint, productIds: ReadonlySet<number> | null) {
+  for (let cursor = afterId; ;) {
+    const page = await db.productEvent.findMany({
+      where: { id: { gt: cursor }, ...(productIds ? { productId: { in: [...productIds] } } : {}) },
+      orderBy: { id: "asc" },
+      take: REPLAY_PAGE_SIZE,
+    });
+    if (page.length > 0) {
+      yield page;
+      cursor = page[page.length - 1].id;
+    }
+    if (page.length < REPLAY_PAGE_SIZE) return;
+  }
 }
 
 /** The oldest and newest retained event ids (null when there are none). */

@@ -7,7 +7,7 @@ import { feedEngine, type FeedEngine } from "@/lib/events/engine";
 import { toFeedEvent } from "@/lib/events/feed-event";
 import type { FeedRequest } from "@/lib/events/feed-request";
 import type { Batch, Subscriber } from "@/lib/events/hub";
-import { fetchEventBounds, fetchEventsAfter, REPLAY_PAGE_SIZE } from "@/lib/events/queries";
+import { eventPagesAfter, fetchEventBounds } from "@/lib/events/queries";
 import { concatFrames, encodeFeedEvent, encodeReset, encodeRetry, SHUTDOWN, type EncodedEvent } from "@/lib/events/sse";
 
 /** Where a session's bytes go: a transport's response, with its backpressure. */
@@ -86,12 +86,33 @@ export class FeedSession implements Subscriber {
     });
   }
 
-  /** The client went away. */
-  close() {
-    if (this.state === "closed") return;
+  // The session's ends. Each runs once: whichever comes first stops the session (unsubscribes,
+  // gives back the client's stream slot) and the others do nothing.
+
+  /** The client went away: nothing more is written. */
+  clientGone() {
+    this.stop();
+  }
+
+  /** Ends the stream normally after a last frame (reset, shutdown). */
+  end(lastFrame: Uint8Array) {
+    if (!this.stop()) return;
+    this.sink.write(lastFrame);
+    this.sink.end();
+  }
+
+  /** Cuts the stream: the client sees it break and resumes from its last id. */
+  drop(reason: Error) {
+    if (this.stop()) this.sink.abort(reason);
+  }
+
+  /** Whether this call stopped the session (false: it had stopped already). */
+  private stop(): boolean {
+    if (this.state === "closed") return false;
     this.state = "closed";
     this.unsubscribe();
     this.release();
+    return true;
   }
 
   deliver(batch: Batch) {
@@ -104,7 +125,7 @@ export class FeedSession implements Subscriber {
   }
 
   shutdown() {
-    this.finish(SHUTDOWN);
+    this.end(SHUTDOWN);
   }
 
   private hold(batch: Batch) {
@@ -121,20 +142,20 @@ export class FeedSession implements Subscriber {
 
   private async replay(after: bigint) {
     const reason = await resetReason(after);
-    if (reason) return this.finish(encodeReset(reason));
-    for (let cursor = after; ;) {
+    if (reason) return this.end(encodeReset(reason));
+    let cursor = after;
+    do {
       // Everything published before this point is committed, so the reads from here find what
       // an overflowing `held` lets go of.
       this.heldOverflowed = false;
-      const rows = await fetchEventsAfter(cursor, this.productIds);
-      if (this.state !== "replaying") return;
-      await this.writePaced(rows.map((row) => encodeFeedEvent(toFeedEvent(row))));
-      if (rows.length > 0) cursor = rows[rows.length - 1].id;
-      if (rows.length === REPLAY_PAGE_SIZE) continue;
+      for await (const rows of eventPagesAfter(cursor, this.productIds)) {
+        if (this.state !== "replaying") return;
+        await this.writePaced(rows.map((row) => encodeFeedEvent(toFeedEvent(row))));
+        cursor = rows[rows.length - 1].id;
+      }
       await this.clientCaughtUp();
       if (this.state !== "replaying") return;
-      if (!this.heldOverflowed) break;
-    }
+    } while (this.heldOverflowed);
     this.state = "live";
     const held = this.held;
     this.held = [];
@@ -202,19 +223,5 @@ export class FeedSession implements Subscriber {
   private dropSlow() {
     this.engine.metrics.slowClientsDropped++;
     this.drop(new Error("client too slow: it stopped reading"));
-  }
-
-  /** Graceful end, with a last frame (reset, shutdown). */
-  private finish(frame: Uint8Array) {
-    if (this.state === "closed") return;
-    this.sink.write(frame);
-    this.close();
-    this.sink.end();
-  }
-
-  private drop(reason: Error) {
-    if (this.state === "closed") return;
-    this.close();
-    this.sink.abort(reason);
   }
 }

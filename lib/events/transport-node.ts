@@ -59,7 +59,7 @@ export async function handleFeedRequest(req: IncomingMessage, res: ServerRespons
     };
     const session = new FeedSession(feedRequest, sink, release);
     release = null; // the session gives the slot back when it closes
-    res.once("close", () => session.close());
+    res.once("close", () => session.clientGone());
     session.start();
   } catch (error) {
     release?.();

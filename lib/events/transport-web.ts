@@ -32,7 +32,7 @@ export async function feedResponse(request: Request): Promise<Response> {
       start: (streamController) => void (controller = streamController),
       pull: wake,
       cancel: () => {
-        session.close();
+        session.clientGone();
         wake();
       },
     },
@@ -52,7 +52,7 @@ export async function feedResponse(request: Request): Promise<Response> {
   request.signal.addEventListener(
     "abort",
     () => {
-      session.close();
+      session.clientGone();
       wake();
     },
     { once: true },

@@ -3,6 +3,7 @@
 // ProductEvent and notifies listeners. So a committed change always has exactly one event
 // (guarantee 2), and the row and order locks are held for one round trip, not six: a product
 // that sells fast is limited by PostgreSQL, not by client round trips (bench/fanout.ts).
+import type { Actor } from "@/lib/actor";
 import { db, sqlQuery } from "@/lib/db";
 import { ApiError, notFound } from "@/lib/errors";
 import { NOTIFY_CHANNEL, type EventKind } from "@/lib/events/feed-event";
@@ -14,9 +15,6 @@ import {
   type StockAdjustmentInput,
   type UpdateProductInput,
 } from "@/lib/products/validation";
-
-/** Who made a change, and why: kept in ProductEvent for the audit trail. */
-export type Actor = { name: string };
 
 type Change = { kind: EventKind; actor: Actor; delta?: number; reason?: string };
 

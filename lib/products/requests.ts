@@ -2,7 +2,7 @@
 // and the production server's node:http transport (transport-node.ts) run the same steps in
 // the same order, so both answer a request the same way.
 import { requireAdmin, type HeaderSource } from "@/lib/auth/guards";
-import { readJson, type BodySource } from "@/lib/errors";
+import { readJson, type BodySource } from "@/lib/http/read-json";
 import type { ProductDto } from "@/lib/products/dto";
 import { adjustStock } from "@/lib/products/mutations";
 import { productIdSchema, stockAdjustmentSchema } from "@/lib/products/validation";

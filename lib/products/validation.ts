@@ -69,13 +69,13 @@ export type CreateProductInput = z.infer<typeof createProductSchema>;
 export type UpdateProductInput = z.infer<typeof updateProductSchema>;
 export type StockAdjustmentInput = z.infer<typeof stockAdjustmentSchema>;
 
-// The admin form: what people type (strings, a price in euros) checked with the same rules and
+// The admin form: what people type (strings, a price in the shop's currency) checked with the same rules and
 // turned into an API body. Errors are keyed by form field.
-const typedCount = (label: string) =>
+const typedCount = (label: string, message = `${label} must be a whole number, 0 or more`) =>
   z
     .string()
     .trim()
-    .regex(/^\d+$/, `${label} must be a whole number, 0 or more`)
+    .regex(/^\d+$/, message)
     .transform(Number)
     .pipe(z.number().max(INT32_MAX, `${label} must be at most ${INT32_MAX}`));
 
@@ -95,5 +95,22 @@ export const productFormSchema = z
   .transform(({ price, ...fields }) => ({ ...fields, priceCents: price }));
 
 export type ProductFormValues = z.input<typeof productFormSchema>;
+
+// The admin list's quick stock edit: one typed count.
+export const quickStockFormSchema = typedCount("stock", "Enter a whole number, 0 or more");
+
+// The stock adjustment form: a signed whole number typed as text ("+12", "-3") and a reason,
+// turned into the API's body and held to its rules.
+const DELTA_HINT = "Change by: enter a whole number such as -3 or +12 (not 0).";
+export const stockAdjustmentFormSchema = z.object({
+  delta: z
+    .string()
+    .trim()
+    .regex(/^[+-]?\d+$/, DELTA_HINT)
+    .transform((delta) => Number(delta.replace(/^\+/, "")))
+    .refine((delta) => delta !== 0, DELTA_HINT)
+    .pipe(stockAdjustmentSchema.shape.delta),
+  reason: storableText("reason", 200).refine((reason) => reason.length > 0, "Say why: pick a reason or type one."),
+});
 
 export const STOCK_REASONS = ["sale", "restock", "correction"] as const;

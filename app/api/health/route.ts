@@ -2,8 +2,6 @@ import { NextResponse } from "next/server";
 import { feedEngine } from "@/lib/events/engine";
 import { readiness } from "@/lib/health";
 
-export const dynamic = "force-dynamic";
-
 // GET /api/health - readiness with details for people: database, feed listener, open streams,
 // which transport serves the feed and the Node.js version (probes: /api/health/live and /ready)
 export async function GET() {

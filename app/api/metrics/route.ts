@@ -1,7 +1,5 @@
 import { metricsRegistry } from "@/lib/metrics";
 
-export const dynamic = "force-dynamic";
-
 // GET /api/metrics - Prometheus text format
 export async function GET() {
   const registry = metricsRegistry();

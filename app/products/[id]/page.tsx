@@ -3,9 +3,7 @@ import { ProductDetail } from "@/components/product-detail";
 import { fetchProductSnapshot } from "@/lib/products/queries";
 import { productIdSchema } from "@/lib/products/validation";
 
-export const dynamic = "force-dynamic";
-
-export default async function ProductPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function ProductPage({ params }: PageProps<"/products/[id]">) {
   const parsed = productIdSchema.safeParse((await params).id);
   if (!parsed.success) notFound();
   const id = parsed.data;

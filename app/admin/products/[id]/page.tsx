@@ -3,11 +3,7 @@ import { ProductAdmin } from "@/components/product-admin";
 import { fetchProductSnapshot } from "@/lib/products/queries";
 import { productIdSchema } from "@/lib/products/validation";
 
-export const dynamic = "force-dynamic";
-
-type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ created?: string }> };
-
-export default async function ProductAdminPage({ params, searchParams }: Props) {
+export default async function ProductAdminPage({ params, searchParams }: PageProps<"/admin/products/[id]">) {
   const parsed = productIdSchema.safeParse((await params).id);
   if (!parsed.success) notFound();
   const id = parsed.data;

@@ -1,7 +1,5 @@
 import { NextResponse } from "next/server";
 
-export const dynamic = "force-dynamic";
-
 // GET /api/health/live - the process answers; nothing else is checked (a database outage is no
 // reason to restart it)
 export function GET() {

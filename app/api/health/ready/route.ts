@@ -1,8 +1,6 @@
 import { NextResponse } from "next/server";
 import { readiness } from "@/lib/health";
 
-export const dynamic = "force-dynamic";
-
 // GET /api/health/ready - 200 while this instance can serve (database, feed listener, not
 // draining after SIGTERM), else 503
 export async function GET() {

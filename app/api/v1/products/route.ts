@@ -1,12 +1,10 @@
 import { NextResponse } from "next/server";
 import { requireAdmin } from "@/lib/auth/guards";
-import { readJson } from "@/lib/errors";
+import { readJson } from "@/lib/http/read-json";
 import { apiRoute } from "@/lib/http/api-route";
 import { createProduct } from "@/lib/products/mutations";
 import { fetchProductSnapshot } from "@/lib/products/queries";
 import { createProductSchema } from "@/lib/products/validation";
-
-export const dynamic = "force-dynamic";
 
 // GET /api/v1/products - every product and the last event id the list reflects
 export const GET = apiRoute(async () => NextResponse.json(await fetchProductSnapshot()));

@@ -1,20 +1,10 @@
-import { cookies } from "next/headers";
 import { NextResponse } from "next/server";
-import { z } from "zod";
-import { currentUser, deviceCookieOptions, requireSameOrigin, sessionCookieOptions } from "@/lib/auth/guards";
-import { DEVICE_COOKIE } from "@/lib/auth/devices";
-import { revokeSession, SESSION_COOKIE } from "@/lib/auth/sessions";
-import { signIn } from "@/lib/auth/sign-in";
-import { clientAddress } from "@/lib/http/client-address";
-import { ApiError, readJson } from "@/lib/errors";
+import { currentUser, requireSameOrigin } from "@/lib/auth/guards";
+import { credentialsSchema, signInBrowser, signOutBrowser } from "@/lib/auth/sign-in";
+import { ApiError } from "@/lib/errors";
 import { apiRoute } from "@/lib/http/api-route";
-
-export const dynamic = "force-dynamic";
-
-const signInSchema = z.strictObject({
-  email: z.email("email must be an email address").max(254).toLowerCase(),
-  password: z.string({ error: "password is required" }).min(1, "password is required").max(200),
-});
+import { clientAddress } from "@/lib/http/client-address";
+import { readJson } from "@/lib/http/read-json";
 
 // Who is signed in is per user and per moment: never kept by a browser or proxy cache.
 const NO_STORE = { "cache-control": "no-store" };
@@ -29,25 +19,15 @@ export const GET = apiRoute(async () => {
 // POST /api/v1/session - sign in with {email, password}; sets the HttpOnly session cookie
 export const POST = apiRoute(async (request: Request) => {
   requireSameOrigin(request); // no signing a victim's browser into someone else's account
-  const { email, password } = signInSchema.parse(await readJson(request));
-  const jar = await cookies();
-  const { user, token, expiresAt, deviceToken } = await signIn({
-    email,
-    password,
-    address: clientAddress(request.headers.get("x-forwarded-for")),
-    deviceToken: jar.get(DEVICE_COOKIE)?.value,
-  });
-  jar.set(SESSION_COOKIE, token, sessionCookieOptions(expiresAt));
-  if (deviceToken) jar.set(DEVICE_COOKIE, deviceToken, deviceCookieOptions());
+  const credentials = credentialsSchema.parse(await readJson(request));
+  const address = clientAddress(request.headers.get("x-forwarded-for"));
+  const { user, expiresAt } = await signInBrowser(credentials, address);
   return NextResponse.json({ user: { email: user.email, role: user.role }, expiresAt }, { headers: NO_STORE });
 });
 
 // DELETE /api/v1/session - sign out: the session is revoked on the server, not just forgotten
 export const DELETE = apiRoute(async (request: Request) => {
   requireSameOrigin(request);
-  const jar = await cookies();
-  const token = jar.get(SESSION_COOKIE)?.value;
-  if (token) await revokeSession(token);
-  jar.delete(SESSION_COOKIE);
+  await signOutBrowser();
   return new NextResponse(null, { status: 204 });
 });

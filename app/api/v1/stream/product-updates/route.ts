@@ -1,7 +1,6 @@
 import { apiRoute } from "@/lib/http/api-route";
 import { feedResponse } from "@/lib/events/transport-web";
 
-export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
 // GET /api/v1/stream/product-updates?productIds=1,5&lastEventId=N - the live feed (SSE).

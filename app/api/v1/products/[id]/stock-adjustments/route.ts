@@ -2,12 +2,9 @@ import { NextResponse } from "next/server";
 import { apiRoute } from "@/lib/http/api-route";
 import { stockAdjustmentRequest } from "@/lib/products/requests";
 
-export const dynamic = "force-dynamic";
-
-type Context = { params: Promise<{ id: string }> };
-
 // POST /api/v1/products/[id]/stock-adjustments - add or remove stock atomically (admin).
 // `npm start` serves this from node:http instead (lib/products/transport-node.ts): same steps.
-export const POST = apiRoute(async (request: Request, { params }: Context) =>
-  NextResponse.json(await stockAdjustmentRequest(request, (await params).id)),
+export const POST = apiRoute(
+  async (request: Request, { params }: RouteContext<"/api/v1/products/[id]/stock-adjustments">) =>
+    NextResponse.json(await stockAdjustmentRequest(request, (await params).id)),
 );

@@ -5,7 +5,7 @@
 // idempotent, and a newer snapshot merges with the cache by version.
 import { useEffect, useState } from "react";
 import useSWR from "swr";
-import { sharedFeed, type ConnectionState } from "@/components/shared-feed";
+import { sharedFeed, type ConnectionState } from "@/lib/client/shared-feed";
 import type { ProductDto } from "@/lib/products/dto";
 import type { ProductSnapshot } from "@/lib/products/queries";
 import type { FeedEvent } from "@/lib/events/feed-event";
@@ -172,4 +172,11 @@ export function useLiveProducts(initial: ProductSnapshot) {
   }, [mutate]);
 
   return { products: data.products, lastEventId: data.lastEventId, error, connection, caughtUp, changes };
+}
+
+/** One product, kept live: the feed's latest state of `loaded`, or `loaded` until the feed has one. */
+export function useLiveProduct(loaded: ProductDto, initial: ProductSnapshot) {
+  const { products, ...live } = useLiveProducts(initial);
+  const product = products.find((candidate) => candidate.id === loaded.id) ?? loaded;
+  return { product, ...live };
 }

@@ -2,25 +2,20 @@
 // (never the developer's .data/), migrated and seeded, and servers on the production build in
 // .next/ talking to it: the production server of `npm start` (scripts/server.ts, the feed on
 // node:http) by default, or plain `next start` (the feed's route handler). Used by the
-// integration tests and by Playwright's web server.
-import "../../lib/supported-node";
+// integration tests, the browser tests' global setup (e2e/global-setup.ts) and bench/dashboard.ts.
+import "../lib/supported-node";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import {
-  freePort,
-  startEmbeddedPostgres,
-  temporaryDataDir,
-  type RunningPostgres,
-} from "../../scripts/embedded-postgres";
-import { migrateDatabase } from "../../scripts/migrate";
-import { createPrismaClient } from "../../lib/db";
-import { seedDemoProducts } from "../../prisma/seed";
-import { nextBin } from "../../scripts/bins";
-import { hashPassword } from "../../lib/auth/password";
+import { freePort, startEmbeddedPostgres, temporaryDataDir, type RunningPostgres } from "./embedded-postgres";
+import { migrateDatabase } from "./migrate";
+import { createPrismaClient } from "../lib/db";
+import { seedDemoProducts } from "../prisma/seed";
+import { nextBin } from "./bins";
+import { hashPassword } from "../lib/auth/password";
 
-const root = path.join(import.meta.dirname, "..", "..");
+const root = path.join(import.meta.dirname, "..");
 
 /** Which transport serves the feed: `npm start`'s node:http server, or the route handler. */
 export type Transport = "node" | "route-handler";

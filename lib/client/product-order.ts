@@ -6,8 +6,8 @@
 // kept as positions into that array.
 import type { ProductDto } from "@/lib/products/dto";
 
-export type SortKey = "name" | "sku" | "price" | "stock" | "updated";
-export const SORT_KEYS: SortKey[] = ["name", "sku", "price", "stock", "updated"];
+export const SORT_KEYS = ["name", "sku", "price", "stock", "updated"] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
 
 /**
  * Each name's (or SKU's) place in the locale's collation order. Collating is slow, but names

@@ -1,0 +1,127 @@
+"use client";
+// One product's row: memoised, so only the rows whose product or change mark changed re-render.
+import Link from "next/link";
+import { memo } from "react";
+import { useLocale, useMoney } from "@/components/money";
+import { stockLevel } from "@/components/product-table/stock-level";
+import { formatAgo, formatDateTime } from "@/components/time-format";
+import { useClock } from "@/lib/client/clock";
+import { CHANGE_MARK_MS, type Change } from "@/lib/client/use-live-products";
+import type { ProductDto } from "@/lib/products/dto";
+
+const FLASH_MS = 1_500;
+
+type CellsProps = { product: ProductDto; change: Change | undefined };
+
+/**
+ * One product's row. Its position (aria-rowindex, for the rows not in the DOM) changes whenever
+ * a row above it moves, as in a table sorted by last update; the cells re-render only when the
+ * product or its change mark does.
+ */
+export const ProductRow = memo(function ProductRow({ index, ...cells }: CellsProps & { index: number }) {
+  return (
+    <tr aria-rowindex={index + 2} data-testid={`product-row-${cells.product.id}`} data-sku={cells.product.sku}>
+      <ProductCells {...cells} />
+    </tr>
+  );
+});
+
+function Ago({ iso, locale }: { iso: string; locale: string }) {
+  const at = Date.parse(iso);
+  const text = useClock((now) => formatAgo(locale, Math.max(0, Math.round((now - at) / 1000))));
+  return (
+    // The server rendered this a moment earlier; the client's text is the newer one.
+    <time dateTime={iso} title={formatDateTime(locale, at)} suppressHydrationWarning>
+      {text}
+    </time>
+  );
+}
+
+export function StockBadge({ product }: { product: Pick<ProductDto, "stock" | "lowStockThreshold"> }) {
+  const level = stockLevel(product);
+  if (level === "out")
+    return (
+      <span className="rounded bg-red-100 px-2 py-0.5 text-xs font-medium text-red-800 dark:bg-red-950 dark:text-red-200">
+        Out of stock
+      </span>
+    );
+  if (level === "low")
+    return (
+      <span className="rounded bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-800 dark:bg-amber-950 dark:text-amber-200">
+        Low stock
+      </span>
+    );
+  return null;
+}
+
+/** A price or stock cell; while its field is the one that changed, it shows the direction. */
+function ChangeCell({
+  field,
+  marked,
+  flash,
+  children,
+}: {
+  field: Change["field"];
+  marked: Change | undefined;
+  flash: boolean;
+  children: React.ReactNode;
+}) {
+  const changed = marked?.field === field;
+  return (
+    <td
+      data-testid={field}
+      data-change={changed ? marked.direction : undefined}
+      data-flash={changed && flash ? "" : undefined}
+      className="px-4 py-2 text-right whitespace-nowrap tabular-nums"
+    >
+      {children}
+    </td>
+  );
+}
+
+const ProductCells = memo(function ProductCells({ product, change }: CellsProps) {
+  const formatCents = useMoney();
+  const locale = useLocale();
+  // The cell that changed is highlighted for about FLASH_MS and keeps its arrow (and spoken
+  // direction) for CHANGE_MARK_MS. Both end on a tick of the shared clock, not an animation.
+  const phase = useClock((now) =>
+    change === undefined
+      ? "none"
+      : now - change.at < FLASH_MS
+        ? "flash"
+        : now - change.at < CHANGE_MARK_MS
+          ? "mark"
+          : "none",
+  );
+  const marked = phase === "none" ? undefined : change;
+  return (
+    <>
+      <td className="hidden truncate px-4 py-2 font-mono text-xs text-slate-500 sm:table-cell dark:text-slate-400">
+        {product.sku}
+      </td>
+      <td className="truncate px-4 py-2" title={product.name}>
+        {/* No prefetch: scrolling a large shop would fetch a detail page for every row shown. */}
+        <Link href={`/products/${product.id}`} prefetch={false} className="hover:underline">
+          {product.name}
+        </Link>
+      </td>
+      <ChangeCell field="price" marked={marked} flash={phase === "flash"}>
+        {formatCents(product.priceCents)}
+      </ChangeCell>
+      <ChangeCell field="stock" marked={marked} flash={phase === "flash"}>
+        {product.stock}
+      </ChangeCell>
+      <td className="px-4 py-2 whitespace-nowrap">
+        {marked ? (
+          <span className="sr-only">
+            {marked.field} went {marked.direction}
+          </span>
+        ) : null}
+        <StockBadge product={product} />
+      </td>
+      <td className="px-4 py-2 text-right whitespace-nowrap text-slate-500 dark:text-slate-400">
+        <Ago iso={product.updatedAt} locale={locale} />
+      </td>
+    </>
+  );
+});

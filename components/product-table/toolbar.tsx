@@ -1,0 +1,47 @@
+"use client";
+import { useState } from "react";
+import type { Filter, TableView } from "@/components/product-table/use-table-view";
+
+const FILTERS: Array<{ value: Filter; label: string }> = [
+  { value: "all", label: "All" },
+  { value: "low", label: "Low stock" },
+  { value: "out", label: "Out of stock" },
+];
+
+/** Search by name or SKU and the stock filter; both go to the URL. */
+export function Toolbar({ view, set }: { view: TableView; set: (changes: Partial<TableView>) => void }) {
+  // Typing shows at once; the view read from the URL follows a render later.
+  const [query, setQuery] = useState(view.q);
+  return (
+    <div className="flex flex-wrap items-end gap-3">
+      <div className="grow">
+        <label htmlFor="search" className="block text-sm font-medium">
+          Search by name or SKU
+        </label>
+        <input
+          id="search"
+          type="search"
+          value={query}
+          onChange={(event) => {
+            setQuery(event.target.value);
+            set({ q: event.target.value });
+          }}
+          className="w-full rounded border border-slate-300 px-3 py-2 dark:border-slate-700 dark:bg-slate-950"
+        />
+      </div>
+      <div role="group" aria-label="Filter" className="flex gap-1">
+        {FILTERS.map(({ value, label }) => (
+          <button
+            key={value}
+            type="button"
+            aria-pressed={view.filter === value}
+            onClick={() => set({ filter: value })}
+            className="rounded border border-slate-300 px-3 py-2 text-sm aria-pressed:bg-slate-900 aria-pressed:text-white dark:border-slate-700 dark:aria-pressed:bg-slate-100 dark:aria-pressed:text-slate-900"
+          >
+            {label}
+          </button>
+        ))}
+      </div>
+    </div>
+  );
+}
