@@ -13,8 +13,7 @@
 import "../lib/supported-node";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { apiClient } from "../tests/support/api";
-import { startStack } from "../tests/support/stack";
+import { startStack } from "../scripts/stack";
 
 const batchSizes = (process.env.BENCH_BATCH_SIZES ?? "1,100").split(",").map(Number);
 const eventsFor = (batch: number) => Number(process.env.BENCH_EVENTS ?? (batch === 1 ? 2_000 : 20_000));
@@ -42,6 +41,19 @@ async function startReceiver(tally: Tally) {
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook` };
 }
 
+/** The webhook API with the admin token. */
+function webhookApi(baseUrl: string, token: string) {
+  return async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return response.status === 204 ? null : response.json();
+  };
+}
+
 /** Copies an existing event `count` times in one statement: the log grows without the write path's cost. */
 async function appendEvents(stack: Awaited<ReturnType<typeof startStack>>, count: number) {
   const columns = (
@@ -65,19 +77,18 @@ try {
     const server = await stack.startServer({
       env: { WEBHOOK_ALLOW_PRIVATE_ADDRESSES: "true", WEBHOOK_MAX_BATCH_SIZE: String(batch) },
     });
-    const api = apiClient(server.baseUrl, stack.adminToken);
+    const call = webhookApi(server.baseUrl, stack.adminToken);
     const tally: Tally = { requests: 0, events: 0, last: BigInt(0), outOfOrder: 0 };
     const receiver = await startReceiver(tally);
-    await api.adjust(1, { delta: 1 });
-    const created = await api.call("POST", "/api/v1/webhooks", { url: receiver.url });
-    const id = created.body.id as number;
-    await api.call("PATCH", `/api/v1/webhooks/${id}`, { status: "paused" });
+    await call("POST", "/api/v1/products/1/stock-adjustments", { delta: 1 });
+    const { id } = (await call("POST", "/api/v1/webhooks", { url: receiver.url })) as { id: number };
+    await call("PATCH", `/api/v1/webhooks/${id}`, { status: "paused" });
     const count = eventsFor(batch);
     await appendEvents(stack, count);
     const newest = (await stack.db.productEvent.aggregate({ _max: { id: true } }))._max.id!;
 
     const started = performance.now();
-    await api.call("PATCH", `/api/v1/webhooks/${id}`, { status: "active" });
+    await call("PATCH", `/api/v1/webhooks/${id}`, { status: "active" });
     while ((await stack.db.webhookSubscription.findUniqueOrThrow({ where: { id } })).cursor < newest) await sleep(20);
     const seconds = (performance.now() - started) / 1000;
 
@@ -94,7 +105,7 @@ try {
         Math.round(tally.requests / seconds),
       ].join(" | "),
     );
-    await api.call("DELETE", `/api/v1/webhooks/${id}`);
+    await call("DELETE", `/api/v1/webhooks/${id}`);
     receiver.server.close();
     await server.stop();
   }

@@ -1,6 +1,6 @@
-import { expect, test } from "@playwright/test";
 import { startReceiver, type Receiver } from "../tests/support/webhook-receiver";
-import { admin, signIn } from "./support";
+import { expect, test } from "./fixtures";
+import { signIn } from "./support";
 
 let receiver: Receiver;
 test.beforeAll(async () => {
@@ -10,8 +10,10 @@ test.afterAll(() => receiver?.close());
 
 test("an admin creates a webhook, sees its secret once, sends a test event and finds it in the log", async ({
   page,
+  staff,
 }) => {
-  await signIn(page, admin(), "/admin/webhooks");
+  const admin = await staff.admin();
+  await signIn(page, admin, "/admin/webhooks");
   await expect(page.getByRole("heading", { name: "Webhooks" })).toBeVisible();
 
   await page.getByLabel("Endpoint URL").fill("ftp://example.com/hook");
@@ -47,7 +49,7 @@ test("an admin creates a webhook, sees its secret once, sends a test event and f
 
   await page.getByRole("button", { name: "Pause" }).click();
   await expect(page.getByTestId("webhook-status")).toHaveText("Paused");
-  await expect(page.getByTestId("paused-reason")).toHaveText(`paused by ${admin().email}`);
+  await expect(page.getByTestId("paused-reason")).toHaveText(`paused by ${admin.email}`);
   await page.getByRole("button", { name: "Resume" }).click();
   await expect(page.getByTestId("webhook-status")).toHaveText("Active");
 });

@@ -13,7 +13,7 @@ import { pathToFileURL } from "node:url";
 import { Webhook } from "standardwebhooks";
 import { apiClient, signIn, withCookie, type Api } from "./support/api";
 import { eventually } from "./support/eventually";
-import { startStack, type Server, type Stack } from "./support/stack";
+import { startStack, type Server, type Stack } from "../scripts/stack";
 import { startReceiver, type ReceivedRequest, type Receiver } from "./support/webhook-receiver";
 
 type Verify = (secret: string, headers: Record<string, string>, body: string) => boolean;

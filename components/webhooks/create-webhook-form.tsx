@@ -5,8 +5,8 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { FormStatus, type Outcome } from "@/components/form-status";
-import { fieldErrors, sendJson } from "@/components/send-json";
-import { buttonClass, cardClass, inputClass } from "@/components/styles";
+import { fieldErrors, sendJson } from "@/lib/client/send-json";
+import { buttonClass, cardClass, inputClass } from "@/lib/client/styles";
 import type { WebhookDto } from "@/lib/webhooks/dto";
 
 type Created = WebhookDto & { secret: string };

@@ -4,8 +4,8 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { FormStatus, type Outcome } from "@/components/form-status";
-import { sendJson } from "@/components/send-json";
-import { buttonClass, cardClass, inputClass } from "@/components/styles";
+import { sendJson } from "@/lib/client/send-json";
+import { buttonClass, cardClass, inputClass } from "@/lib/client/styles";
 import { DeliveryLog } from "@/components/webhooks/delivery-log";
 import { useDeliveries, useWebhook, type DeliveryPage } from "@/components/webhooks/use-webhook";
 import { WebhookStatus } from "@/components/webhooks/webhook-status";

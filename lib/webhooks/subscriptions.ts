@@ -2,11 +2,11 @@
 // list, change, pause and resume, replay from a retained event id, send a test event, and the
 // delivery log. Delivery itself is deliverer.ts.
 import { randomBytes } from "node:crypto";
+import type { Actor } from "@/lib/actor";
 import { db, pool } from "@/lib/db";
 import { env } from "@/lib/env";
 import { ApiError, notFound } from "@/lib/errors";
 import { fetchEventBounds } from "@/lib/events/queries";
-import type { Actor } from "@/lib/products/mutations";
 import { recordDelivery, wakeWebhookDeliverer } from "@/lib/webhooks/deliverer";
 import { toDeliveryDto, toWebhookDto, type WebhookDeliveryDto, type WebhookDto } from "@/lib/webhooks/dto";
 import { sendWebhook } from "@/lib/webhooks/send";

@@ -2,8 +2,6 @@ import { CreateWebhookForm } from "@/components/webhooks/create-webhook-form";
 import { WebhookList } from "@/components/webhooks/webhook-list";
 import { listWebhooks } from "@/lib/webhooks/subscriptions";
 
-export const dynamic = "force-dynamic";
-
 export default async function WebhooksPage() {
   return (
     <div className="space-y-6">

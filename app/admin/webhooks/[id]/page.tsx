@@ -4,11 +4,7 @@ import { ApiError } from "@/lib/errors";
 import { fetchWebhook, listDeliveries } from "@/lib/webhooks/subscriptions";
 import { webhookIdSchema } from "@/lib/webhooks/validation";
 
-export const dynamic = "force-dynamic";
-
-type Props = { params: Promise<{ id: string }> };
-
-export default async function WebhookPage({ params }: Props) {
+export default async function WebhookPage({ params }: PageProps<"/admin/webhooks/[id]">) {
   const parsed = webhookIdSchema.safeParse((await params).id);
   if (!parsed.success) notFound();
   const loaded = await Promise.all([fetchWebhook(parsed.data), listDeliveries(parsed.data, 20)]).catch((error) => {

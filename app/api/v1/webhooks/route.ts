@@ -1,11 +1,9 @@
 import { NextResponse } from "next/server";
 import { requireAdmin } from "@/lib/auth/guards";
-import { readJson } from "@/lib/errors";
+import { readJson } from "@/lib/http/read-json";
 import { apiRoute } from "@/lib/http/api-route";
 import { createWebhook, listWebhooks } from "@/lib/webhooks/subscriptions";
 import { createWebhookSchema } from "@/lib/webhooks/validation";
-
-export const dynamic = "force-dynamic";
 
 // GET /api/v1/webhooks - every webhook subscription, without secrets (admin)
 export const GET = apiRoute(async (request: Request) => {

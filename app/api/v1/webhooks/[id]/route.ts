@@ -1,22 +1,18 @@
 import { NextResponse } from "next/server";
 import { requireAdmin } from "@/lib/auth/guards";
-import { readJson } from "@/lib/errors";
+import { readJson } from "@/lib/http/read-json";
 import { apiRoute } from "@/lib/http/api-route";
 import { deleteWebhook, fetchWebhook, updateWebhook } from "@/lib/webhooks/subscriptions";
 import { updateWebhookSchema, webhookIdSchema } from "@/lib/webhooks/validation";
 
-export const dynamic = "force-dynamic";
-
-type Context = { params: Promise<{ id: string }> };
-
 // GET /api/v1/webhooks/[id] - one subscription: status, cursor, why it is paused (admin)
-export const GET = apiRoute(async (request: Request, { params }: Context) => {
+export const GET = apiRoute(async (request: Request, { params }: RouteContext<"/api/v1/webhooks/[id]">) => {
   await requireAdmin(request);
   return NextResponse.json(await fetchWebhook(webhookIdSchema.parse((await params).id)));
 });
 
 // PATCH /api/v1/webhooks/[id] - pause or resume, change the URL, kinds or products (admin)
-export const PATCH = apiRoute(async (request: Request, { params }: Context) => {
+export const PATCH = apiRoute(async (request: Request, { params }: RouteContext<"/api/v1/webhooks/[id]">) => {
   const actor = await requireAdmin(request);
   const id = webhookIdSchema.parse((await params).id);
   const patch = updateWebhookSchema.parse(await readJson(request));
@@ -24,7 +20,7 @@ export const PATCH = apiRoute(async (request: Request, { params }: Context) => {
 });
 
 // DELETE /api/v1/webhooks/[id] - unsubscribe, with its delivery log (admin)
-export const DELETE = apiRoute(async (request: Request, { params }: Context) => {
+export const DELETE = apiRoute(async (request: Request, { params }: RouteContext<"/api/v1/webhooks/[id]">) => {
   await requireAdmin(request);
   await deleteWebhook(webhookIdSchema.parse((await params).id));
   return new Response(null, { status: 204 });

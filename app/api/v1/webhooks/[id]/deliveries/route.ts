@@ -4,12 +4,8 @@ import { apiRoute } from "@/lib/http/api-route";
 import { listDeliveries } from "@/lib/webhooks/subscriptions";
 import { deliveriesQuerySchema, webhookIdSchema } from "@/lib/webhooks/validation";
 
-export const dynamic = "force-dynamic";
-
-type Context = { params: Promise<{ id: string }> };
-
 // GET /api/v1/webhooks/[id]/deliveries?limit=20&before=<id> - the delivery log, newest first (admin)
-export const GET = apiRoute(async (request: Request, { params }: Context) => {
+export const GET = apiRoute(async (request: Request, { params }: RouteContext<"/api/v1/webhooks/[id]/deliveries">) => {
   await requireAdmin(request);
   const id = webhookIdSchema.parse((await params).id);
   const search = new URL(request.url).searchParams;

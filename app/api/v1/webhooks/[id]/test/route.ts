@@ -4,12 +4,8 @@ import { apiRoute } from "@/lib/http/api-route";
 import { sendTestEvent } from "@/lib/webhooks/subscriptions";
 import { webhookIdSchema } from "@/lib/webhooks/validation";
 
-export const dynamic = "force-dynamic";
-
-type Context = { params: Promise<{ id: string }> };
-
 // POST /api/v1/webhooks/[id]/test - send a signed test request now; answers its log entry (admin)
-export const POST = apiRoute(async (request: Request, { params }: Context) => {
+export const POST = apiRoute(async (request: Request, { params }: RouteContext<"/api/v1/webhooks/[id]/test">) => {
   await requireAdmin(request);
   return NextResponse.json(await sendTestEvent(webhookIdSchema.parse((await params).id)));
 });
