@@ -5,6 +5,7 @@
 // long failure; signatures checked with the snippet printed in docs/api.md and with the
 // `standardwebhooks` library; server-side request forgery refused; bad input changes nothing.
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -81,6 +82,7 @@ describe("webhook delivery", () => {
     WEBHOOK_ALLOW_PRIVATE_ADDRESSES: "true",
     WEBHOOK_TIMEOUT_MS: "1000",
     WEBHOOK_MAX_BATCH_SIZE: "20",
+    METRICS_TOKEN: randomBytes(24).toString("base64url"),
   };
 
   before(async () => {
@@ -148,6 +150,19 @@ describe("webhook delivery", () => {
     assert.ok(log.some((entry) => entry.statusCode === 500));
     assert.ok(log.some((entry) => entry.error?.startsWith("timed out")));
     assert.equal((await subscription(hook.id)).failureCount, 0);
+    // The instances that delivered after the crash count what they delivered.
+    const metrics = await Promise.all(
+      [serverA, serverB].map(async (server) => {
+        const response = await fetch(`${server.baseUrl}/api/metrics`, {
+          headers: { authorization: `Bearer ${env.METRICS_TOKEN}` },
+        });
+        return response.text();
+      }),
+    );
+    const counted = metrics.map((text) =>
+      Number(/^stockpulse_webhook_events_delivered_total (\d+)/m.exec(text)?.[1] ?? 0),
+    );
+    assert.ok(counted[0] + counted[1] > 0, `delivered: ${counted}`);
   });
 
   test("two instances never deliver one subscription at the same time: batches arrive one after another, in order", async () => {

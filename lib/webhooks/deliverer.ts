@@ -109,7 +109,9 @@ export class WebhookDeliverer {
   /** Whether any subscription is active (as of the last pass): if none, new events need no pass. */
   private anyActive = true;
   private lastErrorLogged = 0;
+  /** Events acknowledged by endpoints, and failed delivery attempts, on this instance (metrics). */
   delivered = 0;
+  failures = 0;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -300,6 +302,7 @@ export class WebhookDeliverer {
        WHERE id = $1`,
       [id, failures, lastError, backoffMs(failures) / 1000, pause, reason],
     );
+    this.failures++;
     return "failed";
   }
 }
@@ -331,6 +334,12 @@ export function startWebhookDeliverer(hub: ProductEventHub): WebhookDeliverer {
 
 export function stopWebhookDeliverer() {
   globalForWebhooks.stockpulseWebhooks?.stop();
+}
+
+/** This instance's delivery counts, for /api/metrics (zero where no deliverer runs). */
+export function webhookDeliveryCounts() {
+  const deliverer = globalForWebhooks.stockpulseWebhooks;
+  return { delivered: deliverer?.delivered ?? 0, failures: deliverer?.failures ?? 0 };
 }
 
 /** Nudges this instance's deliverer after a change through the API (resume, replay). */
