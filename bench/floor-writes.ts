@@ -22,24 +22,28 @@ const tokenDigest = sha256(process.env.ADMIN_API_TOKEN ?? "");
 // lib/products/mutations.ts adjustStock + commitChange, as one parameterised statement.
 const ADJUST = `
   WITH changed AS (
-    UPDATE "Product" SET stock = stock + $2::int, version = version + 1, "updatedAt" = now()
-    WHERE id = $1::int AND stock::bigint + $2::int BETWEEN 0 AND ${INT32_MAX}::int
-    RETURNING *),
+    UPDATE "Product" p SET stock = p.stock + $2::int, version = p.version + 1, "updatedAt" = now()
+    FROM (SELECT id, stock, "lowStockThreshold" FROM "Product" WHERE id = $1::int FOR UPDATE) old
+    WHERE p.id = old.id AND p.stock::bigint + $2::int BETWEEN 0 AND ${INT32_MAX}::int
+    RETURNING p.*, old.stock AS "previousStock", old."lowStockThreshold" AS "previousLowStockThreshold"),
   ordered AS (SELECT pg_advisory_xact_lock(${EVENT_ORDER_LOCK}::bigint) FROM changed),
   event AS (
     INSERT INTO "ProductEvent"
-      ("productId", kind, sku, name, stock, "priceCents", "lowStockThreshold", version, delta, reason, actor)
+      ("productId", kind, sku, name, stock, "priceCents", "lowStockThreshold", version, delta, reason, actor,
+       "stockLevel", "previousStockLevel")
     SELECT c.id, 'stock'::varchar, c.sku, c.name, c.stock, c."priceCents", c."lowStockThreshold", c.version,
-           $2::int, $3::varchar, $4::varchar
+           $2::int, $3::varchar, $4::varchar,
+           stock_level(c.stock, c."lowStockThreshold"), stock_level(c."previousStock", c."previousLowStockThreshold")
     FROM changed c, ordered
-    RETURNING id, "createdAt"
+    RETURNING id, "createdAt", "stockLevel", "previousStockLevel"
   ),
   notified AS (
     SELECT pg_notify('product_events', json_build_object(
       'eventId', e.id::text, 'productId', c.id, 'newStock', c.stock, 'newPrice', c."priceCents",
       'version', c.version, 'kind', 'stock'::text,
       'at', to_char(e."createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-      'sku', c.sku, 'name', c.name, 'lowStockThreshold', c."lowStockThreshold", 'delta', $2::int
+      'sku', c.sku, 'name', c.name, 'lowStockThreshold', c."lowStockThreshold", 'delta', $2::int,
+      'stockLevel', e."stockLevel", 'previousStockLevel', e."previousStockLevel"
     )::text)
     FROM changed c, event e
   )

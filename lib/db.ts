@@ -37,6 +37,25 @@ globalForPrisma.stockpulsePrisma = db;
  * Rows come back as pg parses them: int4 as number, timestamptz as Date, int8 as string. Errors
  * are pg's (`code` is the SQLSTATE).
  */
-export async function sqlQuery<Row>(query: Prisma.Sql): Promise<Row[]> {
-  return (await pool.query({ text: query.text, values: query.values as unknown[] })).rows as Row[];
+export async function sqlQuery<Row>(query: Prisma.Sql, via: Queryable = pool): Promise<Row[]> {
+  return (await via.query({ text: query.text, values: query.values as unknown[] })).rows as Row[];
+}
+
+/** Where a statement runs: the pool (its own transaction) or a client inside withTransaction. */
+export type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;
+
+/** Runs `run` in one READ COMMITTED transaction on one pooled connection: COMMIT, or ROLLBACK if it throws. */
+export async function withTransaction<T>(run: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const result = await run(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
 }

@@ -75,8 +75,8 @@ function resilienceSuite(transport: Transport) {
     // 40,000 events of ~450 bytes: a replay of ~18 MB that a non-reading client cannot take.
     const from = (await stack.db.productEvent.aggregate({ _max: { id: true } }))._max.id;
     await stack.db.$executeRaw`
-      INSERT INTO "ProductEvent" ("productId", kind, sku, name, stock, "priceCents", "lowStockThreshold", version, actor)
-      SELECT 2, 'stock', 'SKU-2', repeat('x', 200), g, 100, 5, g, 'test' FROM generate_series(1, 40000) AS g`;
+      INSERT INTO "ProductEvent" ("productId", kind, sku, name, stock, "priceCents", "lowStockThreshold", version, actor, "stockLevel")
+      SELECT 2, 'stock', 'SKU-2', repeat('x', 200), g, 100, 5, g, 'test', stock_level(g, 5) FROM generate_series(1, 40000) AS g`;
     const dropsBefore = await metric(server, "stockpulse_slow_clients_dropped_total");
     await server.collectGarbage();
     const heapBefore = await metric(server, "nodejs_heap_size_used_bytes");
@@ -105,8 +105,8 @@ function resilienceSuite(transport: Transport) {
     // 3,000 events of ~265 bytes (60-character names): ~800 KB, far past the 64 KiB buffer limit.
     const from = (await stack.db.productEvent.aggregate({ _max: { id: true } }))._max.id!;
     await stack.db.$executeRaw`
-      INSERT INTO "ProductEvent" ("productId", kind, sku, name, stock, "priceCents", "lowStockThreshold", version, actor)
-      SELECT 6, 'stock', 'SKU-6', repeat('n', 60), g, 100, 5, g, 'test' FROM generate_series(1, 3000) AS g`;
+      INSERT INTO "ProductEvent" ("productId", kind, sku, name, stock, "priceCents", "lowStockThreshold", version, actor, "stockLevel")
+      SELECT 6, 'stock', 'SKU-6', repeat('n', 60), g, 100, 5, g, 'test', stock_level(g, 5) FROM generate_series(1, 3000) AS g`;
     const dropsBefore = await metric(server, "stockpulse_slow_clients_dropped_total");
     const reader = await openFeed(`${server.baseUrl}${FEED}?lastEventId=${from}`);
     await reader.waitFor(() => reader.events().length >= 3000, "3,000 replayed events", 60_000);
@@ -129,14 +129,15 @@ function resilienceSuite(transport: Transport) {
     // 50 events committed at once: PostgreSQL delivers their notifications together.
     await stack.db.$executeRaw`
       WITH event AS (
-        INSERT INTO "ProductEvent" ("productId", kind, sku, name, stock, "priceCents", "lowStockThreshold", version, actor)
-        SELECT 7, 'stock', 'SKU-7', 'coalesced', g, 100, 5, g, 'test' FROM generate_series(1, 50) AS g
+        INSERT INTO "ProductEvent" ("productId", kind, sku, name, stock, "priceCents", "lowStockThreshold", version, actor, "stockLevel")
+        SELECT 7, 'stock', 'SKU-7', 'coalesced', g, 100, 5, g, 'test', stock_level(g, 5) FROM generate_series(1, 50) AS g
         RETURNING *
       )
       SELECT pg_notify('product_events', json_build_object(
         'eventId', id::text, 'productId', "productId", 'newStock', stock, 'newPrice', "priceCents",
         'version', version, 'kind', kind, 'at', to_char("createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-        'sku', sku, 'name', name, 'lowStockThreshold', "lowStockThreshold", 'delta', delta)::text)
+        'sku', sku, 'name', name, 'lowStockThreshold', "lowStockThreshold", 'delta', delta,
+        'stockLevel', "stockLevel", 'previousStockLevel', "previousStockLevel")::text)
       FROM (SELECT * FROM event ORDER BY id) AS ordered`;
     const raw = await response;
     raw.close();

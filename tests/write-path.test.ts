@@ -39,6 +39,33 @@ describe("reads", () => {
     ]);
   });
 
+  test("GET /api/v1/products?sku= finds the product with exactly that sku, in the list's shape", async () => {
+    const found = await api.call("GET", "/api/v1/products?sku=COF-ESP-250");
+    assert.equal(found.status, 200);
+    assert.deepEqual(Object.keys(found.body).sort(), ["lastEventId", "products"]);
+    assert.deepEqual(
+      found.body.products.map((product: { id: number; sku: string }) => [product.id, product.sku]),
+      [[1, "COF-ESP-250"]],
+    );
+    assert.match(found.body.lastEventId, /^\d+$/);
+    // Exact: another case, surrounding whitespace or a prefix is another sku.
+    for (const sku of ["cof-esp-250", " COF-ESP-250", "COF-ESP-250 ", "COF-ESP", "NO-SUCH-SKU", "COF%ESP%"]) {
+      const missing = await api.call("GET", `/api/v1/products?sku=${encodeURIComponent(sku)}`);
+      assert.equal(missing.status, 200, sku);
+      assert.deepEqual(missing.body.products, [], sku);
+    }
+  });
+
+  test("GET /api/v1/products?sku= with an empty, too long or repeated sku is a 400 naming sku", async () => {
+    for (const query of ["sku=", `sku=${"A".repeat(65)}`, "sku=A&sku=B", "sku=%00"]) {
+      const refused = await api.call("GET", `/api/v1/products?${query}`);
+      assert.equal(refused.status, 400, query);
+      assert.equal(refused.body.error.code, "VALIDATION_FAILED", query);
+      assert.equal(refused.body.error.issues[0].path, "sku", query);
+    }
+    assert.equal((await api.call("GET", `/api/v1/products?sku=${"A".repeat(64)}`)).body.products.length, 0);
+  });
+
   test("GET /api/v1/products/{id} returns one product, 404 for an unknown id", async () => {
     assert.equal((await api.call("GET", "/api/v1/products/1")).body.sku, "COF-ESP-250");
     const missing = await api.call("GET", "/api/v1/products/99999");

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { memo } from "react";
 import { useLocale, useMoney } from "@/components/money";
-import { stockLevel } from "@/components/product-table/stock-level";
+import { stockLevel } from "@/lib/products/stock-level";
 import { formatAgo, formatDateTime } from "@/components/time-format";
 import { useClock } from "@/lib/client/clock";
 import { CHANGE_MARK_MS, type Change } from "@/lib/client/use-live-products";

@@ -12,7 +12,7 @@ import { ConnectionBadge } from "@/components/connection-badge";
 import { useLocale, useMoney } from "@/components/money";
 import { ColumnHeaders } from "@/components/product-table/column-headers";
 import { ProductRow } from "@/components/product-table/product-row";
-import { stockLevel } from "@/components/product-table/stock-level";
+import { stockLevel } from "@/lib/products/stock-level";
 import { Toolbar } from "@/components/product-table/toolbar";
 import { useSpokenChanges } from "@/components/product-table/use-spoken-changes";
 import { useTableView } from "@/components/product-table/use-table-view";

@@ -1,6 +1,7 @@
 // The shape of one change on the feed (docs/design.md, "The SSE feed"). Built from a ProductEvent
 // row, so the live path (NOTIFY payload) and replay (SELECT) produce identical bytes.
 import type { ProductEvent } from "@/lib/generated/prisma/client";
+import type { StockLevel } from "@/lib/products/stock-level";
 
 export const NOTIFY_CHANNEL = "product_events";
 
@@ -18,6 +19,9 @@ export type FeedEvent = {
   name: string;
   lowStockThreshold: number;
   delta: number | null;
+  /** The stock level after the change, and before it (null for `created`): a threshold event when they differ. */
+  stockLevel: StockLevel;
+  previousStockLevel: StockLevel | null;
 };
 
 export function toFeedEvent(row: ProductEvent): FeedEvent {
@@ -33,5 +37,7 @@ export function toFeedEvent(row: ProductEvent): FeedEvent {
     name: row.name,
     lowStockThreshold: row.lowStockThreshold,
     delta: row.delta,
+    stockLevel: row.stockLevel as StockLevel,
+    previousStockLevel: row.previousStockLevel as StockLevel | null,
   };
 }

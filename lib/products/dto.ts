@@ -1,4 +1,5 @@
 // What the API returns for products and their history (docs/design.md, HTTP contract).
+import type { StockLevel } from "@/lib/products/stock-level";
 import type { Product, ProductEvent } from "@/lib/generated/prisma/client";
 
 export type ProductDto = {
@@ -23,6 +24,8 @@ export type ProductHistoryEntry = {
   name: string;
   version: number;
   delta: number | null;
+  stockLevel: StockLevel;
+  previousStockLevel: StockLevel | null;
   reason: string | null;
   actor: string;
   at: string;
@@ -53,6 +56,8 @@ export function toHistoryEntry(event: ProductEvent): ProductHistoryEntry {
     name: event.name,
     version: event.version,
     delta: event.delta,
+    stockLevel: event.stockLevel as StockLevel,
+    previousStockLevel: event.previousStockLevel as StockLevel | null,
     reason: event.reason,
     actor: event.actor,
     at: event.createdAt.toISOString(),

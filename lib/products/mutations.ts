@@ -4,7 +4,7 @@
 // (guarantee 2), and the row and order locks are held for one round trip, not six: a product
 // that sells fast is limited by PostgreSQL, not by client round trips (bench/fanout.ts).
 import type { Actor } from "@/lib/actor";
-import { db, sqlQuery } from "@/lib/db";
+import { db, sqlQuery, type Queryable } from "@/lib/db";
 import { ApiError, notFound } from "@/lib/errors";
 import { NOTIFY_CHANNEL, type EventKind } from "@/lib/events/feed-event";
 import { Prisma, type Product } from "@/lib/generated/prisma/client";
@@ -21,7 +21,7 @@ type Change = { kind: EventKind; actor: Actor; delta?: number; reason?: string }
 // Serialises event-id assignment until commit (guarantee 3): ids come from a sequence before
 // commit, so without this a lower id could commit after a higher one and `id > N` would skip it.
 // Taken after the row lock and before the event's id is drawn; released at commit.
-const EVENT_ORDER_LOCK = 7_310_001;
+export const EVENT_ORDER_LOCK = 7_310_001;
 
 // Changes in flight at once, per server instance; the others wait here, in arrival order. They
 // all serialise on the order lock anyway, so more statements in PostgreSQL at once only add
@@ -38,7 +38,8 @@ const gate = ((globalThis as unknown as { stockpulseChangeGate?: ChangeGate }).s
   waiting: [],
 });
 
-async function throughGate<T>(run: () => Promise<T>): Promise<T> {
+/** Runs a change once one of this instance's MAX_CHANGES_IN_FLIGHT slots is free. */
+export async function throughGate<T>(run: () => Promise<T>): Promise<T> {
   if (gate.inFlight < MAX_CHANGES_IN_FLIGHT) gate.inFlight++;
   else await new Promise<void>((resolve) => gate.waiting.push(resolve));
   try {
@@ -52,39 +53,77 @@ async function throughGate<T>(run: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Runs `changed` (an UPDATE or INSERT on "Product" ... RETURNING *) and, for the row it returns,
- * records the event and sends the notification (the feed's JSON shape, see feed-event.ts), all
- * in one statement. Returns the product as changed, or null when `changed` matched no row.
+ * The feed's JSON for the ProductEvent row `e`: the NOTIFY payload, which the listener
+ * re-serialises; same keys in the same order as toFeedEvent (feed-event.ts), so a live frame
+ * and a replayed one are the same bytes (tests/feed.test.ts compares them).
  */
-function commitChange(changed: Prisma.Sql, change: Change): Promise<Product | null> {
-  return throughGate(() => runChange(changed, change));
+export const feedEventJson = Prisma.sql`json_build_object(
+  'eventId', e.id::text, 'productId', e."productId", 'newStock', e.stock, 'newPrice', e."priceCents",
+  'version', e.version, 'kind', e.kind::text,
+  'at', to_char(e."createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+  'sku', e.sku, 'name', e.name, 'lowStockThreshold', e."lowStockThreshold", 'delta', e.delta,
+  'stockLevel', e."stockLevel", 'previousStockLevel', e."previousStockLevel"
+)::text`;
+
+// What a change's statement returns besides the product's new row: the stock and threshold the
+// row had when this statement locked it (null for an INSERT), for the event's previous stock level.
+const NO_PREVIOUS_STATE = Prisma.sql`NULL::int AS "previousStock", NULL::int AS "previousLowStockThreshold"`;
+
+// The row as locked, for an UPDATE's FROM: `old` holds the latest committed values once any
+// concurrent writer has committed. Under READ COMMITTED a plain SELECT (in a CTE, or the
+// UPDATE's own pre-change values) would read the statement's snapshot instead, which misses
+// a change committed while this statement waited for the row lock: the previous stock level
+// would be wrong exactly when two writers race.
+const lockedRow = (id: number) =>
+  Prisma.sql`(SELECT id, stock, "lowStockThreshold" FROM "Product" WHERE id = ${id}::int FOR UPDATE) old`;
+const PREVIOUS_STATE = Prisma.sql`old.stock AS "previousStock", old."lowStockThreshold" AS "previousLowStockThreshold"`;
+
+type ChangedRow = Product & { previousStock: number | null; previousLowStockThreshold: number | null };
+
+/**
+ * Runs `changed` (an UPDATE or INSERT on "Product" ... RETURNING the row and its previous state,
+ * see PREVIOUS_STATE) and, for the row it returns, records the event with its stock levels
+ * (stock_level(), defined in the migration) and sends the notification (the feed's JSON shape,
+ * see feed-event.ts), all in one statement. Returns the product as changed, or null when
+ * `changed` matched no row. With `via`, the statement runs in that transaction (which holds
+ * the order lock until it commits).
+ */
+function commitChange(changed: Prisma.Sql, change: Change, via?: Queryable): Promise<Product | null> {
+  // A caller with its own transaction (an idempotent request) went through the gate already.
+  return via ? runChange(changed, change, via) : throughGate(() => runChange(changed, change));
 }
 
-async function runChange(changed: Prisma.Sql, { kind, actor, delta, reason }: Change): Promise<Product | null> {
+async function runChange(
+  changed: Prisma.Sql,
+  { kind, actor, delta, reason }: Change,
+  via?: Queryable,
+): Promise<Product | null> {
   // On the pool directly (sqlQuery), not db.$queryRaw: same statement, a fraction of the CPU.
-  const rows = await sqlQuery<Product & { notifications: string }>(Prisma.sql`
+  const rows = await sqlQuery<ChangedRow & { notifications: string }>(
+    Prisma.sql`
     WITH changed AS (${changed}),
     ordered AS (SELECT pg_advisory_xact_lock(${EVENT_ORDER_LOCK}::bigint) FROM changed),
     event AS (
       INSERT INTO "ProductEvent"
-        ("productId", kind, sku, name, stock, "priceCents", "lowStockThreshold", version, delta, reason, actor)
+        ("productId", kind, sku, name, stock, "priceCents", "lowStockThreshold", version, delta, reason, actor,
+         "stockLevel", "previousStockLevel")
       SELECT c.id, ${kind}::varchar, c.sku, c.name, c.stock, c."priceCents", c."lowStockThreshold", c.version,
-             ${delta ?? null}::int, ${reason ?? null}::varchar, ${actor.name}::varchar
+             ${delta ?? null}::int, ${reason ?? null}::varchar, ${actor.name}::varchar,
+             stock_level(c.stock, c."lowStockThreshold"), stock_level(c."previousStock", c."previousLowStockThreshold")
       FROM changed c, ordered
-      RETURNING id, "createdAt"
+      RETURNING *
     ),
-    notified AS (
-      SELECT pg_notify(${NOTIFY_CHANNEL}, json_build_object(
-        'eventId', e.id::text, 'productId', c.id, 'newStock', c.stock, 'newPrice', c."priceCents",
-        'version', c.version, 'kind', ${kind}::text,
-        'at', to_char(e."createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-        'sku', c.sku, 'name', c.name, 'lowStockThreshold', c."lowStockThreshold", 'delta', ${delta ?? null}::int
-      )::text)
-      FROM changed c, event e
-    )
-    SELECT c.*, (SELECT count(*) FROM notified) AS notifications FROM changed c`);
+    notified AS (SELECT pg_notify(${NOTIFY_CHANNEL}, ${feedEventJson}) FROM event e)
+    SELECT c.*, (SELECT count(*) FROM notified) AS notifications FROM changed c`,
+    via,
+  );
   if (rows.length === 0) return null;
-  const { notifications: _notifications, ...product } = rows[0];
+  const {
+    notifications: _notifications,
+    previousStock: _previousStock,
+    previousLowStockThreshold: _previousLowStockThreshold,
+    ...product
+  } = rows[0];
   return product;
 }
 
@@ -100,15 +139,16 @@ function kindOf(changes: Omit<UpdateProductInput, "expectedVersion">): EventKind
   return "update";
 }
 
-export async function createProduct(input: CreateProductInput, actor: Actor): Promise<ProductDto> {
+export async function createProduct(input: CreateProductInput, actor: Actor, via?: Queryable): Promise<ProductDto> {
   const { sku, name, priceCents, stock, lowStockThreshold } = input;
   const product = await commitChange(
     Prisma.sql`
       INSERT INTO "Product" (sku, name, "priceCents", stock, "lowStockThreshold", "updatedAt")
       VALUES (${sku}, ${name}, ${priceCents}::int, ${stock}::int, ${lowStockThreshold}::int, now())
       ON CONFLICT (sku) DO NOTHING
-      RETURNING *`,
+      RETURNING *, ${NO_PREVIOUS_STATE}`,
     { kind: "created", actor },
+    via,
   );
   if (!product) throw new ApiError(409, "SKU_TAKEN", `sku ${sku} is already used`);
   return toProductDto(product);
@@ -118,24 +158,32 @@ export async function createProduct(input: CreateProductInput, actor: Actor): Pr
  * Sets fields; with `expectedVersion` the write applies only to that version (no lost update).
  * Values equal to the current ones are no change: no new version, no event, the product as it is.
  */
-export async function updateProduct(id: number, input: UpdateProductInput, actor: Actor): Promise<ProductDto> {
+export async function updateProduct(
+  id: number,
+  input: UpdateProductInput,
+  actor: Actor,
+  via?: Queryable,
+): Promise<ProductDto> {
   const { expectedVersion, ...changes } = input;
   const updated = Prisma.sql`(
-    COALESCE(${changes.sku ?? null}::varchar, sku),
-    COALESCE(${changes.name ?? null}::varchar, name),
-    COALESCE(${changes.stock ?? null}::int, stock),
-    COALESCE(${changes.priceCents ?? null}::int, "priceCents"),
-    COALESCE(${changes.lowStockThreshold ?? null}::int, "lowStockThreshold"))`;
+    COALESCE(${changes.sku ?? null}::varchar, p.sku),
+    COALESCE(${changes.name ?? null}::varchar, p.name),
+    COALESCE(${changes.stock ?? null}::int, p.stock),
+    COALESCE(${changes.priceCents ?? null}::int, p."priceCents"),
+    COALESCE(${changes.lowStockThreshold ?? null}::int, p."lowStockThreshold"))`;
   const product = await commitChange(
     Prisma.sql`
-      UPDATE "Product" SET
+      UPDATE "Product" p SET
         (sku, name, stock, "priceCents", "lowStockThreshold") = ${updated},
-        version = version + 1,
+        version = p.version + 1,
         "updatedAt" = now()
-      WHERE id = ${id}::int AND (${expectedVersion ?? null}::int IS NULL OR version = ${expectedVersion ?? null}::int)
-        AND (sku, name, stock, "priceCents", "lowStockThreshold") IS DISTINCT FROM ${updated}
-      RETURNING *`,
+      FROM ${lockedRow(id)}
+      WHERE p.id = old.id
+        AND (${expectedVersion ?? null}::int IS NULL OR p.version = ${expectedVersion ?? null}::int)
+        AND (p.sku, p.name, p.stock, p."priceCents", p."lowStockThreshold") IS DISTINCT FROM ${updated}
+      RETURNING p.*, ${PREVIOUS_STATE}`,
     { kind: kindOf(changes), actor },
+    via,
   ).catch((error) => {
     if (changes.sku && isUniqueViolation(error))
       throw new ApiError(409, "SKU_TAKEN", `sku ${changes.sku} is already used`);
@@ -155,14 +203,21 @@ export async function updateProduct(id: number, input: UpdateProductInput, actor
 }
 
 /** Adds `delta` to the stock in one atomic UPDATE; refuses to go below zero (or past 32 bits). */
-export async function adjustStock(id: number, input: StockAdjustmentInput, actor: Actor): Promise<ProductDto> {
+export async function adjustStock(
+  id: number,
+  input: StockAdjustmentInput,
+  actor: Actor,
+  via?: Queryable,
+): Promise<ProductDto> {
   const { delta, reason } = input;
   const product = await commitChange(
     Prisma.sql`
-      UPDATE "Product" SET stock = stock + ${delta}::int, version = version + 1, "updatedAt" = now()
-      WHERE id = ${id}::int AND stock::bigint + ${delta}::int BETWEEN 0 AND ${INT32_MAX}::int
-      RETURNING *`,
+      UPDATE "Product" p SET stock = p.stock + ${delta}::int, version = p.version + 1, "updatedAt" = now()
+      FROM ${lockedRow(id)}
+      WHERE p.id = old.id AND p.stock::bigint + ${delta}::int BETWEEN 0 AND ${INT32_MAX}::int
+      RETURNING p.*, ${PREVIOUS_STATE}`,
     { kind: "stock", actor, delta, reason },
+    via,
   );
   if (product) return toProductDto(product);
 

@@ -5,14 +5,21 @@ import { toHistoryEntry, toProductDto, type ProductDto } from "@/lib/products/dt
 
 export type ProductSnapshot = { products: ProductDto[]; lastEventId: string };
 
+/** `sku`: only the product whose SKU is exactly this (case and whitespace count), so 0 or 1. */
+export type ProductFilter = { sku?: string };
+
 /**
  * Every product plus the id of the last event the list reflects (guarantee 4): both are read in
  * one REPEATABLE READ snapshot, and event ids are assigned in commit order, so subscribing from
- * `lastEventId` yields exactly the changes after this list.
+ * `lastEventId` yields exactly the changes after this list. With a filter, the same for the
+ * products it selects.
  */
-export async function fetchProductSnapshot(): Promise<ProductSnapshot> {
+export async function fetchProductSnapshot(filter: ProductFilter = {}): Promise<ProductSnapshot> {
   const [products, last] = await db.$transaction(
-    [db.product.findMany({ orderBy: { id: "asc" } }), db.productEvent.aggregate({ _max: { id: true } })],
+    [
+      db.product.findMany({ where: filter.sku === undefined ? {} : { sku: filter.sku }, orderBy: { id: "asc" } }),
+      db.productEvent.aggregate({ _max: { id: true } }),
+    ],
     { isolationLevel: "RepeatableRead" },
   );
   return { products: products.map(toProductDto), lastEventId: (last._max.id ?? BigInt(0)).toString() };

@@ -28,6 +28,24 @@ export const storableText = (field: string, max: number) =>
     .refine((text) => text.isWellFormed(), `${field} must be valid Unicode (it contains a lone surrogate)`)
     .refine((text) => !BIDI_CONTROLS.test(text), `${field} must not contain bidirectional control characters`);
 
+// A SKU to find a product by (GET /api/v1/products?sku=, bulk items): matched exactly as stored,
+// so no trimming and no character rules (a SKU that cannot exist finds nothing), only the
+// column's bounds.
+export const skuLookupSchema = z
+  .string({ error: "sku must be a string" })
+  .min(1, "sku must not be empty")
+  .max(64, "sku must be at most 64 characters")
+  .refine((sku) => !sku.includes("\u0000"), "sku must not contain NUL characters");
+
+// Takes every value of the parameter (URLSearchParams.getAll): a repeated one is refused, not guessed.
+export const productListQuerySchema = z.object({
+  sku: z
+    .array(z.string())
+    .max(1, "give sku once")
+    .transform((values): string | undefined => values[0])
+    .pipe(skuLookupSchema.optional()),
+});
+
 const skuSchema = z
   .string()
   .trim()
