@@ -12,13 +12,13 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { pathToFileURL } from "node:url";
 import { Webhook } from "standardwebhooks";
+import type { FeedEvent } from "../lib/events/feed-event";
 import { apiClient, signIn, withCookie, type Api } from "./support/api";
 import { eventually } from "./support/eventually";
 import { startStack, type Server, type Stack } from "../scripts/stack";
 import { startReceiver, type ReceivedRequest, type Receiver } from "./support/webhook-receiver";
 
 type Verify = (secret: string, headers: Record<string, string>, body: string) => boolean;
-type FeedEvent = { eventId: string; productId: number };
 
 /** The verification snippet of docs/api.md, run exactly as printed there. */
 async function documentedVerifier(): Promise<Verify> {
@@ -192,6 +192,52 @@ describe("webhook delivery", () => {
     await delivered(hook.id, await newestEventId());
     const products = receiver.requests("/filtered").flatMap((request) => eventsOf(request).map((e) => e.productId));
     assert.deepEqual(products, [7, 8]);
+  });
+
+  test("a threshold subscription gets only stock level changes: low, out, back in stock", async () => {
+    const created = await api.call("POST", "/api/v1/products", {
+      sku: "WH-THRESHOLD-1",
+      name: "Threshold mug",
+      priceCents: 1000,
+      stock: 10,
+      lowStockThreshold: 5,
+    });
+    assert.equal(created.status, 201);
+    const id = created.body.id as number;
+    const hook = await subscribe("/threshold", { kinds: "threshold" });
+    const steps: Array<[string, unknown]> = [
+      ["adjust", { delta: -3 }], // 7: ok -> ok
+      ["adjust", { delta: -3 }], // 4: ok -> low
+      ["adjust", { delta: -4 }], // 0: low -> out
+      ["patch", { priceCents: 1100 }], // out -> out
+      ["adjust", { delta: 2 }], // 2: out -> low
+      ["adjust", { delta: 10 }], // 12: low -> ok
+      ["adjust", { delta: 1 }], // 13: ok -> ok
+    ];
+    for (const [kind, body] of steps) {
+      const result = kind === "adjust" ? await api.adjust(id, body) : await api.patch(id, body);
+      assert.equal(result.status, 200, JSON.stringify(result.body));
+    }
+    await delivered(hook.id, await newestEventId());
+    const events = receiver.requests("/threshold").flatMap(eventsOf);
+    assert.deepEqual(
+      events.map((event) => [event.productId, event.newStock, event.previousStockLevel, event.stockLevel]),
+      [
+        [id, 4, "ok", "low"],
+        [id, 0, "low", "out"],
+        [id, 2, "out", "low"],
+        [id, 12, "low", "ok"],
+      ],
+    );
+
+    // The same four are the dashboard's latest alerts, newest first.
+    const alerts = await api.call("GET", "/api/v1/alerts?limit=4");
+    assert.equal(alerts.status, 200);
+    assert.deepEqual(
+      alerts.body.alerts.map((alert: FeedEvent) => alert.eventId),
+      events.map((event) => event.eventId).reverse(),
+    );
+    assert.equal((await api.call("GET", "/api/v1/alerts?limit=0")).status, 400);
   });
 
   test("replay sends retained events again from the id asked for; an id no longer retained is refused", async () => {
