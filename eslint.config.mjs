@@ -5,7 +5,15 @@ const config = [
   ...nextVitals,
   ...nextTypeScript,
   {
-    ignores: [".next/**", "node_modules/**", "lib/generated/**", ".data/**", "test-results/**", "playwright-report/**"],
+    ignores: [
+      ".next/**",
+      "node_modules/**",
+      "lib/generated/**",
+      ".data/**",
+      "test-results/**",
+      "playwright-report/**",
+      "clients/*/dist/**",
+    ],
   },
   {
     rules: {

@@ -1,5 +1,6 @@
 import { AlertsPanel } from "@/components/alerts-panel";
 import { ProductTable } from "@/components/product-table/product-table";
+import { requirePageReader } from "@/lib/auth/guards";
 import { fetchRecentAlerts } from "@/lib/events/alerts";
 import { fetchProductSnapshot } from "@/lib/products/queries";
 
@@ -13,6 +14,7 @@ const ALERTS_SHOWN = 20;
 // The live dashboard: rendered from a snapshot on the server, then kept live in the browser.
 // The stock alerts sit beside the table on wide screens and above it on narrow ones.
 export default async function DashboardPage() {
+  await requirePageReader();
   const [snapshot, alerts] = await Promise.all([fetchProductSnapshot(), fetchRecentAlerts(ALERTS_SHOWN)]);
   return (
     <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_16rem]">

@@ -66,7 +66,7 @@ export function ProductHistory({ entries, error }: { entries?: ProductHistoryEnt
                   <time dateTime={entry.at}>{formatDateTime(locale, Date.parse(entry.at))}</time>
                 </td>
                 <td className="px-3 py-2">{describe(entry, formatCents)}</td>
-                <td className="px-3 py-2">{entry.actor}</td>
+                <td className="px-3 py-2">{entry.actor ?? "–"}</td>
                 <td className="px-3 py-2">{entry.reason ?? "–"}</td>
               </tr>
             ))}

@@ -8,6 +8,7 @@ export default async function globalSetup() {
   const server = await stack.startServer();
   process.env.E2E_BASE_URL = server.baseUrl;
   process.env.E2E_ADMIN_TOKEN = stack.adminToken;
+  process.env.E2E_METRICS_TOKEN = stack.metricsToken;
   process.env.E2E_DATABASE_URL = stack.databaseUrl;
   return () => stack.stop();
 }

@@ -25,6 +25,7 @@ export async function waitLive(page: Page) {
 
 /** Open feed streams on the server, from its Prometheus metrics. */
 export async function feedConnections(page: Page) {
-  const text = await (await page.request.get("/api/metrics")).text();
+  const headers = { authorization: `Bearer ${process.env.E2E_METRICS_TOKEN}` };
+  const text = await (await page.request.get("/api/metrics", { headers })).text();
   return Number(/^stockpulse_open_streams (\d+)/m.exec(text)?.[1]);
 }

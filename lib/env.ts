@@ -29,25 +29,23 @@ const apiToken = (name: string) =>
     .refine((token) => !WEAK_SECRETS.has(token.toLowerCase()), `${name} is a well-known default`);
 
 /** `name:token,name:token`: several API clients, each with its own token and name in the audit trail. */
-const namedTokens = z
-  .string()
-  .transform((list) => list.split(",").map((entry) => entry.trim()))
-  .pipe(
-    z.array(
-      z
-        .string()
-        .regex(
-          /^[A-Za-z0-9][\w.-]{0,39}:/,
-          "ADMIN_API_TOKENS entries must be name:token (name: letters, digits, . _ -)",
-        )
-        .transform((entry) => {
-          const colon = entry.indexOf(":");
-          return { name: entry.slice(0, colon), token: entry.slice(colon + 1) };
-        })
-        .pipe(z.object({ name: z.string(), token: apiToken("each token in ADMIN_API_TOKENS") })),
-    ),
-  )
-  .refine((tokens) => new Set(tokens.map((t) => t.name)).size === tokens.length, "ADMIN_API_TOKENS names must differ");
+const namedTokens = (variable: string) =>
+  z
+    .string()
+    .transform((list) => list.split(",").map((entry) => entry.trim()))
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(/^[A-Za-z0-9][\w.-]{0,39}:/, `${variable} entries must be name:token (name: letters, digits, . _ -)`)
+          .transform((entry) => {
+            const colon = entry.indexOf(":");
+            return { name: entry.slice(0, colon), token: entry.slice(colon + 1) };
+          })
+          .pipe(z.object({ name: z.string(), token: apiToken(`each token in ${variable}`) })),
+      ),
+    )
+    .refine((tokens) => new Set(tokens.map((t) => t.name)).size === tokens.length, `${variable} names must differ`);
 
 /** An on/off switch: `1` turns it on; unset (or `0`) leaves it off. */
 const flag = (name: string) =>
@@ -69,7 +67,13 @@ const schema = z
       .string({ error: "DATABASE_URL is required (npm start sets it for the embedded database)" })
       .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgresql:// URL"),
     ADMIN_API_TOKEN: apiToken("ADMIN_API_TOKEN").optional(),
-    ADMIN_API_TOKENS: namedTokens.optional(),
+    ADMIN_API_TOKENS: namedTokens("ADMIN_API_TOKENS").optional(),
+    // Who may read (lib/auth/guards.ts): public (anyone may read stock and prices) or staff (a
+    // signed-in user or a token, for the dashboard and the feed too). Read tokens cannot write.
+    READ_ACCESS: z.enum(["public", "staff"], "READ_ACCESS must be public or staff").default("public"),
+    READ_API_TOKENS: namedTokens("READ_API_TOKENS").optional(),
+    // Unset: /api/metrics answers 404. Set: it needs `Authorization: Bearer <METRICS_TOKEN>`.
+    METRICS_TOKEN: apiToken("METRICS_TOKEN").optional(),
     ADMIN_EMAIL: z.email("ADMIN_EMAIL must be an email address").toLowerCase().optional(),
     ADMIN_PASSWORD: passwordSchema.optional(),
     DISPLAY_LOCALE: z
@@ -171,7 +175,12 @@ export function env(): Env {
   return parsed;
 }
 
-/** Every API token the server accepts, with the name that goes into the audit trail. */
+/** The read-only tokens (READ_API_TOKENS): they read what staff may read, and cannot write. */
+export function readApiTokens(): Array<{ name: string; token: string }> {
+  return env().READ_API_TOKENS ?? [];
+}
+
+/** Every admin API token the server accepts, with the name that goes into the audit trail. */
 export function apiTokens(): Array<{ name: string; token: string }> {
   const { ADMIN_API_TOKEN, ADMIN_API_TOKENS = [] } = env();
   return ADMIN_API_TOKEN ? [{ name: "default", token: ADMIN_API_TOKEN }, ...ADMIN_API_TOKENS] : ADMIN_API_TOKENS;

@@ -39,6 +39,8 @@ export type Server = {
 export type Stack = {
   databaseUrl: string;
   adminToken: string;
+  /** METRICS_TOKEN of every server (GET /api/metrics needs it as a bearer token). */
+  metricsToken: string;
   /** The first admin, created by the server at start from ADMIN_EMAIL/ADMIN_PASSWORD. */
   admin: { email: string; password: string };
   /** Adds a user straight to the database; returns the password. */
@@ -82,6 +84,7 @@ export async function startStack(options: { env?: Record<string, string> } = {})
   const db = createPrismaClient(database.url);
   await seedDemoProducts(db);
   const adminToken = randomBytes(24).toString("base64url");
+  const metricsToken = randomBytes(24).toString("base64url");
   const admin = { email: "admin@stockpulse.test", password: randomBytes(18).toString("base64url") };
   const servers = new Set<Server>();
 
@@ -94,6 +97,7 @@ export async function startStack(options: { env?: Record<string, string> } = {})
       NEXT_TELEMETRY_DISABLED: "1",
       DATABASE_URL: database.url,
       ADMIN_API_TOKEN: adminToken,
+      METRICS_TOKEN: metricsToken,
       ADMIN_EMAIL: admin.email,
       ADMIN_PASSWORD: admin.password,
       STOCKPULSE_INSECURE_COOKIES: "1",
@@ -146,6 +150,7 @@ export async function startStack(options: { env?: Record<string, string> } = {})
   return {
     databaseUrl: database.url,
     adminToken,
+    metricsToken,
     admin,
     addUser: async (email, role) => {
       const password = randomBytes(18).toString("base64url");

@@ -25,15 +25,17 @@ function resilienceSuite(transport: Transport) {
   });
   after(() => stack?.stop());
 
+  const metricsAuth = () => ({ authorization: `Bearer ${stack.metricsToken}` });
+
   async function metric(target: Server, name: string): Promise<number> {
-    const text = await (await fetch(`${target.baseUrl}/api/metrics`)).text();
+    const text = await (await fetch(`${target.baseUrl}/api/metrics`, { headers: metricsAuth() })).text();
     const line = text.split("\n").find((candidate) => candidate.startsWith(`${name} `));
     assert.ok(line, `metric ${name} missing`);
     return Number(line.split(" ")[1]);
   }
 
   test("/api/metrics speaks Prometheus text format", async () => {
-    const response = await fetch(`${server.baseUrl}/api/metrics`);
+    const response = await fetch(`${server.baseUrl}/api/metrics`, { headers: metricsAuth() });
     assert.match(response.headers.get("content-type") ?? "", /^text\/plain/);
     const text = await response.text();
     for (const name of [

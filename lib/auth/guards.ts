@@ -1,12 +1,15 @@
 // Who is asking. Route handlers take either `Authorization: Bearer <token>` (another service;
 // the actor is the token's name) or the browser's session cookie (the actor is the user's
 // email). Cookie-authenticated writes must come from our own origin (CSRF); API tokens are not
-// sent by browsers on their own, so they need no such check.
+// sent by browsers on their own, so they need no such check. Reads are open to anyone unless
+// READ_ACCESS=staff; the audit trail's who and why are for staff and tokens only.
 import { createHash, timingSafeEqual } from "node:crypto";
-import { cookies } from "next/headers";
-import { apiTokens, env } from "@/lib/env";
+import { cookies, headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { apiTokens, env, readApiTokens } from "@/lib/env";
 import { ApiError } from "@/lib/errors";
 import { DEVICE_COOKIE_MAX_AGE_SECONDS } from "@/lib/auth/devices";
+import { safeReturnPath } from "@/lib/auth/return-path";
 import { SESSION_COOKIE, sessionUser } from "@/lib/auth/sessions";
 import type { User } from "@/lib/auth/users";
 import type { Actor } from "@/lib/actor";
@@ -16,15 +19,32 @@ const sha256 = (value: string) => createHash("sha256").update(value).digest();
 /** What the guards read of a request: its headers (a web `Request`, or node:http's). */
 export type HeaderSource = { headers: { get(name: string): string | null } };
 
-/** The name of the API token `given`, or null. Compares against every token in constant time. */
-export function apiTokenName(given: string): string | null {
+/** The name of the token in `tokens` equal to `given`, or null. Compares with every one in constant time. */
+function tokenName(given: string, tokens: Array<{ name: string; token: string }>): string | null {
   const digest = sha256(given);
   let match: string | null = null;
-  for (const { name, token } of apiTokens()) {
+  for (const { name, token } of tokens) {
     // Hashing first gives equal lengths for timingSafeEqual and hides the token's length.
     if (timingSafeEqual(digest, sha256(token)) && match === null) match = name;
   }
   return match;
+}
+
+/** The name of the admin API token `given`, or null. */
+export const apiTokenName = (given: string): string | null => tokenName(given, apiTokens());
+
+/** The name of the read-only token `given` (READ_API_TOKENS), or null. */
+export const readTokenName = (given: string): string | null => tokenName(given, readApiTokens());
+
+/** Whether `given` is `secret`, compared in constant time (METRICS_TOKEN). */
+export const isSecret = (given: string, secret: string): boolean =>
+  tokenName(given, [{ name: "", token: secret }]) !== null;
+
+/** The token of an `Authorization: Bearer <token>` header, "" for another scheme, null without one. */
+export function bearerToken(request: HeaderSource): string | null {
+  const authorization = request.headers.get("authorization");
+  if (authorization === null) return null;
+  return /^Bearer\s+(\S+)$/i.exec(authorization)?.[1] ?? "";
 }
 
 /**
@@ -68,14 +88,17 @@ const sessionToken = (request: HeaderSource) =>
     .find((pair) => pair.startsWith(`${SESSION_COOKIE}=`))
     ?.slice(SESSION_COOKIE.length + 1);
 
-/** The actor of a write that needs the admin role: 401 without credentials, 403 for a viewer. */
+const invalidToken = () => new ApiError(401, "UNAUTHENTICATED", "The bearer token is not valid");
+
+/** The actor of a write that needs the admin role: 401 without credentials, 403 for a viewer or a read token. */
 export async function requireAdmin(request: HeaderSource): Promise<Actor> {
-  const authorization = request.headers.get("authorization");
-  if (authorization !== null) {
-    const bearer = /^Bearer\s+(\S+)$/i.exec(authorization);
-    const name = bearer ? apiTokenName(bearer[1]) : null;
-    if (!name) throw new ApiError(401, "UNAUTHENTICATED", "The bearer token is not valid");
-    return { name: `api:${name}` };
+  const bearer = bearerToken(request);
+  if (bearer !== null) {
+    const name = apiTokenName(bearer);
+    if (name) return { name: `api:${name}` };
+    if (readTokenName(bearer))
+      throw new ApiError(403, "FORBIDDEN", "This token may only read; writes need an admin token");
+    throw invalidToken();
   }
   const user = await sessionUser(sessionToken(request));
   if (!user) {
@@ -85,6 +108,43 @@ export async function requireAdmin(request: HeaderSource): Promise<Actor> {
   if (user.role !== "admin")
     throw new ApiError(403, "FORBIDDEN", `${user.email} is a viewer; this needs the admin role`);
   return { name: user.email };
+}
+
+export type Reader = {
+  /** Whether the reader may see the audit trail's actor and reason (staff and tokens). */
+  seesAudit: boolean;
+};
+
+/**
+ * Who reads, for every read route and both feed transports: a bearer token must be a valid one
+ * (admin or read token; else 401), and with READ_ACCESS=staff a request with neither a token
+ * nor a signed-in user's session is a 401. `audit` asks whether the reader may see who and why
+ * (the session is looked up only when that or READ_ACCESS needs it).
+ */
+export async function requireReader(request: HeaderSource, { audit = false } = {}): Promise<Reader> {
+  const bearer = bearerToken(request);
+  if (bearer !== null) {
+    if (!apiTokenName(bearer) && !readTokenName(bearer)) throw invalidToken();
+    return { seesAudit: true };
+  }
+  const staffOnly = env().READ_ACCESS === "staff";
+  if (!staffOnly && !audit) return { seesAudit: false };
+  if (await sessionUser(sessionToken(request))) return { seesAudit: true };
+  if (staffOnly) {
+    throw new ApiError(
+      401,
+      "UNAUTHENTICATED",
+      "Reading needs sign-in or a token here (READ_ACCESS=staff): sign in, or send Authorization: Bearer <token>",
+    );
+  }
+  return { seesAudit: false };
+}
+
+/** For pages that show stock and prices: with READ_ACCESS=staff, nobody signed in goes to sign-in. */
+export async function requirePageReader(): Promise<void> {
+  if (env().READ_ACCESS !== "staff" || (await currentUser())) return;
+  // x-pathname is set by proxy.ts on every page request (never the client's).
+  redirect(`/sign-in?next=${encodeURIComponent(safeReturnPath((await headers()).get("x-pathname")))}`);
 }
 
 /** The signed-in user of the page being rendered, or null. */

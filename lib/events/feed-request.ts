@@ -14,13 +14,13 @@ const INT32_MAX = 2_147_483_647;
 const INT64_MAX = BigInt("9223372036854775807");
 export const MAX_FILTER_PRODUCTS = 500;
 
-const eventIdSchema = z
+export const eventIdSchema = z
   .string()
   .regex(/^\d{1,19}$/, "must be a non-negative event id")
   .transform((value) => BigInt(value))
   .refine((id) => id <= INT64_MAX, "must be an event id no larger than 9223372036854775807");
 
-const productIdsSchema = z
+export const productIdsSchema = z
   .string()
   .regex(
     new RegExp(`^\\d{1,10}(,\\d{1,10}){0,${MAX_FILTER_PRODUCTS - 1}}$`),

@@ -3,6 +3,7 @@
 // Same session, same bytes and headers as the route handler (transport-web.ts), a fraction of
 // the CPU and memory per stream (docs/benchmarks.md).
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { requireReader } from "@/lib/auth/guards";
 import { parseFeedRequest } from "@/lib/events/feed-request";
 import { feedReady, FeedSession, type FeedSink } from "@/lib/events/session";
 import { SSE_HEADERS } from "@/lib/events/sse";
@@ -22,6 +23,7 @@ export async function handleFeedRequest(req: IncomingMessage, res: ServerRespons
   try {
     const headers = nodeHeaders(req);
     await admitRequest(headers, req.socket.remoteAddress ?? null);
+    await requireReader({ headers });
     const url = new URL(req.url ?? "/", "http://localhost");
     const feedRequest = parseFeedRequest(url.searchParams, headers.get("last-event-id"));
     // HEAD gets the headers GET would, and never subscribes (nothing would read the stream).

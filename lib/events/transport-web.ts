@@ -1,5 +1,6 @@
 // The feed over a web ReadableStream, for the route handler (`next dev`, plain `next start`).
 // The stream's queue is the client's buffer: Next's pipe reads from it as the socket drains.
+import { requireReader } from "@/lib/auth/guards";
 import { parseFeedRequest } from "@/lib/events/feed-request";
 import { feedReady, FeedSession, type FeedSink } from "@/lib/events/session";
 import { SSE_HEADERS } from "@/lib/events/sse";
@@ -7,6 +8,7 @@ import { clientAddress } from "@/lib/http/client-address";
 import { admitStream } from "@/lib/http/request-limits";
 
 export async function feedResponse(request: Request): Promise<Response> {
+  await requireReader(request);
   const feedRequest = parseFeedRequest(new URL(request.url).searchParams, request.headers.get("last-event-id"));
   // HEAD gets the headers GET would, and never subscribes (nothing would read the stream).
   if (request.method === "HEAD") return new Response(null, { headers: SSE_HEADERS });

@@ -1,35 +1,79 @@
-// What the API returns for products and their history (docs/design.md, HTTP contract).
+// What the API returns for products and their history (docs/api.md). The zod schemas are the
+// contract: the handlers' types come from them and lib/api/openapi.ts publishes them.
+import { z } from "zod";
 import type { StockLevel } from "@/lib/products/stock-level";
 import type { Product, ProductEvent } from "@/lib/generated/prisma/client";
 
-export type ProductDto = {
-  id: number;
-  sku: string;
-  name: string;
-  priceCents: number;
-  stock: number;
-  lowStockThreshold: number;
-  version: number;
-  updatedAt: string;
-};
+const timestamp = z.iso.datetime().meta({ description: "ISO 8601 time in UTC, millisecond precision" });
+const eventId = z
+  .string()
+  .regex(/^\d+$/)
+  .meta({ description: "a ProductEvent id (a 64-bit integer, as a string); ids increase in commit order" });
 
-export type ProductHistoryEntry = {
-  eventId: string;
-  productId: number;
-  kind: string;
-  stock: number;
-  priceCents: number;
-  lowStockThreshold: number;
-  sku: string;
-  name: string;
-  version: number;
-  delta: number | null;
-  stockLevel: StockLevel;
-  previousStockLevel: StockLevel | null;
-  reason: string | null;
-  actor: string;
-  at: string;
-};
+export const productDtoSchema = z
+  .strictObject({
+    id: z.int().min(1),
+    sku: z.string().meta({ description: "unique; matched exactly as stored (case and whitespace count)" }),
+    name: z.string(),
+    priceCents: z.int().min(0).meta({ description: "price in cents of DISPLAY_CURRENCY" }),
+    stock: z.int().min(0),
+    lowStockThreshold: z.int().min(0).meta({ description: "stock at or below this (and above 0) is low" }),
+    version: z.int().min(1).meta({ description: "goes up by one with every change; send it as expectedVersion" }),
+    updatedAt: timestamp,
+  })
+  .meta({ description: "A product as it is now" });
+
+export const productSnapshotSchema = z
+  .strictObject({
+    products: z.array(productDtoSchema),
+    lastEventId: eventId.meta({ description: "the last event this list reflects: subscribe to the feed from it" }),
+  })
+  .meta({ description: "Products and the id of the last event they reflect (one consistent snapshot)" });
+
+export const stockLevelSchema = z
+  .enum(["ok", "low", "out"])
+  .meta({ description: "out: stock = 0; low: 0 < stock <= lowStockThreshold; ok: otherwise" });
+
+export const eventKindSchema = z
+  .enum(["created", "stock", "price", "update"])
+  .meta({ description: "created; stock (stock only); price (price only); update (anything else or several fields)" });
+
+export const productHistoryEntrySchema = z
+  .strictObject({
+    eventId,
+    productId: z.int().min(1),
+    kind: eventKindSchema,
+    stock: z.int().min(0),
+    priceCents: z.int().min(0),
+    lowStockThreshold: z.int().min(0),
+    sku: z.string(),
+    name: z.string(),
+    version: z.int().min(1),
+    delta: z.int().nullable().meta({ description: "the change of a stock adjustment; null for other changes" }),
+    stockLevel: stockLevelSchema.meta({ description: "the stock level after the change" }),
+    previousStockLevel: stockLevelSchema
+      .nullable()
+      .meta({ description: "the level before it (null for `created`): a threshold event when they differ" }),
+    reason: z
+      .string()
+      .nullable()
+      .optional()
+      .meta({ description: "why (staff and tokens only; absent for anonymous readers)" }),
+    actor: z
+      .string()
+      .optional()
+      .meta({ description: "who: a user's email or api:<token name> (staff and tokens only)" }),
+    at: timestamp,
+  })
+  .meta({ description: "One committed change: the product's state after it, who and why" });
+
+export const productHistorySchema = z.strictObject({
+  events: z.array(productHistoryEntrySchema).meta({ description: "newest first" }),
+});
+
+export type ProductDto = z.infer<typeof productDtoSchema>;
+export type ProductSnapshot = z.infer<typeof productSnapshotSchema>;
+export type ProductHistoryEntry = z.infer<typeof productHistoryEntrySchema>;
 
 export function toProductDto(product: Product): ProductDto {
   return {
@@ -44,11 +88,12 @@ export function toProductDto(product: Product): ProductDto {
   };
 }
 
-export function toHistoryEntry(event: ProductEvent): ProductHistoryEntry {
-  return {
+/** One history entry; who and why only for readers allowed to see the audit trail (staff, tokens). */
+export function toHistoryEntry(event: ProductEvent, withAudit: boolean): ProductHistoryEntry {
+  const entry: ProductHistoryEntry = {
     eventId: event.id.toString(),
     productId: event.productId,
-    kind: event.kind,
+    kind: event.kind as ProductHistoryEntry["kind"],
     stock: event.stock,
     priceCents: event.priceCents,
     lowStockThreshold: event.lowStockThreshold,
@@ -58,8 +103,19 @@ export function toHistoryEntry(event: ProductEvent): ProductHistoryEntry {
     delta: event.delta,
     stockLevel: event.stockLevel as StockLevel,
     previousStockLevel: event.previousStockLevel as StockLevel | null,
-    reason: event.reason,
-    actor: event.actor,
     at: event.createdAt.toISOString(),
   };
+  return withAudit ? { ...entry, reason: event.reason, actor: event.actor } : entry;
 }
+
+// POST /api/v1/stock-adjustments and POST /api/v1/stocktakes: the products in item order.
+export const bulkAdjustmentResultSchema = z.strictObject({
+  products: z.array(productDtoSchema).meta({ description: "in item order" }),
+  lastEventId: eventId.meta({ description: "the id of the last event this request made" }),
+});
+
+export const stocktakeResultSchema = z.strictObject({
+  products: z.array(productDtoSchema).meta({ description: "in item order" }),
+  changed: z.int().min(0).meta({ description: "how many items changed a stock (and made an event)" }),
+  lastEventId: eventId.meta({ description: "the last event id after this request" }),
+});

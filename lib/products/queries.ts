@@ -1,9 +1,9 @@
 // Reads of products and their history.
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
-import { toHistoryEntry, toProductDto, type ProductDto } from "@/lib/products/dto";
+import { toHistoryEntry, toProductDto, type ProductDto, type ProductSnapshot } from "@/lib/products/dto";
 
-export type ProductSnapshot = { products: ProductDto[]; lastEventId: string };
+export type { ProductSnapshot };
 
 /** `sku`: only the product whose SKU is exactly this (case and whitespace count), so 0 or 1. */
 export type ProductFilter = { sku?: string };
@@ -31,12 +31,12 @@ export async function fetchProduct(id: number): Promise<ProductDto> {
   return toProductDto(product);
 }
 
-/** The product's most recent changes, newest first. */
-export async function fetchProductHistory(id: number, limit: number) {
+/** The product's most recent changes, newest first; who and why only `withAudit` (staff, tokens). */
+export async function fetchProductHistory(id: number, limit: number, withAudit: boolean) {
   const [product, events] = await Promise.all([
     db.product.findUnique({ where: { id }, select: { id: true } }),
     db.productEvent.findMany({ where: { productId: id }, orderBy: { id: "desc" }, take: limit }),
   ]);
   if (!product) throw notFound(`product ${id}`);
-  return events.map(toHistoryEntry);
+  return events.map((event) => toHistoryEntry(event, withAudit));
 }

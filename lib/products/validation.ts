@@ -83,6 +83,67 @@ export const stockAdjustmentSchema = z.strictObject({
     .optional(),
 });
 
+// GET /api/v1/products/{id}/events?limit=
+export const historyLimitSchema = z.coerce
+  .number({ error: "limit must be a whole number" })
+  .int("limit must be a whole number")
+  .min(1, "limit must be at least 1")
+  .max(1000, "limit must be at most 1000")
+  .default(100);
+
+// GET /api/v1/products?sku= : the value as stored, compared exactly (no trimming, no case folding).
+export const skuQuerySchema = z.string().min(1).max(64);
+
+// The `Idempotency-Key` request header of every POST and PATCH under /api/v1 (docs/api.md).
+export const idempotencyKeySchema = z
+  .string()
+  .regex(/^[\x21-\x7E]{1,255}$/, "Idempotency-Key must be 1-255 visible ASCII characters");
+
+export const MAX_BULK_ITEMS = 1000;
+
+const reasonSchema = storableText("reason", 200).refine((reason) => reason.length > 0, "reason must not be empty");
+const bulkProductRef = {
+  productId: z.int().min(1).max(INT32_MAX).optional(),
+  sku: skuSchema.optional(),
+};
+const namesOneProduct = (item: { productId?: number; sku?: string }) =>
+  (item.productId === undefined) !== (item.sku === undefined);
+const ONE_PRODUCT = "name exactly one of productId and sku";
+
+// POST /api/v1/stock-adjustments: all or nothing, in item order.
+export const bulkAdjustmentSchema = z.strictObject({
+  reason: reasonSchema.optional().meta({ description: "for every item without its own reason" }),
+  items: z
+    .array(
+      z
+        .strictObject({ ...bulkProductRef, delta: stockAdjustmentSchema.shape.delta, reason: reasonSchema.optional() })
+        .refine(namesOneProduct, ONE_PRODUCT)
+        .meta({ description: `one stock adjustment; ${ONE_PRODUCT}` }),
+    )
+    .min(1, "items must list at least one adjustment")
+    .max(MAX_BULK_ITEMS, `items may list at most ${MAX_BULK_ITEMS} adjustments`),
+});
+
+// POST /api/v1/stocktakes: absolute counts, all or nothing, in item order.
+export const stocktakeSchema = z.strictObject({
+  reason: reasonSchema.optional(),
+  items: z
+    .array(
+      z
+        .strictObject({
+          ...bulkProductRef,
+          count: count("count"),
+          expectedVersion: z.int().min(1).max(INT32_MAX).optional(),
+        })
+        .refine(namesOneProduct, ONE_PRODUCT)
+        .meta({ description: `one counted product; ${ONE_PRODUCT}` }),
+    )
+    .min(1, "items must list at least one count")
+    .max(MAX_BULK_ITEMS, `items may list at most ${MAX_BULK_ITEMS} counts`),
+});
+
+export type BulkAdjustmentInput = z.infer<typeof bulkAdjustmentSchema>;
+export type StocktakeInput = z.infer<typeof stocktakeSchema>;
 export type CreateProductInput = z.infer<typeof createProductSchema>;
 export type UpdateProductInput = z.infer<typeof updateProductSchema>;
 export type StockAdjustmentInput = z.infer<typeof stockAdjustmentSchema>;

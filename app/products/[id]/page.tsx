@@ -1,9 +1,11 @@
 import { notFound } from "next/navigation";
 import { ProductDetail } from "@/components/product-detail";
+import { requirePageReader } from "@/lib/auth/guards";
 import { fetchProductSnapshot } from "@/lib/products/queries";
 import { productIdSchema } from "@/lib/products/validation";
 
 export default async function ProductPage({ params }: PageProps<"/products/[id]">) {
+  await requirePageReader();
   const parsed = productIdSchema.safeParse((await params).id);
   if (!parsed.success) notFound();
   const id = parsed.data;

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { requireAdmin } from "@/lib/auth/guards";
+import { requireAdmin, requireReader } from "@/lib/auth/guards";
 import { readJson } from "@/lib/http/read-json";
 import { apiRoute } from "@/lib/http/api-route";
 import { createProduct } from "@/lib/products/mutations";
@@ -8,6 +8,7 @@ import { createProductSchema, productListQuerySchema } from "@/lib/products/vali
 
 // GET /api/v1/products?sku= - every product (or the one with that exact sku) and the last event id the list reflects
 export const GET = apiRoute(async (request: Request) => {
+  await requireReader(request);
   const filter = productListQuerySchema.parse({ sku: new URL(request.url).searchParams.getAll("sku") });
   return NextResponse.json(await fetchProductSnapshot(filter));
 });

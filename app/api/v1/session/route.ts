@@ -5,6 +5,7 @@ import { ApiError } from "@/lib/errors";
 import { apiRoute } from "@/lib/http/api-route";
 import { clientAddress } from "@/lib/http/client-address";
 import { readJson } from "@/lib/http/read-json";
+import type { SessionInfo } from "@/lib/api/schemas";
 
 // Who is signed in is per user and per moment: never kept by a browser or proxy cache.
 const NO_STORE = { "cache-control": "no-store" };
@@ -13,7 +14,8 @@ const NO_STORE = { "cache-control": "no-store" };
 export const GET = apiRoute(async () => {
   const user = await currentUser();
   if (!user) throw new ApiError(401, "UNAUTHENTICATED", "Not signed in", undefined, NO_STORE);
-  return NextResponse.json({ user: { email: user.email, role: user.role } }, { headers: NO_STORE });
+  const session: SessionInfo = { user: { email: user.email, role: user.role } };
+  return NextResponse.json(session, { headers: NO_STORE });
 });
 
 // POST /api/v1/session - sign in with {email, password}; sets the HttpOnly session cookie

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { requireAdmin } from "@/lib/auth/guards";
+import { requireAdmin, requireReader } from "@/lib/auth/guards";
 import { readJson } from "@/lib/http/read-json";
 import { apiRoute } from "@/lib/http/api-route";
 import { updateProduct } from "@/lib/products/mutations";
@@ -7,7 +7,8 @@ import { fetchProduct } from "@/lib/products/queries";
 import { productIdSchema, updateProductSchema } from "@/lib/products/validation";
 
 // GET /api/v1/products/[id] - one product
-export const GET = apiRoute(async (_request: Request, { params }: RouteContext<"/api/v1/products/[id]">) => {
+export const GET = apiRoute(async (request: Request, { params }: RouteContext<"/api/v1/products/[id]">) => {
+  await requireReader(request);
   const id = productIdSchema.parse((await params).id);
   return NextResponse.json(await fetchProduct(id));
 });

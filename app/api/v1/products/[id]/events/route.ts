@@ -1,14 +1,17 @@
 import { NextResponse } from "next/server";
-import { z } from "zod";
+import { requireReader } from "@/lib/auth/guards";
 import { apiRoute } from "@/lib/http/api-route";
 import { fetchProductHistory } from "@/lib/products/queries";
-import { productIdSchema } from "@/lib/products/validation";
+import type { z } from "zod";
+import type { productHistorySchema } from "@/lib/products/dto";
+import { historyLimitSchema, productIdSchema } from "@/lib/products/validation";
 
-const limitSchema = z.coerce.number().int().min(1).max(1000).default(100);
-
-// GET /api/v1/products/[id]/events?limit=100 - the product's recent changes, newest first
+// GET /api/v1/products/[id]/events?limit=100 - the product's recent changes, newest first; who
+// and why only for staff and tokens
 export const GET = apiRoute(async (request: Request, { params }: RouteContext<"/api/v1/products/[id]/events">) => {
+  const { seesAudit } = await requireReader(request, { audit: true });
   const id = productIdSchema.parse((await params).id);
-  const limit = limitSchema.parse(new URL(request.url).searchParams.get("limit") ?? undefined);
-  return NextResponse.json({ events: await fetchProductHistory(id, limit) });
+  const limit = historyLimitSchema.parse(new URL(request.url).searchParams.get("limit") ?? undefined);
+  const history: z.infer<typeof productHistorySchema> = { events: await fetchProductHistory(id, limit, seesAudit) };
+  return NextResponse.json(history);
 });

@@ -1,0 +1,127 @@
+// The API's shapes (docs/api.md, /api/v1/openapi.json). The repository's tests check that these
+// match the server's zod schemas (tests/client-types.ts) and real answers (tests/client.test.ts).
+
+export type StockLevel = "ok" | "low" | "out";
+export type EventKind = "created" | "stock" | "price" | "update";
+
+export type Product = {
+  id: number;
+  sku: string;
+  name: string;
+  /** Integer cents. */
+  priceCents: number;
+  stock: number;
+  lowStockThreshold: number;
+  /** Goes up by one with every change; send it as expectedVersion. */
+  version: number;
+  updatedAt: string;
+};
+
+export type ProductSnapshot = {
+  products: Product[];
+  /** The last event this list reflects: the feed resumes from it. */
+  lastEventId: string;
+};
+
+export type HistoryEntry = {
+  eventId: string;
+  productId: number;
+  kind: EventKind;
+  stock: number;
+  priceCents: number;
+  lowStockThreshold: number;
+  sku: string;
+  name: string;
+  version: number;
+  delta: number | null;
+  /** The stock level after the change. */
+  stockLevel: StockLevel;
+  /** The level before it (null for `created`): a threshold event when the two differ. */
+  previousStockLevel: StockLevel | null;
+  /** Staff and tokens only. */
+  reason?: string | null;
+  /** Staff and tokens only: a user's email or api:<token name>. */
+  actor?: string;
+  at: string;
+};
+
+/** One change on the feed. */
+export type FeedEvent = {
+  eventId: string;
+  productId: number;
+  newStock: number;
+  /** Integer cents. */
+  newPrice: number;
+  version: number;
+  kind: EventKind;
+  at: string;
+  sku: string;
+  name: string;
+  lowStockThreshold: number;
+  delta: number | null;
+  /** The stock level after the change. */
+  stockLevel: StockLevel;
+  /** The level before it (null for `created`): a threshold event when the two differ. */
+  previousStockLevel: StockLevel | null;
+};
+
+export type NewProduct = {
+  sku: string;
+  name: string;
+  priceCents: number;
+  stock: number;
+  lowStockThreshold?: number;
+};
+
+export type ProductChanges = {
+  sku?: string;
+  name?: string;
+  priceCents?: number;
+  stock?: number;
+  lowStockThreshold?: number;
+  /** Apply only at this version (else 409 VERSION_CONFLICT). */
+  expectedVersion?: number;
+};
+
+export type StockAdjustment = { delta: number; reason?: string };
+
+/** Names a product by exactly one of its id and its sku. */
+export type ProductRef = { productId: number; sku?: never } | { sku: string; productId?: never };
+
+export type BulkAdjustment = {
+  reason?: string;
+  items: Array<ProductRef & { delta: number; reason?: string }>;
+};
+
+export type BulkAdjustmentResult = { products: Product[]; lastEventId: string };
+
+export type Stocktake = {
+  reason?: string;
+  items: Array<ProductRef & { count: number; expectedVersion?: number }>;
+};
+
+export type StocktakeResult = { products: Product[]; changed: number; lastEventId: string };
+
+export type Health = {
+  status: "ok" | "degraded";
+  database: "ok" | "unreachable";
+  listener: string;
+  draining: boolean;
+  openStreams: number;
+  feedTransport: "node:http" | "route handler";
+  node: string;
+};
+
+export type SessionUser = { email: string; role: "admin" | "viewer" };
+
+export type ErrorBody = {
+  error: {
+    code: string;
+    message: string;
+    issues?: Array<{ path: string; message: string }>;
+    current?: Product;
+    index?: number;
+    retryAfterSeconds?: number;
+    [detail: string]: unknown;
+  };
+};

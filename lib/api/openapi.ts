@@ -1,0 +1,587 @@
+// The API's OpenAPI 3.1 document, built from the zod schemas the handlers parse and answer with
+// (zod 4's JSON Schema output, draft 2020-12, the dialect of OpenAPI 3.1). Served at
+// GET /api/v1/openapi.json and rendered at /docs/api; tests/openapi.test.ts validates it and
+// checks real responses of every route against it. The prose is docs/api.md.
+import { z } from "zod";
+import {
+  errorBodySchema,
+  healthSchema,
+  liveSchema,
+  readySchema,
+  sessionSchema,
+  signedInSchema,
+} from "@/lib/api/schemas";
+import { credentialsSchema } from "@/lib/auth/sign-in";
+import { feedEventSchema, feedStatusSchema } from "@/lib/events/feed-event";
+import { eventIdSchema, productIdsSchema } from "@/lib/events/feed-request";
+import {
+  bulkAdjustmentResultSchema,
+  productDtoSchema,
+  productHistoryEntrySchema,
+  productHistorySchema,
+  productSnapshotSchema,
+  stocktakeResultSchema,
+} from "@/lib/products/dto";
+import {
+  bulkAdjustmentSchema,
+  createProductSchema,
+  historyLimitSchema,
+  idempotencyKeySchema,
+  productIdSchema,
+  skuQuerySchema,
+  stockAdjustmentSchema,
+  stocktakeSchema,
+  updateProductSchema,
+} from "@/lib/products/validation";
+
+type JsonSchema = Record<string, unknown>;
+
+// Request bodies are described as clients send them (defaults optional), responses as sent.
+const REQUEST_BODIES = {
+  CreateProduct: createProductSchema,
+  UpdateProduct: updateProductSchema,
+  StockAdjustment: stockAdjustmentSchema,
+  BulkAdjustment: bulkAdjustmentSchema,
+  Stocktake: stocktakeSchema,
+  SignIn: credentialsSchema,
+} satisfies Record<string, z.ZodType>;
+
+const RESPONSES = {
+  Product: productDtoSchema,
+  ProductSnapshot: productSnapshotSchema,
+  ProductHistory: productHistorySchema,
+  ProductHistoryEntry: productHistoryEntrySchema,
+  BulkAdjustmentResult: bulkAdjustmentResultSchema,
+  StocktakeResult: stocktakeResultSchema,
+  FeedEvent: feedEventSchema,
+  FeedStatus: feedStatusSchema,
+  Error: errorBodySchema,
+  Health: healthSchema,
+  Ready: readySchema,
+  Live: liveSchema,
+  Session: sessionSchema,
+  SignedIn: signedInSchema,
+} satisfies Record<string, z.ZodType>;
+
+export type SchemaName = keyof typeof REQUEST_BODIES | keyof typeof RESPONSES;
+
+/** JSON Schema of a zod schema, without the `$schema`/`$id` keys a standalone document carries. */
+function jsonSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
+  const { $schema: _schema, $id: _id, ...rest } = z.toJSONSchema(schema, { target: "draft-2020-12", io }) as JsonSchema;
+  return rest;
+}
+
+function components(schemas: Record<string, z.ZodType>, io: "input" | "output"): Record<string, JsonSchema> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(schemas)) registry.add(schema, { id });
+  const { schemas: generated } = z.toJSONSchema(registry, {
+    target: "draft-2020-12",
+    io,
+    uri: (id) => `#/components/schemas/${id}`,
+  });
+  return Object.fromEntries(
+    Object.entries(generated).map(([id, { $schema: _schema, $id: _id, ...rest }]) => [id, rest as JsonSchema]),
+  );
+}
+
+const ref = (name: SchemaName) => ({ $ref: `#/components/schemas/${name}` });
+const json = (name: SchemaName) => ({ "application/json": { schema: ref(name) } });
+
+type Response = { description: string; content?: Record<string, unknown>; headers?: Record<string, unknown> };
+
+/** An error response: its codes, each with when it happens. */
+const error = (...codes: string[]): Response => ({ description: codes.join("; "), content: json("Error") });
+const retryAfter = { "Retry-After": { description: "seconds to wait", schema: { type: "integer", minimum: 1 } } };
+
+// Every route under /api/v1 counts against the request-rate limits; every route that reads the
+// database can meet an outage.
+const RATE_LIMITED: Response = {
+  ...error("RATE_LIMITED: too many requests from this token or address"),
+  headers: retryAfter,
+};
+const UNAVAILABLE: Response = {
+  ...error("DATABASE_UNAVAILABLE: the database cannot be reached; retry later"),
+  headers: retryAfter,
+};
+
+const READ_401 = error(
+  "UNAUTHENTICATED: a bearer token that is not valid; or, with READ_ACCESS=staff, neither a token nor a signed-in session",
+);
+const WRITE_401 = error("UNAUTHENTICATED: no credentials, or a bearer token that is not valid");
+const WRITE_403 = error(
+  "FORBIDDEN: a signed-in viewer, or a read-only token",
+  "CROSS_ORIGIN: a cookie-authenticated write without this site's Origin",
+);
+const BODY_ERRORS = {
+  "413": error("BODY_TOO_LARGE: the body is larger than the limit (16 KiB)"),
+  "415": error("UNSUPPORTED_MEDIA_TYPE: not application/json, or a charset other than utf-8"),
+};
+const IDEMPOTENCY_ERRORS = {
+  "422": error("IDEMPOTENCY_KEY_REUSED: this Idempotency-Key was used with another body"),
+  "409": {
+    ...error("IDEMPOTENCY_IN_PROGRESS: a request with this Idempotency-Key is still running; retry"),
+    headers: { "Retry-After": { description: "1", schema: { type: "integer" } } },
+  },
+};
+
+const REPLAYED_HEADER = {
+  "Idempotent-Replayed": {
+    description: "`true` when this is the stored answer to an earlier request with the same Idempotency-Key",
+    schema: { type: "string", enum: ["true"] },
+  },
+};
+
+const productIdParameter = {
+  name: "id",
+  in: "path",
+  required: true,
+  description: "the product id, decimal digits only",
+  schema: jsonSchema(productIdSchema, "input"),
+};
+const idempotencyKeyParameter = {
+  name: "Idempotency-Key",
+  in: "header",
+  required: false,
+  description:
+    "makes a retry safe: the same key (per credential, method and path) with the same body within 24 h gets the first answer again and applies nothing more (docs/api.md, Idempotent writes)",
+  schema: jsonSchema(idempotencyKeySchema, "input"),
+};
+
+// Anonymous readers are welcome unless READ_ACCESS=staff; `{}` is "no credentials".
+type Security = Array<Record<string, string[]>>;
+const READ_SECURITY: Security = [{}, { adminToken: [] }, { readToken: [] }, { session: [] }];
+const WRITE_SECURITY: Security = [{ adminToken: [] }, { session: [] }];
+
+type Operation = {
+  summary: string;
+  description?: string;
+  tags: string[];
+  security?: Security;
+  parameters?: unknown[];
+  requestBody?: unknown;
+  responses: Record<string, Response>;
+};
+
+const body = (name: SchemaName) => ({ required: true, content: json(name) });
+
+/** A write of the product API: admin credentials, a JSON body, an optional Idempotency-Key. */
+function write(operation: Omit<Operation, "security" | "tags"> & { body: SchemaName }): Operation {
+  const { body: bodyName, parameters = [], responses, ...rest } = operation;
+  const success = Object.fromEntries(
+    Object.entries(responses)
+      .filter(([status]) => status.startsWith("2"))
+      .map(([status, response]) => [status, { ...response, headers: { ...response.headers, ...REPLAYED_HEADER } }]),
+  );
+  return {
+    ...rest,
+    tags: ["products"],
+    security: WRITE_SECURITY,
+    parameters: [...parameters, idempotencyKeyParameter],
+    requestBody: body(bodyName),
+    responses: {
+      ...responses,
+      ...success,
+      "401": WRITE_401,
+      "403": WRITE_403,
+      ...BODY_ERRORS,
+      ...IDEMPOTENCY_ERRORS,
+      ...(responses["409"] && {
+        "409": {
+          ...responses["409"],
+          description: `${responses["409"].description}; ${IDEMPOTENCY_ERRORS["409"].description}`,
+        },
+      }),
+      "429": RATE_LIMITED,
+      "503": UNAVAILABLE,
+    },
+  };
+}
+
+const VALIDATION = (what: string) =>
+  error(
+    `VALIDATION_FAILED: ${what} (issues name each field)`,
+    "INVALID_JSON: the body is not JSON",
+    "INVALID_IDEMPOTENCY_KEY: the Idempotency-Key header is not 1-255 visible ASCII characters",
+  );
+
+const FEED_DESCRIPTION = `Server-Sent Events. The stream starts with \`retry: <ms>\`, then frames:
+
+- an unnamed event per committed change: \`id: <eventId>\` and \`data: <FeedEvent JSON>\` (schema FeedEvent);
+- \`event: status\` with \`{"live": false, "reason": ...}\` while this instance cannot follow the database, \`{"live": true}\` once it has caught up (schema FeedStatus);
+- \`event: reset\` with \`{"reason": ...}\` when the resume point is older than the retained history or unknown: reload the snapshot (GET /api/v1/products) and subscribe from its lastEventId; the stream then ends;
+- \`event: shutdown\` (after \`retry: 500\`) when the instance stops: reconnect, with Last-Event-ID;
+- \`: ping\` comments every SSE_HEARTBEAT_MS (15 s).
+
+Resume with the Last-Event-ID header (EventSource sends it on reconnect; it wins) or ?lastEventId= (the first connection after a snapshot): every event after it is replayed, then the live feed follows with no gap and no duplicate.`;
+
+const feedOperation = (head: boolean): Operation => ({
+  summary: head ? "The feed's headers, without subscribing" : "The live feed of product changes (SSE)",
+  description: head ? "Answers the headers GET would and never subscribes." : FEED_DESCRIPTION,
+  tags: ["feed"],
+  security: READ_SECURITY,
+  parameters: [
+    {
+      name: "productIds",
+      in: "query",
+      required: false,
+      description: "only these products (comma-separated ids, at most 500)",
+      schema: jsonSchema(productIdsSchema, "input"),
+      example: "1,5,9",
+    },
+    {
+      name: "lastEventId",
+      in: "query",
+      required: false,
+      description: "resume after this event id (the snapshot's lastEventId)",
+      schema: jsonSchema(eventIdSchema, "input"),
+    },
+    {
+      name: "Last-Event-ID",
+      in: "header",
+      required: false,
+      description: "resume after this event id; wins over ?lastEventId",
+      schema: jsonSchema(eventIdSchema, "input"),
+    },
+  ],
+  responses: {
+    "200": {
+      description: "the event stream",
+      content: {
+        "text/event-stream": {
+          schema: {
+            type: "string",
+            description: "SSE frames; each unnamed event's data is a FeedEvent, each `status` event's a FeedStatus",
+          },
+          "x-sse-events": {
+            message: ref("FeedEvent"),
+            status: ref("FeedStatus"),
+            reset: { type: "object", properties: { reason: { type: "string" } } },
+            shutdown: { type: "object", properties: { reason: { type: "string" } } },
+          },
+        },
+      },
+    },
+    "400": error("VALIDATION_FAILED: productIds, lastEventId or Last-Event-ID is malformed"),
+    "401": READ_401,
+    "429": {
+      ...error(
+        "TOO_MANY_STREAMS: this address has FEED_MAX_STREAMS_PER_ADDRESS streams open",
+        "RATE_LIMITED: too many requests",
+      ),
+      headers: retryAfter,
+    },
+    "503": UNAVAILABLE,
+  },
+});
+
+const PATHS: Record<string, Record<string, Operation>> = {
+  "/api/v1/products": {
+    get: {
+      summary: "Every product, and the last event id the list reflects",
+      description:
+        "With ?sku= only the product whose sku equals the value exactly (case- and whitespace-sensitive): 0 or 1 products, same shape.",
+      tags: ["products"],
+      security: READ_SECURITY,
+      parameters: [
+        {
+          name: "sku",
+          in: "query",
+          required: false,
+          description: "exact sku as stored",
+          schema: jsonSchema(skuQuerySchema, "input"),
+        },
+      ],
+      responses: {
+        "200": { description: "the snapshot", content: json("ProductSnapshot") },
+        "400": error("VALIDATION_FAILED: sku is empty or too long"),
+        "401": READ_401,
+        "429": RATE_LIMITED,
+        "503": UNAVAILABLE,
+      },
+    },
+    post: write({
+      summary: "Create a product",
+      body: "CreateProduct",
+      responses: {
+        "201": { description: "the new product", content: json("Product") },
+        "400": VALIDATION("a field is missing or invalid"),
+        "409": error("SKU_TAKEN: another product has this sku"),
+      },
+    }),
+  },
+  "/api/v1/products/{id}": {
+    get: {
+      summary: "One product",
+      tags: ["products"],
+      security: READ_SECURITY,
+      parameters: [productIdParameter],
+      responses: {
+        "200": { description: "the product", content: json("Product") },
+        "400": error("VALIDATION_FAILED: the id is not a product id"),
+        "401": READ_401,
+        "404": error("NOT_FOUND: no such product"),
+        "429": RATE_LIMITED,
+        "503": UNAVAILABLE,
+      },
+    },
+    patch: write({
+      summary: "Set fields; with expectedVersion only at that version",
+      description: "Values equal to the current ones change nothing: no new version, no event.",
+      parameters: [productIdParameter],
+      body: "UpdateProduct",
+      responses: {
+        "200": { description: "the product after the change", content: json("Product") },
+        "400": VALIDATION("a field is invalid, or nothing to change"),
+        "404": error("NOT_FOUND: no such product"),
+        "409": error(
+          "VERSION_CONFLICT: expectedVersion is not the current version (error.current is the product now)",
+          "SKU_TAKEN: another product has this sku",
+        ),
+      },
+    }),
+  },
+  "/api/v1/products/{id}/stock-adjustments": {
+    post: write({
+      summary: "Add or remove stock atomically",
+      parameters: [productIdParameter],
+      body: "StockAdjustment",
+      responses: {
+        "200": { description: "the product after the change", content: json("Product") },
+        "400": VALIDATION("delta is zero or not a whole number, or reason is invalid"),
+        "404": error("NOT_FOUND: no such product"),
+        "409": error(
+          "INSUFFICIENT_STOCK: the stock would go below zero (error.current is the product now)",
+          "STOCK_OUT_OF_RANGE: the stock would exceed 2147483647",
+        ),
+      },
+    }),
+  },
+  "/api/v1/products/{id}/events": {
+    get: {
+      summary: "The product's recent changes, newest first",
+      description:
+        "Staff and tokens get each entry's actor and reason; anonymous readers get the entries without them.",
+      tags: ["products"],
+      security: READ_SECURITY,
+      parameters: [
+        productIdParameter,
+        {
+          name: "limit",
+          in: "query",
+          required: false,
+          description: "how many entries",
+          schema: jsonSchema(historyLimitSchema, "input"),
+        },
+      ],
+      responses: {
+        "200": { description: "the history", content: json("ProductHistory") },
+        "400": error("VALIDATION_FAILED: the id or limit is invalid"),
+        "401": READ_401,
+        "404": error("NOT_FOUND: no such product"),
+        "429": RATE_LIMITED,
+        "503": UNAVAILABLE,
+      },
+    },
+  },
+  "/api/v1/stock-adjustments": {
+    post: write({
+      summary: "Adjust many products' stock, all or nothing",
+      description:
+        "1 to 1000 items, each naming exactly one of productId and sku, no product twice. One transaction; one event per item, ids in item order. Errors name the failing item: issues paths like items.3.delta, or error.index.",
+      body: "BulkAdjustment",
+      responses: {
+        "200": { description: "the products after the change, in item order", content: json("BulkAdjustmentResult") },
+        "400": VALIDATION("an item is invalid (issues path items.<n>.<field>)"),
+        "404": error("NOT_FOUND: an item names no product (error.index)"),
+        "409": error(
+          "INSUFFICIENT_STOCK: an item would take stock below zero (error.index)",
+          "STOCK_OUT_OF_RANGE: an item would take stock past 2147483647 (error.index)",
+        ),
+      },
+    }),
+  },
+  "/api/v1/stocktakes": {
+    post: write({
+      summary: "Set many products' stock counts, all or nothing",
+      description:
+        "1 to 1000 items, each naming exactly one of productId and sku. Items whose count equals the current stock make no event.",
+      body: "Stocktake",
+      responses: {
+        "200": { description: "the products in item order, and how many changed", content: json("StocktakeResult") },
+        "400": VALIDATION("an item is invalid (issues path items.<n>.<field>)"),
+        "404": error("NOT_FOUND: an item names no product (error.index)"),
+        "409": error("VERSION_CONFLICT: an item's expectedVersion is not the product's version (error.index)"),
+      },
+    }),
+  },
+  "/api/v1/stream/product-updates": { get: feedOperation(false), head: feedOperation(true) },
+  "/api/v1/session": {
+    get: {
+      summary: "Who is signed in",
+      tags: ["session"],
+      security: [{ session: [] }],
+      responses: {
+        "200": { description: "the signed-in user", content: json("Session") },
+        "401": error("UNAUTHENTICATED: not signed in"),
+        "429": RATE_LIMITED,
+        "503": UNAVAILABLE,
+      },
+    },
+    post: {
+      summary: "Sign in; sets the HttpOnly session cookie",
+      description: "Needs this site's Origin (or Sec-Fetch-Site: same-origin).",
+      tags: ["session"],
+      security: [{}],
+      requestBody: body("SignIn"),
+      responses: {
+        "200": {
+          description: "signed in; Set-Cookie: stockpulse_session",
+          content: json("SignedIn"),
+          headers: { "Set-Cookie": { description: "the session cookie", schema: { type: "string" } } },
+        },
+        "400": error("VALIDATION_FAILED: email or password missing or malformed", "INVALID_JSON: the body is not JSON"),
+        "401": error("INVALID_CREDENTIALS: wrong email or password"),
+        "403": error("CROSS_ORIGIN: not sent from this site"),
+        ...BODY_ERRORS,
+        "429": {
+          ...error(
+            "TOO_MANY_ATTEMPTS: too many failed sign-ins for this email or address",
+            "SIGN_IN_BUSY: too many sign-ins at once",
+            "RATE_LIMITED: too many requests",
+          ),
+          headers: retryAfter,
+        },
+        "503": UNAVAILABLE,
+      },
+    },
+    delete: {
+      summary: "Sign out: the session is revoked on the server",
+      tags: ["session"],
+      security: [{ session: [] }, {}],
+      responses: {
+        "204": { description: "signed out (also when nobody was)" },
+        "403": error("CROSS_ORIGIN: not sent from this site"),
+        "429": RATE_LIMITED,
+        "503": UNAVAILABLE,
+      },
+    },
+  },
+  "/api/v1/openapi.json": {
+    get: {
+      summary: "This document",
+      tags: ["meta"],
+      security: [{}],
+      responses: {
+        "200": {
+          description: "the OpenAPI 3.1 document",
+          content: { "application/json": { schema: { type: "object" } } },
+        },
+        "429": RATE_LIMITED,
+      },
+    },
+  },
+  "/api/health": {
+    get: {
+      summary: "Readiness with details, for people",
+      tags: ["health"],
+      security: [{}],
+      responses: {
+        "200": { description: "ready", content: json("Health") },
+        "503": {
+          description: "degraded: the database or the feed's listener is away, or draining",
+          content: json("Health"),
+        },
+      },
+    },
+  },
+  "/api/health/live": {
+    get: {
+      summary: "Liveness probe: the process answers",
+      tags: ["health"],
+      security: [{}],
+      responses: { "200": { description: "alive", content: json("Live") } },
+    },
+  },
+  "/api/health/ready": {
+    get: {
+      summary: "Readiness probe: route traffic here only while 200",
+      tags: ["health"],
+      security: [{}],
+      responses: {
+        "200": { description: "ready", content: json("Ready") },
+        "503": { description: "not ready", content: json("Ready") },
+      },
+    },
+  },
+  "/api/metrics": {
+    get: {
+      summary: "Prometheus metrics (with METRICS_TOKEN)",
+      description: "Off (404) unless METRICS_TOKEN is set; then it needs Authorization: Bearer <METRICS_TOKEN>.",
+      tags: ["health"],
+      security: [{ metricsToken: [] }],
+      responses: {
+        "200": { description: "Prometheus text format", content: { "text/plain": { schema: { type: "string" } } } },
+        "401": error("UNAUTHENTICATED: no or a wrong METRICS_TOKEN"),
+        "404": error("NOT_FOUND: METRICS_TOKEN is not set"),
+      },
+    },
+  },
+};
+
+export type OpenApiDocument = {
+  openapi: string;
+  info: Record<string, unknown>;
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, JsonSchema>; securitySchemes: Record<string, unknown> };
+  [key: string]: unknown;
+};
+
+let built: OpenApiDocument | undefined;
+
+/** The document; built once (it depends on code only, not on the request or the configuration). */
+export function openApiDocument(): OpenApiDocument {
+  built ??= {
+    openapi: "3.1.1",
+    info: {
+      title: "StockPulse API",
+      version: "1",
+      description:
+        "Live stock and prices: products, their history and the SSE feed. All JSON; money is integer cents. The prose contract is docs/api.md in the repository.",
+    },
+    jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
+    servers: [{ url: "/" }],
+    tags: [
+      { name: "products", description: "products, their history and writes" },
+      { name: "feed", description: "the live feed (Server-Sent Events)" },
+      { name: "session", description: "staff sign-in for browsers" },
+      { name: "health", description: "probes and metrics" },
+      { name: "meta", description: "this document" },
+    ],
+    paths: PATHS,
+    components: {
+      schemas: { ...components(REQUEST_BODIES, "input"), ...components(RESPONSES, "output") },
+      securitySchemes: {
+        adminToken: {
+          type: "http",
+          scheme: "bearer",
+          description:
+            "an admin token (ADMIN_API_TOKEN, ADMIN_API_TOKENS): reads and writes; the audit trail records api:<name>",
+        },
+        readToken: {
+          type: "http",
+          scheme: "bearer",
+          description: "a read-only token (READ_API_TOKENS): reads, including actor and reason; writes get 403",
+        },
+        session: {
+          type: "apiKey",
+          in: "cookie",
+          name: "stockpulse_session",
+          description:
+            "a signed-in staff member's browser session (POST /api/v1/session); writes need this site's Origin",
+        },
+        metricsToken: { type: "http", scheme: "bearer", description: "METRICS_TOKEN, for /api/metrics only" },
+      },
+    },
+  };
+  return built;
+}

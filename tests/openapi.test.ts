@@ -1,0 +1,479 @@
+// The OpenAPI document (lib/api/openapi.ts) cannot drift from the server: it is a valid OpenAPI
+// 3.1 document, it lists every route the servers have, and real answers of every route, each
+// documented status that can be provoked here, match the documented schema.
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { after, before, test, type TestContext } from "node:test";
+import { Validator } from "@seriousme/openapi-schema-validator";
+import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+import { openApiDocument, type OpenApiDocument } from "../lib/api/openapi";
+import { FEED_PATH } from "../lib/events/transport-node";
+import { stockAdjustmentTarget } from "../lib/products/transport-node";
+import type { FeedEvent } from "../lib/events/feed-event";
+import type { ProductDto, ProductHistoryEntry, ProductSnapshot } from "../lib/products/dto";
+import { signIn } from "./support/api";
+import { startStack, type Server, type Stack } from "../scripts/stack";
+
+const root = path.join(import.meta.dirname, "..");
+const document: OpenApiDocument = openApiDocument();
+
+type Operation = {
+  responses: Record<string, { content?: Record<string, { schema: Record<string, unknown> }> }>;
+};
+const operation = (method: string, template: string) =>
+  document.paths[template]?.[method.toLowerCase()] as Operation | undefined;
+
+test("the document is valid OpenAPI 3.1", async () => {
+  const result = await new Validator().validate(structuredClone(document) as never);
+  assert.deepEqual(result.errors, undefined, JSON.stringify(result.errors, null, 2));
+  assert.equal(result.valid, true);
+  assert.match(document.openapi, /^3\.1\./);
+});
+
+/** Every route handler under app/api as [METHOD, /path/{param}], from the files and their exports. */
+function routeHandlers(): Array<[string, string]> {
+  const found: Array<[string, string]> = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name === "route.ts") {
+        const route = path.relative(path.join(root, "app"), dir).split(path.sep);
+        if (route.some((segment) => segment.startsWith("[..."))) continue; // the catch-all 404
+        const template = "/" + route.map((segment) => segment.replace(/^\[(\w+)\]$/, "{$1}")).join("/");
+        const source = fs.readFileSync(full, "utf8");
+        const methods = [
+          ...source.matchAll(/export (?:const|async function|function) (GET|HEAD|POST|PUT|PATCH|DELETE)\b/g),
+          ...source.matchAll(/\bas (GET|HEAD|POST|PUT|PATCH|DELETE)\b/g),
+        ].map((match) => match[1]);
+        assert.ok(methods.length > 0, `${full} exports no method`);
+        for (const method of methods) found.push([method, template]);
+      }
+    }
+  };
+  walk(path.join(root, "app", "api"));
+  return found;
+}
+
+test("every route handler and every node:http route is in the document", () => {
+  const handlers = routeHandlers();
+  assert.ok(handlers.length >= 12, `found only ${handlers.length} route handlers`);
+  for (const [method, template] of handlers) {
+    assert.ok(operation(method, template), `${method} ${template} (a route handler) is not in the document`);
+  }
+  // scripts/server.ts serves these from node:http (lib/events/transport-node.ts,
+  // lib/products/transport-node.ts): the paths they match are documented too.
+  assert.ok(operation("GET", FEED_PATH) && operation("HEAD", FEED_PATH), `${FEED_PATH} is not in the document`);
+  const adjustments = Object.keys(document.paths).filter(
+    (template) =>
+      stockAdjustmentTarget({ method: "POST", url: template.replace("{id}", "7") } as never) !== null &&
+      operation("POST", template),
+  );
+  assert.deepEqual(adjustments, ["/api/v1/products/{id}/stock-adjustments"]);
+});
+
+// ---- real answers against the documented schemas ----
+
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+addFormats(ajv);
+ajv.addSchema({ $id: "openapi", components: document.components });
+const validators = new Map<string, ValidateFunction>();
+function validatorFor(schema: Record<string, unknown>): ValidateFunction {
+  const key = JSON.stringify(schema);
+  let validate = validators.get(key);
+  if (!validate) {
+    // Refs point into the document (#/components/schemas/X): resolve them against it.
+    const rebased = JSON.parse(key.replaceAll('"#/components/', '"openapi#/components/'));
+    validate = ajv.compile(rebased);
+    validators.set(key, validate);
+  }
+  return validate;
+}
+
+const observed = new Set<string>();
+const skippedRoutes = new Set<string>();
+
+type Probe = { method?: string; headers?: Record<string, string>; body?: unknown; server?: Server };
+
+let stack: Stack;
+let server: Server;
+let limited: Server;
+const readToken = randomBytes(24).toString("base64url");
+let viewerCookie = "";
+let adminCookie = "";
+
+before(async () => {
+  stack = await startStack({ env: { READ_API_TOKENS: `storefront:${readToken}`, SSE_HEARTBEAT_MS: "120000" } });
+  [server, limited] = await Promise.all([
+    stack.startServer(),
+    stack.startServer({ env: { RATE_LIMIT_PER_ADDRESS_PER_MINUTE: "3" }, unset: ["METRICS_TOKEN"] }),
+  ]);
+  await stack.addUser("viewer@openapi.test", "viewer").then(async (password) => {
+    viewerCookie = (await signIn(server.baseUrl, "viewer@openapi.test", password)).cookie;
+  });
+  adminCookie = (await signIn(server.baseUrl, stack.admin.email, stack.admin.password)).cookie;
+});
+after(() => stack?.stop());
+
+const admin = () => ({ authorization: `Bearer ${stack.adminToken}` });
+
+/** Frames of an SSE body: each with its event name (or none) and data. */
+function sseFrames(text: string) {
+  return text
+    .split("\n\n")
+    .filter((block) => block.trim() !== "")
+    .map((block) => {
+      const frame: { event?: string; data?: string } = {};
+      for (const line of block.split("\n")) {
+        if (line.startsWith("event: ")) frame.event = line.slice(7);
+        else if (line.startsWith("data: ")) frame.data = line.slice(6);
+      }
+      return frame;
+    });
+}
+
+/**
+ * Sends a request to `template` (filled as `url`), asserts the answer has `status`, and checks
+ * status, content type and body against what the document says of that status.
+ */
+async function probe<Body = unknown>(
+  template: string,
+  url: string,
+  status: number,
+  options: Probe = {},
+): Promise<{ response: Response; body: Body }> {
+  const answered = await check(template, url, status, options);
+  return answered as { response: Response; body: Body };
+}
+
+async function check(template: string, url: string, status: number, options: Probe) {
+  const method = options.method ?? "GET";
+  const documented = operation(method, template);
+  assert.ok(documented, `${method} ${template} is not documented`);
+  const target = options.server ?? server;
+  const abort = new AbortController();
+  const response = await fetch(`${target.baseUrl}${url}`, {
+    method,
+    redirect: "manual",
+    signal: abort.signal,
+    headers: {
+      ...(options.body === undefined ? {} : { "content-type": "application/json", origin: target.baseUrl }),
+      ...options.headers,
+    },
+    body:
+      options.body === undefined
+        ? undefined
+        : typeof options.body === "string"
+          ? options.body
+          : JSON.stringify(options.body),
+  });
+  const what = `${method} ${url} -> ${response.status}`;
+  const type = response.headers.get("content-type") ?? "";
+  let text: string;
+  if (method === "HEAD") text = await response.text();
+  else if (type.startsWith("text/event-stream")) {
+    // A feed: read what arrives within a moment (the replay), then hang up.
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    text = "";
+    const stop = setTimeout(() => abort.abort(), 1000);
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += value;
+      }
+    } catch {
+      // hung up
+    }
+    clearTimeout(stop);
+  } else text = await response.text();
+  assert.equal(response.status, status, `${what}: expected ${status}; body ${text.slice(0, 500)}`);
+  const answer = documented.responses[String(status)];
+  assert.ok(answer, `${what}: status ${status} is not documented for ${method} ${template}`);
+  observed.add(`${method} ${template} ${status}`);
+  const [mediaType, media] = Object.entries(answer.content ?? {})[0] ?? [];
+  if (!mediaType) {
+    assert.equal(text, "", `${what}: documented without a body`);
+    return { response, body: null };
+  }
+  assert.ok(type.startsWith(mediaType), `${what}: content-type ${type}, documented ${mediaType}`);
+  if (method === "HEAD") return { response, body: null };
+  if (mediaType === "application/json") {
+    const body = JSON.parse(text);
+    const validate = validatorFor(media!.schema);
+    assert.ok(validate(body), `${what}: ${ajv.errorsText(validate.errors)}\n${text.slice(0, 1000)}`);
+    return { response, body };
+  }
+  if (mediaType === "text/event-stream") {
+    const frames = sseFrames(text);
+    const events = frames.filter((frame) => frame.data !== undefined && frame.event === undefined);
+    for (const frame of events) {
+      const validate = validatorFor({ $ref: "#/components/schemas/FeedEvent" });
+      assert.ok(validate(JSON.parse(frame.data!)), `${what}: ${ajv.errorsText(validate.errors)} in ${frame.data}`);
+    }
+    for (const frame of frames.filter((candidate) => candidate.event === "status")) {
+      const validate = validatorFor({ $ref: "#/components/schemas/FeedStatus" });
+      assert.ok(validate(JSON.parse(frame.data!)), `${what}: ${ajv.errorsText(validate.errors)} in ${frame.data}`);
+    }
+    return { response, body: events.map((frame) => JSON.parse(frame.data!)) };
+  }
+  return { response, body: text };
+}
+
+const TOO_LARGE = JSON.stringify({ name: "x".repeat(20_000) });
+const bodyProbes = async (template: string, url: string, method: string) => {
+  await probe(template, url, 401, { method, body: {} });
+  await probe(template, url, 401, { method, body: {}, headers: { authorization: "Bearer not-a-token" } });
+  await probe(template, url, 403, { method, body: {}, headers: { authorization: `Bearer ${readToken}` } });
+  await probe(template, url, 403, { method, body: {}, headers: { cookie: viewerCookie } });
+  await probe(template, url, 403, {
+    method,
+    body: {},
+    headers: { cookie: adminCookie, origin: "https://evil.example" },
+  });
+  await probe(template, url, 413, { method, body: TOO_LARGE, headers: admin() });
+  await probe(template, url, 415, { method, body: "{}", headers: { ...admin(), "content-type": "text/plain" } });
+  await probe(template, url, 400, { method, body: "{", headers: admin() });
+};
+
+test("products: list, one, create, change, adjust, history", async () => {
+  const P = "/api/v1/products";
+  const { body: snapshot } = await probe<ProductSnapshot>(P, P, 200);
+  assert.ok(snapshot.products.length > 0);
+  await probe(P, `${P}?sku=${encodeURIComponent(snapshot.products[0].sku)}`, 200, { headers: admin() });
+  await probe(P, P, 200, { headers: { authorization: `Bearer ${readToken}` } });
+  await probe(P, P, 401, { headers: { authorization: "Bearer not-a-token" } });
+
+  const sku = `OAS-${randomBytes(4).toString("hex")}`;
+  const { body: created } = await probe<ProductDto>(P, P, 201, {
+    method: "POST",
+    body: { sku, name: "OpenAPI probe", priceCents: 100, stock: 2 },
+    headers: admin(),
+  });
+  await probe(P, P, 409, { method: "POST", body: { sku, name: "again", priceCents: 1, stock: 1 }, headers: admin() });
+  await probe(P, P, 400, {
+    method: "POST",
+    body: { sku, name: "x", priceCents: -1, stock: 1, extra: 1 },
+    headers: admin(),
+  });
+  await bodyProbes(P, P, "POST");
+
+  const ONE = `${P}/{id}`;
+  const one = `${P}/${created.id}`;
+  await probe(ONE, one, 200);
+  await probe(ONE, `${P}/0x4`, 400);
+  await probe(ONE, `${P}/99999999`, 404);
+  await probe(ONE, one, 401, { headers: { authorization: "Bearer not-a-token" } });
+  await probe(ONE, one, 200, { method: "PATCH", body: { priceCents: 150, expectedVersion: 1 }, headers: admin() });
+  await probe(ONE, one, 200, { method: "PATCH", body: { priceCents: 160 }, headers: { cookie: adminCookie } });
+  await probe(ONE, one, 409, { method: "PATCH", body: { stock: 9, expectedVersion: 1 }, headers: admin() });
+  await probe(ONE, one, 400, { method: "PATCH", body: {}, headers: admin() });
+  await probe(ONE, `${P}/99999999`, 404, { method: "PATCH", body: { stock: 1 }, headers: admin() });
+  await bodyProbes(ONE, one, "PATCH");
+
+  const ADJUST = `${P}/{id}/stock-adjustments`;
+  const adjust = `${one}/stock-adjustments`;
+  await probe(ADJUST, adjust, 200, { method: "POST", body: { delta: -1, reason: "sale" }, headers: admin() });
+  await probe(ADJUST, adjust, 409, { method: "POST", body: { delta: -100 }, headers: admin() });
+  await probe(ADJUST, adjust, 400, { method: "POST", body: { delta: 0 }, headers: admin() });
+  await probe(ADJUST, `${P}/99999999/stock-adjustments`, 404, { method: "POST", body: { delta: 1 }, headers: admin() });
+  await bodyProbes(ADJUST, adjust, "POST");
+
+  const EVENTS = `${P}/{id}/events`;
+  const { body: anonymous } = await probe<{ events: ProductHistoryEntry[] }>(EVENTS, `${one}/events`, 200);
+  assert.ok(anonymous.events.every((entry: object) => !("actor" in entry) && !("reason" in entry)));
+  const { body: audited } = await probe<{ events: ProductHistoryEntry[] }>(EVENTS, `${one}/events?limit=10`, 200, {
+    headers: admin(),
+  });
+  assert.ok(audited.events.every((entry: object) => "actor" in entry && "reason" in entry));
+  await probe(EVENTS, `${one}/events?limit=0`, 400);
+  await probe(EVENTS, `${P}/99999999/events`, 404);
+  await probe(EVENTS, `${one}/events`, 401, { headers: { authorization: "Bearer not-a-token" } });
+});
+
+/** A route of the contract that may not be on this server yet: skipped while it answers 404. */
+async function skipUnlessServed(t: TestContext, url: string): Promise<boolean> {
+  const response = await fetch(`${server.baseUrl}${url}`, { method: "POST", headers: admin() });
+  const body = await response.json().catch(() => null);
+  if (response.status === 404 && /No API endpoint/.test(body?.error?.message ?? "")) {
+    skippedRoutes.add(`POST ${url}`);
+    t.skip(`POST ${url} answers 404: not on this server yet (issue 11, item 3); checked once it is`);
+    return false;
+  }
+  return true;
+}
+
+test("bulk stock adjustments", async (t) => {
+  const B = "/api/v1/stock-adjustments";
+  if (!(await skipUnlessServed(t, B))) return;
+  const { body: snapshot } = await probe<ProductSnapshot>("/api/v1/products", "/api/v1/products", 200);
+  const [first, second] = snapshot.products;
+  await probe(B, B, 200, {
+    method: "POST",
+    headers: admin(),
+    body: {
+      reason: "restock",
+      items: [
+        { productId: first.id, delta: 1 },
+        { sku: second.sku, delta: 2 },
+      ],
+    },
+  });
+  await probe(B, B, 400, { method: "POST", headers: admin(), body: { items: [{ productId: first.id, delta: 0 }] } });
+  await probe(B, B, 404, { method: "POST", headers: admin(), body: { items: [{ productId: 99999999, delta: 1 }] } });
+  await probe(B, B, 409, { method: "POST", headers: admin(), body: { items: [{ productId: first.id, delta: -1e9 }] } });
+  await bodyProbes(B, B, "POST");
+});
+
+test("stocktakes", async (t) => {
+  const S = "/api/v1/stocktakes";
+  if (!(await skipUnlessServed(t, S))) return;
+  const { body: snapshot } = await probe<ProductSnapshot>("/api/v1/products", "/api/v1/products", 200);
+  const [first] = snapshot.products;
+  await probe(S, S, 200, { method: "POST", headers: admin(), body: { items: [{ productId: first.id, count: 7 }] } });
+  await probe(S, S, 400, { method: "POST", headers: admin(), body: { items: [] } });
+  await probe(S, S, 404, { method: "POST", headers: admin(), body: { items: [{ productId: 99999999, count: 1 }] } });
+  await probe(S, S, 409, {
+    method: "POST",
+    headers: admin(),
+    body: { items: [{ productId: first.id, count: 1, expectedVersion: first.version + 1000 }] },
+  });
+  await bodyProbes(S, S, "POST");
+});
+
+test("Idempotency-Key answers", async (t) => {
+  const template = "/api/v1/products/{id}/stock-adjustments";
+  const url = "/api/v1/products/3/stock-adjustments";
+  const key = `oas-${randomBytes(8).toString("hex")}`;
+  const first = await fetch(`${server.baseUrl}${url}`, {
+    method: "POST",
+    headers: { ...admin(), "content-type": "application/json", "idempotency-key": key },
+    body: JSON.stringify({ delta: 1 }),
+  });
+  await first.text();
+  const reused = await fetch(`${server.baseUrl}${url}`, {
+    method: "POST",
+    headers: { ...admin(), "content-type": "application/json", "idempotency-key": key },
+    body: JSON.stringify({ delta: 2 }),
+  });
+  await reused.text();
+  if (reused.status === 200) {
+    t.skip("Idempotency-Key is not implemented on this server yet (issue 11, item 2): a reused key applied again");
+    skippedRoutes.add("idempotency");
+    return;
+  }
+  await probe(template, url, 422, {
+    method: "POST",
+    headers: { ...admin(), "idempotency-key": key },
+    body: { delta: 3 },
+  });
+  await probe(template, url, 400, {
+    method: "POST",
+    headers: { ...admin(), "idempotency-key": "a b" },
+    body: { delta: 1 },
+  });
+});
+
+test("the feed: replay frames, bad parameters, credentials, HEAD", async () => {
+  const F = FEED_PATH;
+  const adjusted = await fetch(`${server.baseUrl}/api/v1/products/5/stock-adjustments`, {
+    method: "POST",
+    headers: { ...admin(), "content-type": "application/json" },
+    body: JSON.stringify({ delta: 1 }),
+  });
+  assert.equal(adjusted.status, 200);
+  const { body: events } = await probe<FeedEvent[]>(F, `${F}?productIds=5,6&lastEventId=0`, 200);
+  assert.ok(events.length > 0, "replayed the history of products 5 and 6");
+  await probe(F, F, 200, { headers: { "last-event-id": "0", authorization: `Bearer ${readToken}` } });
+  await probe(F, `${F}?productIds=0`, 400);
+  await probe(F, F, 400, { headers: { "last-event-id": "abc" } });
+  await probe(F, F, 401, { headers: { authorization: "Bearer not-a-token" } });
+  await probe(F, F, 200, { method: "HEAD" });
+  await probe(F, `${F}?lastEventId=x`, 400, { method: "HEAD" });
+  await probe(F, F, 401, { method: "HEAD", headers: { authorization: "Bearer not-a-token" } });
+});
+
+test("session: sign in, who, sign out", async () => {
+  const S = "/api/v1/session";
+  const password = await stack.addUser("session@openapi.test", "viewer");
+  const { response } = await probe(S, S, 200, { method: "POST", body: { email: "session@openapi.test", password } });
+  const cookie = /^(stockpulse_session=[^;]+)/.exec(response.headers.get("set-cookie") ?? "")![1];
+  await probe(S, S, 200, { headers: { cookie } });
+  await probe(S, S, 401);
+  await probe(S, S, 400, { method: "POST", body: { email: "not an email", password: "x" } });
+  await probe(S, S, 401, { method: "POST", body: { email: "nobody@openapi.test", password: "wrong password" } });
+  await probe(S, S, 403, {
+    method: "POST",
+    body: { email: "a@b.test", password: "x" },
+    headers: { origin: "https://evil.example" },
+  });
+  await probe(S, S, 413, { method: "POST", body: TOO_LARGE });
+  await probe(S, S, 415, { method: "POST", body: "{}", headers: { "content-type": "text/plain" } });
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await fetch(`${server.baseUrl}${S}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: server.baseUrl },
+      body: JSON.stringify({ email: "locked@openapi.test", password: "wrong password" }),
+    });
+  }
+  await probe(S, S, 429, { method: "POST", body: { email: "locked@openapi.test", password: "wrong password" } });
+  await probe(S, S, 204, { method: "DELETE", headers: { cookie, origin: server.baseUrl } });
+  await probe(S, S, 403, { method: "DELETE", headers: { cookie, origin: "https://evil.example" } });
+});
+
+test("this document, health, metrics, and both servers serve the document", async () => {
+  const { body } = await probe("/api/v1/openapi.json", "/api/v1/openapi.json", 200);
+  assert.deepEqual(body, JSON.parse(JSON.stringify(document)));
+  const nextStart = await stack.startServer({ transport: "route-handler" });
+  const served = await (await fetch(`${nextStart.baseUrl}/api/v1/openapi.json`)).json();
+  assert.deepEqual(served, body, "plain next start serves the same document");
+  await nextStart.stop();
+
+  await probe("/api/health", "/api/health", 200);
+  await probe("/api/health/live", "/api/health/live", 200);
+  await probe("/api/health/ready", "/api/health/ready", 200);
+  const metrics = "/api/metrics";
+  await probe(metrics, metrics, 200, { headers: { authorization: `Bearer ${stack.metricsToken}` } });
+  await probe(metrics, metrics, 401);
+  await probe(metrics, metrics, 401, { headers: { authorization: `Bearer ${readToken}` } });
+  await probe(metrics, metrics, 404, { server: limited });
+});
+
+test("limits and outages answer as documented", async () => {
+  const P = "/api/v1/products";
+  for (let request = 0; request < 3; request++) await fetch(`${limited.baseUrl}${P}`).then((r) => r.text());
+  await probe(P, P, 429, { server: limited });
+  await stack.withDatabaseDown(async () => {
+    await probe("/api/health", "/api/health", 503);
+    await probe("/api/health/ready", "/api/health/ready", 503);
+    await probe(P, P, 503);
+  });
+});
+
+// Statuses documented for every route alike, provoked above on one route each; the rest of the
+// contract's statuses that no request here can provoke, and why.
+function unprovokable(method: string, template: string, status: string): string | null {
+  if (status === "429")
+    return "one limiter for every route (lib/http/request-limits.ts), provoked on GET /api/v1/products";
+  if (status === "503") return "one errorReply for every route, provoked on GET /api/v1/products and the health routes";
+  if (status === "422" && skippedRoutes.has("idempotency")) return "Idempotency-Key (issue 11, item 2) not served yet";
+  if (status === "400" && template === "/api/v1/products") return "?sku= validation (issue 11, item 4)";
+  if (skippedRoutes.has(`${method} ${template}`)) return "route not served yet";
+  return null;
+}
+
+test("every documented status was provoked and checked (or is named as out of reach)", () => {
+  const missing: string[] = [];
+  for (const [template, methods] of Object.entries(document.paths)) {
+    for (const [method, described] of Object.entries(methods)) {
+      for (const status of Object.keys((described as Operation).responses)) {
+        const key = `${method.toUpperCase()} ${template} ${status}`;
+        if (!observed.has(key) && !unprovokable(method.toUpperCase(), template, status)) missing.push(key);
+      }
+    }
+  }
+  assert.deepEqual(missing, []);
+});
