@@ -3,9 +3,9 @@
 // refreshed every few seconds (deliveries happen on the server without a feed of their own)
 // and at once after each action.
 import useSWR from "swr";
-import type { WebhookDeliveryDto, WebhookDto } from "@/lib/webhooks/dto";
+import type { DeliveryPage, WebhookDto } from "@/lib/webhooks/dto";
 
-export type DeliveryPage = { deliveries: WebhookDeliveryDto[]; nextBefore: string | null };
+export type { DeliveryPage };
 
 const REFRESH_MS = 2_000;
 

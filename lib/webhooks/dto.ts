@@ -1,41 +1,62 @@
-// What the webhook API returns. Rows come from Prisma (bigint ids) or straight from pg (int8 as
+// What the webhook API returns (zod schemas: the OpenAPI document is built from them). Rows come from Prisma (bigint ids) or straight from pg (int8 as
 // text), so ids are turned to strings either way.
+import { z } from "zod";
 import type { WebhookSubscription } from "@/lib/generated/prisma/client";
-import type { WebhookKinds } from "@/lib/webhooks/validation";
+import { WEBHOOK_KINDS, type WebhookKinds } from "@/lib/webhooks/validation";
 
-export type WebhookDto = {
-  id: number;
-  url: string;
-  kinds: WebhookKinds;
-  /** null: every product. */
-  productIds: number[] | null;
-  status: "active" | "paused";
-  pausedReason: string | null;
-  /** The last event id the endpoint acknowledged (or that the filter passed over). */
-  cursor: string;
-  failureCount: number;
-  failingSince: string | null;
-  nextAttemptAt: string;
-  lastError: string | null;
-  createdBy: string;
-  createdAt: string;
-};
+const eventId = z.string().regex(/^\d+$/);
+const timestamp = z.string().meta({ description: "ISO 8601, UTC" });
 
-export type WebhookDeliveryDto = {
-  id: string;
-  at: string;
-  /** A test event (POST .../test): not part of the event order. */
-  test: boolean;
-  firstEventId: string | null;
-  lastEventId: string | null;
-  eventCount: number;
-  /** A 2xx answer: the cursor moved past lastEventId. */
-  ok: boolean;
-  statusCode: number | null;
-  error: string | null;
-  latencyMs: number;
-  responseExcerpt: string | null;
-};
+export const webhookDtoSchema = z
+  .strictObject({
+    id: z.int().min(1),
+    url: z.string(),
+    kinds: z.enum(WEBHOOK_KINDS),
+    productIds: z.array(z.int().min(1)).nullable().meta({ description: "null: every product" }),
+    status: z.enum(["active", "paused"]),
+    pausedReason: z.string().nullable(),
+    cursor: eventId.meta({ description: "the last event id the endpoint acknowledged (or the filter passed over)" }),
+    failureCount: z.int().min(0),
+    failingSince: timestamp.nullable(),
+    nextAttemptAt: timestamp,
+    lastError: z.string().nullable(),
+    createdBy: z.string(),
+    createdAt: timestamp,
+  })
+  .meta({ description: "A webhook subscription (without its secret)" });
+
+export const createdWebhookSchema = webhookDtoSchema
+  .extend({
+    secret: z.string().meta({ description: "whsec_ and base64: signs every request; in this answer only" }),
+  })
+  .meta({ description: "A new webhook subscription with its signing secret, shown this once" });
+
+export const webhookListSchema = z.strictObject({ webhooks: z.array(webhookDtoSchema) });
+
+export const webhookDeliverySchema = z
+  .strictObject({
+    id: eventId,
+    at: timestamp,
+    test: z.boolean().meta({ description: "a test event: not part of the event order" }),
+    firstEventId: eventId.nullable(),
+    lastEventId: eventId.nullable(),
+    eventCount: z.int().min(0),
+    ok: z.boolean().meta({ description: "a 2xx answer: the cursor moved past lastEventId" }),
+    statusCode: z.int().nullable(),
+    error: z.string().nullable(),
+    latencyMs: z.int().min(0),
+    responseExcerpt: z.string().nullable().meta({ description: "at most 200 bytes of the answer" }),
+  })
+  .meta({ description: "One delivery attempt" });
+
+export const deliveryPageSchema = z.strictObject({
+  deliveries: z.array(webhookDeliverySchema),
+  nextBefore: eventId.nullable().meta({ description: "pass as ?before= for the next (older) page; null: no more" }),
+});
+
+export type WebhookDto = z.infer<typeof webhookDtoSchema>;
+export type WebhookDeliveryDto = z.infer<typeof webhookDeliverySchema>;
+export type DeliveryPage = z.infer<typeof deliveryPageSchema>;
 
 type Id = bigint | string;
 
