@@ -22,10 +22,9 @@ const tokenDigest = sha256(process.env.ADMIN_API_TOKEN ?? "");
 // lib/products/mutations.ts adjustStock + commitChange, as one parameterised statement.
 const ADJUST = `
   WITH changed AS (
-    UPDATE "Product" p SET stock = p.stock + $2::int, version = p.version + 1, "updatedAt" = now()
-    FROM (SELECT id, stock, "lowStockThreshold" FROM "Product" WHERE id = $1::int FOR UPDATE) old
-    WHERE p.id = old.id AND p.stock::bigint + $2::int BETWEEN 0 AND ${INT32_MAX}::int
-    RETURNING p.*, old.stock AS "previousStock", old."lowStockThreshold" AS "previousLowStockThreshold"),
+    UPDATE "Product" SET stock = stock + $2::int, version = version + 1, "updatedAt" = now()
+    WHERE id = $1::int AND stock::bigint + $2::int BETWEEN 0 AND ${INT32_MAX}::int
+    RETURNING *, stock - $2::int AS "previousStock", "lowStockThreshold" AS "previousLowStockThreshold"),
   ordered AS (SELECT pg_advisory_xact_lock(${EVENT_ORDER_LOCK}::bigint) FROM changed),
   event AS (
     INSERT INTO "ProductEvent"

@@ -47,15 +47,17 @@ export type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;
 /** Runs `run` in one READ COMMITTED transaction on one pooled connection: COMMIT, or ROLLBACK if it throws. */
 export async function withTransaction<T>(run: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let broken = false;
   try {
     await client.query("BEGIN");
     const result = await run(client);
     await client.query("COMMIT");
     return result;
   } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
+    // A connection that cannot even roll back is dropped, not handed to the next request.
+    await client.query("ROLLBACK").catch(() => (broken = true));
     throw error;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }

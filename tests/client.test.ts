@@ -106,12 +106,7 @@ test("typed calls for the routes: products, history, writes, errors, health, the
   await assert.rejects(browserLike.session(), { status: 401 }, "Node's fetch keeps no cookies");
   await browserLike.signOut();
 
-  await t.test("bulk adjustments and stocktakes", async (bulk) => {
-    const probe = await fetch(`${server.baseUrl}/api/v1/stock-adjustments`, { method: "POST" });
-    if (probe.status === 404) {
-      bulk.skip("POST /api/v1/stock-adjustments answers 404: not on this server yet (issue 11, item 3)");
-      return;
-    }
+  await t.test("bulk adjustments and stocktakes", async () => {
     const result = await api.adjustStockInBulk({
       reason: "restock",
       items: [

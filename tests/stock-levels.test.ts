@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import pg from "pg";
 import type { FeedEvent } from "../lib/events/feed-event";
+import { productHistoryEntrySchema } from "../lib/products/dto";
 import { apiClient, type Api } from "./support/api";
 import { eventually } from "./support/eventually";
 import { openFeed, type FeedReader } from "./support/sse";
@@ -72,6 +73,7 @@ describe("stock levels on the feed", () => {
     assert.deepEqual(data(replay), data(reader));
 
     const history = await api.call("GET", `/api/v1/products/${id}/events`);
+    for (const entry of history.body.events) productHistoryEntrySchema.parse(entry);
     assert.deepEqual(
       history.body.events.map((entry: { previousStockLevel: string | null; stockLevel: string }) => [
         entry.previousStockLevel,

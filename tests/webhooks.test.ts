@@ -313,6 +313,22 @@ describe("webhook delivery", () => {
     assert.ok(!JSON.stringify((await api.call("GET", `/api/v1/webhooks/${hook.id}`)).body).includes("whsec_"));
   });
 
+  test("Idempotency-Key: a retried creation answers the first subscription (with its secret) and creates no other", async () => {
+    const headers = { "idempotency-key": `create-${Date.now()}` };
+    const body = { url: receiver.url("/idempotent") };
+    const first = await api.call("POST", "/api/v1/webhooks", body, headers);
+    assert.equal(first.status, 201);
+    const count = await stack.db.webhookSubscription.count();
+    const again = await api.call("POST", "/api/v1/webhooks", body, headers);
+    assert.equal(again.status, 201);
+    assert.deepEqual(again.body, first.body);
+    assert.equal(await stack.db.webhookSubscription.count(), count);
+    const other = await api.call("POST", "/api/v1/webhooks", { ...body, kinds: "threshold" }, headers);
+    assert.equal(other.status, 422);
+    assert.equal(other.body.error.code, "IDEMPOTENCY_KEY_REUSED");
+    assert.equal(await stack.db.webhookSubscription.count(), count);
+  });
+
   test("the delivery log pages from newest to oldest", async () => {
     const hook = await subscribe("/paged");
     for (let i = 0; i < 5; i++) await api.call("POST", `/api/v1/webhooks/${hook.id}/test`);

@@ -144,3 +144,27 @@ test("with a session cookie: the same CSRF refusal, viewer refusal and acceptanc
     assert.equal(event.version, JSON.parse(answer.body).version);
   }
 });
+
+test("Idempotency-Key: the same refusals, and the same replay with Idempotent-Replayed, from both transports", async () => {
+  await assertSame(adjust(11, { delta: 1 }, { "idempotency-key": "has space" }), "malformed key", 400);
+  await assertSame(adjust(11, { delta: 1 }, { "idempotency-key": "k".repeat(256) }), "key too long", 400);
+  const before = await stack.db.product.findUniqueOrThrow({ where: { id: 11 } });
+  const key = { "idempotency-key": `parity-${Date.now()}` };
+  const first = await send(nodeServer, adjust(11, { delta: 2, reason: "restock" }, key));
+  assert.equal(first.status, 200);
+  assert.ok(!first.headers.some(([name]) => name === "idempotent-replayed"));
+  // Both answer the retry from the stored response: same status, headers and bytes as each other and as the first.
+  await assertSame(adjust(11, { delta: 2, reason: "restock" }, key), "replay", 200);
+  const replay = await send(routeServer, adjust(11, { delta: 2, reason: "restock" }, key));
+  assert.equal(replay.body, first.body);
+  assert.deepEqual(
+    replay.headers.filter(([name]) => name === "idempotent-replayed"),
+    [["idempotent-replayed", "true"]],
+  );
+  await assertSame(adjust(11, { delta: 3 }, key), "same key, other body", 422);
+  assert.equal((await stack.db.product.findUniqueOrThrow({ where: { id: 11 } })).stock, before.stock + 2);
+  // A refusal by the change is kept: replayed alike.
+  const refusedKey = { "idempotency-key": `parity-refused-${Date.now()}` };
+  assert.equal((await send(routeServer, adjust(11, { delta: -2_000_000_000 }, refusedKey))).status, 409);
+  await assertSame(adjust(11, { delta: -2_000_000_000 }, refusedKey), "stored refusal", 409);
+});

@@ -29,7 +29,7 @@ import {
   historyLimitSchema,
   idempotencyKeySchema,
   productIdSchema,
-  skuQuerySchema,
+  skuLookupSchema,
   stockAdjustmentSchema,
   stocktakeSchema,
   updateProductSchema,
@@ -468,7 +468,7 @@ const PATHS: Record<string, Record<string, Operation>> = {
           in: "query",
           required: false,
           description: "exact sku as stored",
-          schema: jsonSchema(skuQuerySchema, "input"),
+          schema: jsonSchema(skuLookupSchema, "input"),
         },
       ],
       responses: {

@@ -90,12 +90,18 @@ const sessionToken = (request: HeaderSource) =>
 
 const invalidToken = () => new ApiError(401, "UNAUTHENTICATED", "The bearer token is not valid");
 
-/** The actor of a write that needs the admin role: 401 without credentials, 403 for a viewer or a read token. */
-export async function requireAdmin(request: HeaderSource): Promise<Actor> {
+/**
+ * Who is writing: the actor for the audit trail, and the credential (the API token's name or
+ * the user's id) that scopes what is kept per client, such as idempotency keys.
+ */
+export type Caller = Actor & { credential: string };
+
+/** The caller of a write that needs the admin role: 401 without credentials, 403 for a viewer or a read token. */
+export async function requireAdmin(request: HeaderSource): Promise<Caller> {
   const bearer = bearerToken(request);
   if (bearer !== null) {
     const name = apiTokenName(bearer);
-    if (name) return { name: `api:${name}` };
+    if (name) return { name: `api:${name}`, credential: `token:${name}` };
     if (readTokenName(bearer))
       throw new ApiError(403, "FORBIDDEN", "This token may only read; writes need an admin token");
     throw invalidToken();
@@ -107,7 +113,7 @@ export async function requireAdmin(request: HeaderSource): Promise<Actor> {
   requireSameOrigin(request);
   if (user.role !== "admin")
     throw new ApiError(403, "FORBIDDEN", `${user.email} is a viewer; this needs the admin role`);
-  return { name: user.email };
+  return { name: user.email, credential: `user:${user.id}` };
 }
 
 export type Reader = {

@@ -10,24 +10,23 @@ export type BodySource = {
   body: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array> | null;
 };
 
-/** The body as text, refusing (413) past MAX_BODY_BYTES without reading more than that. */
-async function readLimited(request: BodySource): Promise<string> {
-  const tooLarge = () =>
-    new ApiError(413, "BODY_TOO_LARGE", `Request body is larger than ${MAX_BODY_BYTES / 1024} KiB`);
-  if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) throw tooLarge();
+/** The body as text, refusing (413) past `maxBytes` without reading more than that. */
+async function readLimited(request: BodySource, maxBytes: number): Promise<string> {
+  const tooLarge = () => new ApiError(413, "BODY_TOO_LARGE", `Request body is larger than ${maxBytes / 1024} KiB`);
+  if (Number(request.headers.get("content-length") ?? 0) > maxBytes) throw tooLarge();
   if (!request.body) return "";
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of request.body as AsyncIterable<Uint8Array>) {
     size += chunk.byteLength;
-    if (size > MAX_BODY_BYTES) throw tooLarge();
+    if (size > maxBytes) throw tooLarge();
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** Reads a JSON body; anything else is a 4xx that says what was wrong. */
-export async function readJson(request: BodySource): Promise<unknown> {
+/** Reads a JSON body of at most `maxBytes`; anything else is a 4xx that says what was wrong. */
+export async function readJson(request: BodySource, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^application\/json\s*(;|$)/i.test(type)) {
     throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json");
@@ -37,7 +36,7 @@ export async function readJson(request: BodySource): Promise<unknown> {
   if (charset && !/^utf-?8$/i.test(charset)) {
     throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", `Content-Type charset must be utf-8, not ${charset}`);
   }
-  const text = await readLimited(request);
+  const text = await readLimited(request, maxBytes);
   if (text.trim() === "") throw new ApiError(400, "INVALID_JSON", "Request body is empty; expected a JSON object");
   try {
     return JSON.parse(text);

@@ -119,3 +119,13 @@ export const stocktakeResultSchema = z.strictObject({
   changed: z.int().min(0).meta({ description: "how many items changed a stock (and made an event)" }),
   lastEventId: eventId.meta({ description: "the last event id after this request" }),
 });
+
+/** An error about one item of a bulk request: `index` is its 0-based position in `items`. */
+export const bulkItemErrorSchema = z.object({
+  error: z.object({
+    code: z.enum(["NOT_FOUND", "DUPLICATE_ITEM", "INSUFFICIENT_STOCK", "STOCK_OUT_OF_RANGE", "VERSION_CONFLICT"]),
+    message: z.string(),
+    index: z.int().min(0),
+    current: productDtoSchema.optional(),
+  }),
+});

@@ -202,7 +202,12 @@ export async function updateProduct(
   );
 }
 
-/** Adds `delta` to the stock in one atomic UPDATE; refuses to go below zero (or past 32 bits). */
+/**
+ * Adds `delta` to the stock in one atomic UPDATE; refuses to go below zero (or past 32 bits).
+ * The stock before is the new one minus `delta`: a write that waited for the row re-applies
+ * `stock + delta` to the row as committed meanwhile, so this is the row as locked, exactly,
+ * without lockedRow's extra scan on the busiest write there is.
+ */
 export async function adjustStock(
   id: number,
   input: StockAdjustmentInput,
@@ -212,10 +217,9 @@ export async function adjustStock(
   const { delta, reason } = input;
   const product = await commitChange(
     Prisma.sql`
-      UPDATE "Product" p SET stock = p.stock + ${delta}::int, version = p.version + 1, "updatedAt" = now()
-      FROM ${lockedRow(id)}
-      WHERE p.id = old.id AND p.stock::bigint + ${delta}::int BETWEEN 0 AND ${INT32_MAX}::int
-      RETURNING p.*, ${PREVIOUS_STATE}`,
+      UPDATE "Product" SET stock = stock + ${delta}::int, version = version + 1, "updatedAt" = now()
+      WHERE id = ${id}::int AND stock::bigint + ${delta}::int BETWEEN 0 AND ${INT32_MAX}::int
+      RETURNING *, stock - ${delta}::int AS "previousStock", "lowStockThreshold" AS "previousLowStockThreshold"`,
     { kind: "stock", actor, delta, reason },
     via,
   );

@@ -3,14 +3,23 @@
 // the same order, so both answer a request the same way.
 import { requireAdmin, type HeaderSource } from "@/lib/auth/guards";
 import { readJson, type BodySource } from "@/lib/http/read-json";
-import type { ProductDto } from "@/lib/products/dto";
+import { idempotencyKey, idempotentWrite, type Reply } from "@/lib/products/idempotency";
 import { adjustStock } from "@/lib/products/mutations";
 import { productIdSchema, stockAdjustmentSchema } from "@/lib/products/validation";
 
-/** POST /api/v1/products/{id}/stock-adjustments: who asks, then which product, then the body. */
-export async function stockAdjustmentRequest(request: HeaderSource & BodySource, id: string): Promise<ProductDto> {
-  const actor = await requireAdmin(request);
+/**
+ * POST /api/v1/products/{id}/stock-adjustments: who asks, the Idempotency-Key, which product,
+ * then the body; applied once per key (lib/products/idempotency.ts).
+ */
+export async function stockAdjustmentRequest(request: HeaderSource & BodySource, id: string): Promise<Reply> {
+  const caller = await requireAdmin(request);
+  const key = idempotencyKey(request);
   const productId = productIdSchema.parse(id);
-  const input = stockAdjustmentSchema.parse(await readJson(request));
-  return adjustStock(productId, input, actor);
+  const body = await readJson(request);
+  const input = stockAdjustmentSchema.parse(body);
+  const route = `POST /api/v1/products/${productId}/stock-adjustments`;
+  return idempotentWrite({ caller, key, route, body }, async (via) => ({
+    status: 200,
+    body: await adjustStock(productId, input, caller, via),
+  }));
 }

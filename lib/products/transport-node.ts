@@ -29,8 +29,8 @@ export async function handleStockAdjustment(req: IncomingMessage, res: ServerRes
   try {
     const headers = nodeHeaders(req);
     await admitRequest(headers, req.socket.remoteAddress ?? null);
-    const product = await stockAdjustmentRequest({ headers, body: req }, id);
-    sendJson(res, 200, product);
+    const { status, body, headers: replyHeaders } = await stockAdjustmentRequest({ headers, body: req }, id);
+    sendJson(res, status, body, replyHeaders);
   } catch (error) {
     sendError(res, error);
   }

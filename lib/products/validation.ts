@@ -72,15 +72,62 @@ export const updateProductSchema = productFields
     "nothing to change: give at least one of sku, name, priceCents, stock, lowStockThreshold",
   );
 
+const deltaSchema = z
+  .int({ error: "delta must be a whole number" })
+  .min(-INT32_MAX, "delta is out of range")
+  .max(INT32_MAX, "delta is out of range")
+  .refine((delta) => delta !== 0, "delta must not be zero");
+const reasonSchema = storableText("reason", 200).refine((reason) => reason.length > 0, "reason must not be empty");
+
 export const stockAdjustmentSchema = z.strictObject({
-  delta: z
-    .int({ error: "delta must be a whole number" })
-    .min(-INT32_MAX, "delta is out of range")
-    .max(INT32_MAX, "delta is out of range")
-    .refine((delta) => delta !== 0, "delta must not be zero"),
-  reason: storableText("reason", 200)
-    .refine((reason) => reason.length > 0, "reason must not be empty")
+  delta: deltaSchema,
+  reason: reasonSchema.optional(),
+});
+
+// Bulk adjustments and stocktakes (docs/api.md): up to MAX_BULK_ITEMS items, each naming its
+// product by id or by sku (exactly as stored: no trimming, so the lookup's rules apply).
+export const MAX_BULK_ITEMS = 1000;
+// 1,000 items with the longest sku and reason fit; the single writes keep 16 KiB (lib/errors.ts).
+export const MAX_BULK_BODY_BYTES = 1024 * 1024;
+
+const bulkTarget = {
+  productId: z
+    .int({ error: "productId must be a whole number" })
+    .min(1, "productId must be positive")
+    .max(INT32_MAX, "productId is out of range")
     .optional(),
+  sku: skuLookupSchema.optional(),
+};
+const namesOneProduct = (item: { productId?: number; sku?: string }) =>
+  (item.productId === undefined) !== (item.sku === undefined);
+const ONE_PRODUCT = { message: "give exactly one of productId and sku" };
+
+const bulkItems = <Item extends z.ZodType>(item: Item) =>
+  z
+    .array(item, { error: "items must be an array" })
+    .min(1, "items must not be empty")
+    .max(MAX_BULK_ITEMS, `items: at most ${MAX_BULK_ITEMS} items per request`);
+
+export const bulkAdjustmentItemSchema = z
+  .strictObject({ ...bulkTarget, delta: deltaSchema, reason: reasonSchema.optional() })
+  .refine(namesOneProduct, ONE_PRODUCT);
+
+export const bulkAdjustmentSchema = z.strictObject({
+  reason: reasonSchema.optional(),
+  items: bulkItems(bulkAdjustmentItemSchema),
+});
+
+export const stocktakeItemSchema = z
+  .strictObject({
+    ...bulkTarget,
+    count: count("count"),
+    expectedVersion: z.int().min(1, "expectedVersion must be positive").max(INT32_MAX).optional(),
+  })
+  .refine(namesOneProduct, ONE_PRODUCT);
+
+export const stocktakeSchema = z.strictObject({
+  reason: reasonSchema.optional(),
+  items: bulkItems(stocktakeItemSchema),
 });
 
 // GET /api/v1/products/{id}/events?limit=
@@ -91,62 +138,16 @@ export const historyLimitSchema = z.coerce
   .max(1000, "limit must be at most 1000")
   .default(100);
 
-// GET /api/v1/products?sku= : the value as stored, compared exactly (no trimming, no case folding).
-export const skuQuerySchema = z.string().min(1).max(64);
-
 // The `Idempotency-Key` request header of every POST and PATCH under /api/v1 (docs/api.md).
 export const idempotencyKeySchema = z
   .string()
   .regex(/^[\x21-\x7E]{1,255}$/, "Idempotency-Key must be 1-255 visible ASCII characters");
 
-export const MAX_BULK_ITEMS = 1000;
-
-const reasonSchema = storableText("reason", 200).refine((reason) => reason.length > 0, "reason must not be empty");
-const bulkProductRef = {
-  productId: z.int().min(1).max(INT32_MAX).optional(),
-  sku: skuSchema.optional(),
-};
-const namesOneProduct = (item: { productId?: number; sku?: string }) =>
-  (item.productId === undefined) !== (item.sku === undefined);
-const ONE_PRODUCT = "name exactly one of productId and sku";
-
-// POST /api/v1/stock-adjustments: all or nothing, in item order.
-export const bulkAdjustmentSchema = z.strictObject({
-  reason: reasonSchema.optional().meta({ description: "for every item without its own reason" }),
-  items: z
-    .array(
-      z
-        .strictObject({ ...bulkProductRef, delta: stockAdjustmentSchema.shape.delta, reason: reasonSchema.optional() })
-        .refine(namesOneProduct, ONE_PRODUCT)
-        .meta({ description: `one stock adjustment; ${ONE_PRODUCT}` }),
-    )
-    .min(1, "items must list at least one adjustment")
-    .max(MAX_BULK_ITEMS, `items may list at most ${MAX_BULK_ITEMS} adjustments`),
-});
-
-// POST /api/v1/stocktakes: absolute counts, all or nothing, in item order.
-export const stocktakeSchema = z.strictObject({
-  reason: reasonSchema.optional(),
-  items: z
-    .array(
-      z
-        .strictObject({
-          ...bulkProductRef,
-          count: count("count"),
-          expectedVersion: z.int().min(1).max(INT32_MAX).optional(),
-        })
-        .refine(namesOneProduct, ONE_PRODUCT)
-        .meta({ description: `one counted product; ${ONE_PRODUCT}` }),
-    )
-    .min(1, "items must list at least one count")
-    .max(MAX_BULK_ITEMS, `items may list at most ${MAX_BULK_ITEMS} counts`),
-});
-
-export type BulkAdjustmentInput = z.infer<typeof bulkAdjustmentSchema>;
-export type StocktakeInput = z.infer<typeof stocktakeSchema>;
 export type CreateProductInput = z.infer<typeof createProductSchema>;
 export type UpdateProductInput = z.infer<typeof updateProductSchema>;
 export type StockAdjustmentInput = z.infer<typeof stockAdjustmentSchema>;
+export type BulkAdjustmentInput = z.infer<typeof bulkAdjustmentSchema>;
+export type StocktakeInput = z.infer<typeof stocktakeSchema>;
 
 // The admin form: what people type (strings, a price in the shop's currency) checked with the same rules and
 // turned into an API body. Errors are keyed by form field.

@@ -2,6 +2,7 @@ import { NextResponse } from "next/server";
 import { requireAdmin, requireReader } from "@/lib/auth/guards";
 import { readJson } from "@/lib/http/read-json";
 import { apiRoute } from "@/lib/http/api-route";
+import { idempotencyKey, idempotentWrite } from "@/lib/products/idempotency";
 import { createProduct } from "@/lib/products/mutations";
 import { fetchProductSnapshot } from "@/lib/products/queries";
 import { createProductSchema, productListQuerySchema } from "@/lib/products/validation";
@@ -13,9 +14,15 @@ export const GET = apiRoute(async (request: Request) => {
   return NextResponse.json(await fetchProductSnapshot(filter));
 });
 
-// POST /api/v1/products - create a product (admin)
+// POST /api/v1/products - create a product (admin); once per Idempotency-Key
 export const POST = apiRoute(async (request: Request) => {
-  const actor = await requireAdmin(request);
-  const input = createProductSchema.parse(await readJson(request));
-  return NextResponse.json(await createProduct(input, actor), { status: 201 });
+  const caller = await requireAdmin(request);
+  const key = idempotencyKey(request);
+  const body = await readJson(request);
+  const input = createProductSchema.parse(body);
+  const { status, ...reply } = await idempotentWrite(
+    { caller, key, route: "POST /api/v1/products", body },
+    async (via) => ({ status: 201, body: await createProduct(input, caller, via) }),
+  );
+  return NextResponse.json(reply.body, { status, headers: reply.headers });
 });

@@ -2,6 +2,7 @@ import { NextResponse } from "next/server";
 import { requireAdmin } from "@/lib/auth/guards";
 import { readJson } from "@/lib/http/read-json";
 import { apiRoute } from "@/lib/http/api-route";
+import { idempotencyKey, idempotentWrite } from "@/lib/products/idempotency";
 import { createWebhook, listWebhooks } from "@/lib/webhooks/subscriptions";
 import { createWebhookSchema } from "@/lib/webhooks/validation";
 
@@ -11,9 +12,15 @@ export const GET = apiRoute(async (request: Request) => {
   return NextResponse.json({ webhooks: await listWebhooks() });
 });
 
-// POST /api/v1/webhooks - subscribe a URL; the answer holds the signing secret, this once (admin)
+// POST /api/v1/webhooks - subscribe a URL; the answer holds the signing secret (admin); once per Idempotency-Key
 export const POST = apiRoute(async (request: Request) => {
-  const actor = await requireAdmin(request);
-  const input = createWebhookSchema.parse(await readJson(request));
-  return NextResponse.json(await createWebhook(input, actor), { status: 201 });
+  const caller = await requireAdmin(request);
+  const key = idempotencyKey(request);
+  const body = await readJson(request);
+  const input = createWebhookSchema.parse(body);
+  const { status, ...reply } = await idempotentWrite(
+    { caller, key, route: "POST /api/v1/webhooks", body },
+    async () => ({ status: 201, body: await createWebhook(input, caller) }),
+  );
+  return NextResponse.json(reply.body, { status, headers: reply.headers });
 });

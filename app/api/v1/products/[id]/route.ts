@@ -2,6 +2,7 @@ import { NextResponse } from "next/server";
 import { requireAdmin, requireReader } from "@/lib/auth/guards";
 import { readJson } from "@/lib/http/read-json";
 import { apiRoute } from "@/lib/http/api-route";
+import { idempotencyKey, idempotentWrite } from "@/lib/products/idempotency";
 import { updateProduct } from "@/lib/products/mutations";
 import { fetchProduct } from "@/lib/products/queries";
 import { productIdSchema, updateProductSchema } from "@/lib/products/validation";
@@ -13,10 +14,16 @@ export const GET = apiRoute(async (request: Request, { params }: RouteContext<"/
   return NextResponse.json(await fetchProduct(id));
 });
 
-// PATCH /api/v1/products/[id] - set fields, optionally only at an expected version (admin)
+// PATCH /api/v1/products/[id] - set fields, optionally only at an expected version (admin); once per Idempotency-Key
 export const PATCH = apiRoute(async (request: Request, { params }: RouteContext<"/api/v1/products/[id]">) => {
-  const actor = await requireAdmin(request);
+  const caller = await requireAdmin(request);
+  const key = idempotencyKey(request);
   const id = productIdSchema.parse((await params).id);
-  const input = updateProductSchema.parse(await readJson(request));
-  return NextResponse.json(await updateProduct(id, input, actor));
+  const body = await readJson(request);
+  const input = updateProductSchema.parse(body);
+  const { status, ...reply } = await idempotentWrite(
+    { caller, key, route: `PATCH /api/v1/products/${id}`, body },
+    async (via) => ({ status: 200, body: await updateProduct(id, input, caller, via) }),
+  );
+  return NextResponse.json(reply.body, { status, headers: reply.headers });
 });

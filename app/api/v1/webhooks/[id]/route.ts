@@ -2,6 +2,7 @@ import { NextResponse } from "next/server";
 import { requireAdmin } from "@/lib/auth/guards";
 import { readJson } from "@/lib/http/read-json";
 import { apiRoute } from "@/lib/http/api-route";
+import { idempotencyKey, idempotentWrite } from "@/lib/products/idempotency";
 import { deleteWebhook, fetchWebhook, updateWebhook } from "@/lib/webhooks/subscriptions";
 import { updateWebhookSchema, webhookIdSchema } from "@/lib/webhooks/validation";
 
@@ -13,10 +14,16 @@ export const GET = apiRoute(async (request: Request, { params }: RouteContext<"/
 
 // PATCH /api/v1/webhooks/[id] - pause or resume, change the URL, kinds or products (admin)
 export const PATCH = apiRoute(async (request: Request, { params }: RouteContext<"/api/v1/webhooks/[id]">) => {
-  const actor = await requireAdmin(request);
+  const caller = await requireAdmin(request);
   const id = webhookIdSchema.parse((await params).id);
-  const patch = updateWebhookSchema.parse(await readJson(request));
-  return NextResponse.json(await updateWebhook(id, patch, actor));
+  const key = idempotencyKey(request);
+  const body = await readJson(request);
+  const patch = updateWebhookSchema.parse(body);
+  const { status, ...reply } = await idempotentWrite(
+    { caller, key, route: `PATCH /api/v1/webhooks/${id}`, body },
+    async () => ({ status: 200, body: await updateWebhook(id, patch, caller) }),
+  );
+  return NextResponse.json(reply.body, { status, headers: reply.headers });
 });
 
 // DELETE /api/v1/webhooks/[id] - unsubscribe, with its delivery log (admin)
