@@ -137,7 +137,7 @@ const WRITE_403 = error(
   "CROSS_ORIGIN: a cookie-authenticated write without this site's Origin",
 );
 const BODY_ERRORS = {
-  "413": error("BODY_TOO_LARGE: the body is larger than the limit (16 KiB)"),
+  "413": error("BODY_TOO_LARGE: the body is larger than the limit (16 KiB; 1 MiB for the bulk routes)"),
   "415": error("UNSUPPORTED_MEDIA_TYPE: not application/json, or a charset other than utf-8"),
 };
 const IDEMPOTENCY_ERRORS = {
