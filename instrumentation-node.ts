@@ -1,11 +1,12 @@
 // Server start-up: refuse to start with a bad environment, make sure the first admin exists,
-// start the feed engine, and on SIGTERM close the feed's streams gracefully so clients move to
-// another instance and resume.
+// start the feed engine and the webhook deliverer, and on SIGTERM close the feed's streams
+// gracefully so clients move to another instance and resume.
 import "@/lib/supported-node";
 import { ensureFirstAdmin } from "@/lib/auth/users";
 import { env } from "@/lib/env";
 import { feedEngine } from "@/lib/events/engine";
 import { startDraining } from "@/lib/health";
+import { startWebhookDeliverer, stopWebhookDeliverer } from "@/lib/webhooks/deliverer";
 
 try {
   env();
@@ -16,11 +17,13 @@ try {
 }
 
 const engine = feedEngine();
+startWebhookDeliverer(engine.hub);
 // The production server (scripts/server.ts) drains and stops by itself; this is for next start/dev.
 const ownSignalHandling = process.env.STOCKPULSE_FEED_TRANSPORT === "node:http";
 for (const signal of ownSignalHandling ? [] : (["SIGTERM", "SIGINT"] as const)) {
   process.once(signal, () => {
     startDraining();
+    stopWebhookDeliverer();
     engine.hub.shutdown();
     void engine.listener.stop();
   });

@@ -1,5 +1,7 @@
+import { AlertsPanel } from "@/components/alerts-panel";
 import { ProductTable } from "@/components/product-table/product-table";
 import { requirePageReader } from "@/lib/auth/guards";
+import { fetchRecentAlerts } from "@/lib/events/alerts";
 import { fetchProductSnapshot } from "@/lib/products/queries";
 
 // Read per request. Every other page and route is dynamic by itself (route handlers are, and the
@@ -7,9 +9,21 @@ import { fetchProductSnapshot } from "@/lib/products/queries";
 // must not become a build-time snapshot should the root layout ever stop reading cookies.
 export const dynamic = "force-dynamic";
 
+const ALERTS_SHOWN = 20;
+
 // The live dashboard: rendered from a snapshot on the server, then kept live in the browser.
+// The stock alerts sit beside the table on wide screens and above it on narrow ones.
 export default async function DashboardPage() {
   await requirePageReader();
-  const snapshot = await fetchProductSnapshot();
-  return <ProductTable initial={snapshot} />;
+  const [snapshot, alerts] = await Promise.all([fetchProductSnapshot(), fetchRecentAlerts(ALERTS_SHOWN)]);
+  return (
+    <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_16rem]">
+      <div className="xl:order-2">
+        <AlertsPanel initial={alerts} lastEventId={snapshot.lastEventId} />
+      </div>
+      <div className="min-w-0 xl:order-1">
+        <ProductTable initial={snapshot} />
+      </div>
+    </div>
+  );
 }

@@ -128,6 +128,22 @@ const schema = z
     // Where `npm start` keeps the embedded database and generated demo secrets (scripts/start.ts).
     STOCKPULSE_DATA_DIR: z.string().min(1).default(".data"),
     STOCKPULSE_INSECURE_COOKIES: flag("STOCKPULSE_INSECURE_COOKIES"),
+    // Webhooks (lib/webhooks): delivery to loopback, private and link-local addresses is refused
+    // (server-side request forgery) unless this is set, as the tests do for their local receiver.
+    WEBHOOK_ALLOW_PRIVATE_ADDRESSES: z
+      .enum(["0", "1", "true", "false"], "WEBHOOK_ALLOW_PRIVATE_ADDRESSES must be true or false")
+      .optional()
+      .transform((value) => value === "1" || value === "true"),
+    // A subscription whose deliveries have failed for this long is paused (never deleted).
+    WEBHOOK_PAUSE_AFTER_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(24 * 60 * 60),
+    // One delivery request: connect, send and the response's status, all within this.
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    // At most this many events in one delivery request.
+    WEBHOOK_MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
   })
   .loose()
   .superRefine((config, context) => {

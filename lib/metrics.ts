@@ -1,7 +1,8 @@
 // Prometheus metrics of this instance (GET /api/metrics): the feed's streams and deliveries,
-// replays, slow clients dropped, listener reconnects, plus prom-client's Node.js process metrics.
+// replays, slow clients dropped, listener reconnects, webhook deliveries, plus prom-client's Node.js process metrics.
 import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
 import { feedEngine } from "@/lib/events/engine";
+import { webhookDeliveryCounts } from "@/lib/webhooks/deliverer";
 
 function createRegistry() {
   const registry = new Registry();
@@ -44,6 +45,16 @@ function createRegistry() {
     "stockpulse_listener_reconnects_total",
     "Reconnects of the LISTEN connection",
     () => engine().metrics.listenerReconnects,
+  );
+  counter(
+    "stockpulse_webhook_events_delivered_total",
+    "Events acknowledged by webhook endpoints",
+    () => webhookDeliveryCounts().delivered,
+  );
+  counter(
+    "stockpulse_webhook_delivery_failures_total",
+    "Webhook requests that failed (error, timeout or non-2xx answer)",
+    () => webhookDeliveryCounts().failures,
   );
   return registry;
 }

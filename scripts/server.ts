@@ -35,6 +35,7 @@ const { FEED_PATH, handleFeedRequest } = await import("@/lib/events/transport-no
 const { feedEngine } = await import("@/lib/events/engine");
 const { handleStockAdjustment, stockAdjustmentTarget } = await import("@/lib/products/transport-node");
 const { startDraining } = await import("@/lib/health");
+const { stopWebhookDeliverer } = await import("@/lib/webhooks/deliverer");
 const { env } = await import("@/lib/env");
 const { refuseUnsupportedMethod } = await import("@/lib/http/unsupported-methods");
 
@@ -67,6 +68,7 @@ async function stop() {
   // is still served for SHUTDOWN_DRAIN_MS, so a balancer polling /api/health/ready stops sending
   // new requests before this instance stops accepting them.
   startDraining();
+  stopWebhookDeliverer();
   const engine = feedEngine();
   engine.hub.shutdown();
   const drainMs = env().SHUTDOWN_DRAIN_MS;

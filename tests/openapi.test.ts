@@ -16,6 +16,7 @@ import type { FeedEvent } from "../lib/events/feed-event";
 import type { ProductDto, ProductHistoryEntry, ProductSnapshot } from "../lib/products/dto";
 import { MAX_BULK_BODY_BYTES } from "../lib/products/validation";
 import { signIn } from "./support/api";
+import { startReceiver } from "./support/webhook-receiver";
 import { startStack, type Server, type Stack } from "../scripts/stack";
 
 const root = path.join(import.meta.dirname, "..");
@@ -394,6 +395,13 @@ test("Idempotency-Key answers", async () => {
   }
 });
 
+/** An Idempotency-Key used again with another body: 422 IDEMPOTENCY_KEY_REUSED. */
+async function reusedKey(template: string, url: string, method: string, first: unknown, second: unknown) {
+  const headers = { ...admin(), "content-type": "application/json", "idempotency-key": randomBytes(8).toString("hex") };
+  await (await fetch(`${server.baseUrl}${url}`, { method, headers, body: JSON.stringify(first) })).text();
+  await probe(template, url, 422, { method, body: second, headers });
+}
+
 test("the feed: replay frames, bad parameters, credentials, HEAD", async () => {
   const F = FEED_PATH;
   const adjusted = await fetch(`${server.baseUrl}/api/v1/products/5/stock-adjustments`, {
@@ -459,6 +467,81 @@ test("this document, health, metrics, and both servers serve the document", asyn
   await probe(metrics, metrics, 404, { server: limited });
 });
 
+test("webhooks and stock alerts", async () => {
+  const A = "/api/v1/alerts";
+  await probe(A, A, 200);
+  await probe(A, `${A}?limit=0`, 400);
+  await probe(A, A, 401, { headers: { authorization: "Bearer not-a-token" } });
+
+  // Deliveries reach a receiver on loopback only where private addresses are allowed.
+  const receiver = await startReceiver();
+  const hooks = await stack.startServer({ env: { WEBHOOK_ALLOW_PRIVATE_ADDRESSES: "true" } });
+  try {
+    const W = "/api/v1/webhooks";
+    const url = receiver.url("/openapi");
+    const { body: created } = await probe<{ id: number }>(W, W, 201, {
+      method: "POST",
+      body: { url },
+      headers: admin(),
+      server: hooks,
+    });
+    await probe(W, W, 400, { method: "POST", body: { url }, headers: admin() });
+    await bodyProbes(W, W, "POST");
+    await probe(W, W, 200, { headers: admin() });
+    await probe(W, W, 401);
+    await probe(W, W, 403, { headers: { authorization: `Bearer ${readToken}` } });
+
+    const ONE = `${W}/{id}`;
+    const one = `${W}/${created.id}`;
+    await probe(ONE, one, 200, { headers: admin() });
+    await probe(ONE, `${W}/0x1`, 400, { headers: admin() });
+    await probe(ONE, `${W}/99999999`, 404, { headers: admin() });
+    await probe(ONE, one, 401);
+    await probe(ONE, one, 403, { headers: { authorization: `Bearer ${readToken}` } });
+    await probe(ONE, one, 200, { method: "PATCH", body: { status: "paused" }, headers: admin() });
+    await probe(ONE, one, 400, { method: "PATCH", body: {}, headers: admin() });
+    await probe(ONE, `${W}/99999999`, 404, { method: "PATCH", body: { status: "paused" }, headers: admin() });
+    await bodyProbes(ONE, one, "PATCH");
+
+    const REPLAY = `${ONE}/replay`;
+    const replay = `${one}/replay`;
+    const { body: snapshot } = await probe<ProductSnapshot>("/api/v1/products", "/api/v1/products", 200);
+    const from = { fromEventId: snapshot.lastEventId };
+    await probe(REPLAY, replay, 200, { method: "POST", body: from, headers: admin() });
+    await probe(REPLAY, replay, 409, { method: "POST", body: { fromEventId: "999999999999" }, headers: admin() });
+    await probe(REPLAY, replay, 400, { method: "POST", body: { fromEventId: "x" }, headers: admin() });
+    await probe(REPLAY, `${W}/99999999/replay`, 404, { method: "POST", body: from, headers: admin() });
+    await bodyProbes(REPLAY, replay, "POST");
+
+    await reusedKey(W, W, "POST", { url }, { url, kinds: "threshold" });
+    await reusedKey(ONE, one, "PATCH", { status: "paused" }, { status: "active" });
+    await reusedKey(REPLAY, replay, "POST", from, { fromEventId: "999999999999" });
+
+    const TEST = `${ONE}/test`;
+    await probe(TEST, `${one}/test`, 200, { method: "POST", headers: admin(), server: hooks });
+    await probe(TEST, `${W}/0x1/test`, 400, { method: "POST", headers: admin() });
+    await probe(TEST, `${W}/99999999/test`, 404, { method: "POST", headers: admin() });
+    await probe(TEST, `${one}/test`, 401, { method: "POST" });
+    await probe(TEST, `${one}/test`, 403, { method: "POST", headers: { authorization: `Bearer ${readToken}` } });
+
+    const LOG = `${ONE}/deliveries`;
+    await probe(LOG, `${one}/deliveries?limit=1`, 200, { headers: admin() });
+    await probe(LOG, `${one}/deliveries?limit=0`, 400, { headers: admin() });
+    await probe(LOG, `${W}/99999999/deliveries`, 404, { headers: admin() });
+    await probe(LOG, `${one}/deliveries`, 401);
+    await probe(LOG, `${one}/deliveries`, 403, { headers: { authorization: `Bearer ${readToken}` } });
+
+    await probe(ONE, `${W}/0x1`, 400, { method: "DELETE", headers: admin() });
+    await probe(ONE, one, 401, { method: "DELETE" });
+    await probe(ONE, one, 403, { method: "DELETE", headers: { cookie: adminCookie, origin: "https://evil.example" } });
+    await probe(ONE, one, 204, { method: "DELETE", headers: admin() });
+    await probe(ONE, one, 404, { method: "DELETE", headers: admin() });
+  } finally {
+    await hooks.stop();
+    await receiver.close();
+  }
+});
+
 test("limits and outages answer as documented", async () => {
   const P = "/api/v1/products";
   for (let request = 0; request < 3; request++) await fetch(`${limited.baseUrl}${P}`).then((r) => r.text());
@@ -476,6 +559,9 @@ function unprovokable(method: string, template: string, status: string): string 
   if (status === "429")
     return "one limiter for every route (lib/http/request-limits.ts), provoked on GET /api/v1/products";
   if (status === "503") return "one errorReply for every route, provoked on GET /api/v1/products and the health routes";
+  const conflict = operation(method, template)?.responses["409"] as { description?: string } | undefined;
+  if (status === "409" && conflict?.description?.startsWith("IDEMPOTENCY_IN_PROGRESS"))
+    return "IDEMPOTENCY_IN_PROGRESS needs a second request while the first runs: its only 409 here";
   return null;
 }
 

@@ -34,7 +34,13 @@ before(async () => {
 after(() => stack?.stop());
 
 const FEED = "/api/v1/stream/product-updates";
-const READS = ["/api/v1/products", "/api/v1/products/2", "/api/v1/products/2/events", `${FEED}?productIds=2`];
+const READS = [
+  "/api/v1/products",
+  "/api/v1/products/2",
+  "/api/v1/products/2/events",
+  "/api/v1/alerts",
+  `${FEED}?productIds=2`,
+];
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** Status and body of a read; a feed is only opened (its status and type), then closed. */

@@ -1,4 +1,5 @@
 import { headers } from "next/headers";
+import Link from "next/link";
 import { forbidden, redirect } from "next/navigation";
 import { currentUser } from "@/lib/auth/guards";
 import { safeReturnPath } from "@/lib/auth/return-path";
@@ -10,5 +11,17 @@ export default async function AdminLayout({ children }: { children: React.ReactN
   // x-pathname is set by proxy.ts on every page request, prefetches included (never the client's).
   if (!user) redirect(`/sign-in?next=${encodeURIComponent(safeReturnPath((await headers()).get("x-pathname")))}`);
   if (user.role !== "admin") forbidden();
-  return children;
+  return (
+    <div className="space-y-6">
+      <nav aria-label="Admin" className="flex gap-4 text-sm">
+        <Link href="/admin" className="underline">
+          Products
+        </Link>
+        <Link href="/admin/webhooks" className="underline">
+          Webhooks
+        </Link>
+      </nav>
+      {children}
+    </div>
+  );
 }

@@ -12,6 +12,7 @@ import {
   signedInSchema,
 } from "@/lib/api/schemas";
 import { credentialsSchema } from "@/lib/auth/sign-in";
+import { alertsLimitSchema, alertsSchema } from "@/lib/events/alerts";
 import { feedEventSchema, feedStatusSchema } from "@/lib/events/feed-event";
 import { eventIdSchema, productIdsSchema } from "@/lib/events/feed-request";
 import {
@@ -33,6 +34,20 @@ import {
   stocktakeSchema,
   updateProductSchema,
 } from "@/lib/products/validation";
+import {
+  createdWebhookSchema,
+  deliveryPageSchema,
+  webhookDeliverySchema,
+  webhookDtoSchema,
+  webhookListSchema,
+} from "@/lib/webhooks/dto";
+import {
+  createWebhookSchema,
+  deliveriesQuerySchema,
+  replaySchema,
+  updateWebhookSchema,
+  webhookIdSchema,
+} from "@/lib/webhooks/validation";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -44,6 +59,9 @@ const REQUEST_BODIES = {
   BulkAdjustment: bulkAdjustmentSchema,
   Stocktake: stocktakeSchema,
   SignIn: credentialsSchema,
+  CreateWebhook: createWebhookSchema,
+  UpdateWebhook: updateWebhookSchema,
+  ReplayWebhook: replaySchema,
 } satisfies Record<string, z.ZodType>;
 
 const RESPONSES = {
@@ -61,6 +79,12 @@ const RESPONSES = {
   Live: liveSchema,
   Session: sessionSchema,
   SignedIn: signedInSchema,
+  Alerts: alertsSchema,
+  Webhook: webhookDtoSchema,
+  CreatedWebhook: createdWebhookSchema,
+  WebhookList: webhookListSchema,
+  WebhookDelivery: webhookDeliverySchema,
+  WebhookDeliveryPage: deliveryPageSchema,
 } satisfies Record<string, z.ZodType>;
 
 export type SchemaName = keyof typeof REQUEST_BODIES | keyof typeof RESPONSES;
@@ -165,8 +189,8 @@ type Operation = {
 const body = (name: SchemaName) => ({ required: true, content: json(name) });
 
 /** A write of the product API: admin credentials, a JSON body, an optional Idempotency-Key. */
-function write(operation: Omit<Operation, "security" | "tags"> & { body: SchemaName }): Operation {
-  const { body: bodyName, parameters = [], responses, ...rest } = operation;
+function write(operation: Omit<Operation, "security" | "tags"> & { body: SchemaName; tags?: string[] }): Operation {
+  const { body: bodyName, parameters = [], responses, tags = ["products"], ...rest } = operation;
   const success = Object.fromEntries(
     Object.entries(responses)
       .filter(([status]) => status.startsWith("2"))
@@ -174,7 +198,7 @@ function write(operation: Omit<Operation, "security" | "tags"> & { body: SchemaN
   );
   return {
     ...rest,
-    tags: ["products"],
+    tags,
     security: WRITE_SECURITY,
     parameters: [...parameters, idempotencyKeyParameter],
     requestBody: body(bodyName),
@@ -273,6 +297,162 @@ const feedOperation = (head: boolean): Operation => ({
     "503": UNAVAILABLE,
   },
 });
+
+// Webhooks: admin only, reads included (a subscription's URL and log are the shop's business).
+const webhookIdParameter = {
+  name: "id",
+  in: "path",
+  required: true,
+  description: "the webhook id, decimal digits only",
+  schema: jsonSchema(webhookIdSchema, "input"),
+};
+const ADMIN_READ_403 = error("FORBIDDEN: a signed-in viewer, or a read-only token");
+const WEBHOOK_NOT_FOUND = error("NOT_FOUND: no such webhook");
+const TARGET_ERRORS = [
+  "INVALID_URL: not an http(s) URL, or it holds a user name or password",
+  "PRIVATE_ADDRESS: the host is or resolves to a loopback, private, link-local or other non-public address",
+  "UNRESOLVABLE_HOST: the host name does not resolve",
+];
+
+/** A read of the webhook API: admin credentials. */
+const adminRead = (operation: Omit<Operation, "security" | "tags">): Operation => ({
+  ...operation,
+  tags: ["webhooks"],
+  security: WRITE_SECURITY,
+  responses: {
+    "401": WRITE_401,
+    "403": ADMIN_READ_403,
+    "429": RATE_LIMITED,
+    "503": UNAVAILABLE,
+    ...operation.responses,
+  },
+});
+
+const WEBHOOK_PATHS: Record<string, Record<string, Operation>> = {
+  "/api/v1/webhooks": {
+    get: adminRead({
+      summary: "Every webhook subscription, without secrets",
+      responses: { "200": { description: "the subscriptions", content: json("WebhookList") } },
+    }),
+    post: write({
+      summary: "Subscribe a URL to the event log",
+      description:
+        "Starts after the newest event. The answer holds the signing secret, this once. The URL is checked against request forgery (docs/api.md, Webhooks).",
+      tags: ["webhooks"],
+      body: "CreateWebhook",
+      responses: {
+        "201": { description: "the new subscription and its secret", content: json("CreatedWebhook") },
+        "400": {
+          ...VALIDATION("url, kinds or productIds is invalid"),
+          description: [
+            VALIDATION("url, kinds or productIds is invalid").description,
+            ...TARGET_ERRORS,
+            "UNKNOWN_PRODUCT: productIds names a product that does not exist",
+          ].join("; "),
+        },
+      },
+    }),
+  },
+  "/api/v1/webhooks/{id}": {
+    get: adminRead({
+      summary: "One subscription: status, cursor, why it is paused",
+      parameters: [webhookIdParameter],
+      responses: {
+        "200": { description: "the subscription", content: json("Webhook") },
+        "400": error("VALIDATION_FAILED: the id is not a webhook id"),
+        "404": WEBHOOK_NOT_FOUND,
+      },
+    }),
+    patch: write({
+      summary: "Pause, resume, or change the URL, kinds or products",
+      description: 'status "active" resumes from the cursor: nothing committed while paused is lost.',
+      tags: ["webhooks"],
+      parameters: [webhookIdParameter],
+      body: "UpdateWebhook",
+      responses: {
+        "200": { description: "the subscription after the change", content: json("Webhook") },
+        "400": {
+          ...VALIDATION("a field is invalid, or nothing to change"),
+          description: `${VALIDATION("a field is invalid, or nothing to change").description}; ${TARGET_ERRORS.join("; ")}`,
+        },
+        "404": WEBHOOK_NOT_FOUND,
+      },
+    }),
+    delete: adminRead({
+      summary: "Unsubscribe; the delivery log goes too",
+      parameters: [webhookIdParameter],
+      responses: {
+        "204": { description: "deleted" },
+        "400": error("VALIDATION_FAILED: the id is not a webhook id"),
+        "403": WRITE_403,
+        "404": WEBHOOK_NOT_FOUND,
+      },
+    }),
+  },
+  "/api/v1/webhooks/{id}/replay": {
+    post: write({
+      summary: "Deliver again from a retained event id on",
+      tags: ["webhooks"],
+      parameters: [webhookIdParameter],
+      body: "ReplayWebhook",
+      responses: {
+        "200": { description: "the subscription with its cursor set back", content: json("Webhook") },
+        "400": VALIDATION("fromEventId is not an event id"),
+        "404": WEBHOOK_NOT_FOUND,
+        "409": error("EVENT_NOT_RETAINED: fromEventId is older or newer than the retained events"),
+      },
+    }),
+  },
+  "/api/v1/webhooks/{id}/test": {
+    post: {
+      summary: "Send a signed test request now",
+      description: 'The body sent is {"test": true, "events": []}; the cursor stays. Answers the delivery log entry.',
+      tags: ["webhooks"],
+      security: WRITE_SECURITY,
+      parameters: [webhookIdParameter, idempotencyKeyParameter],
+      responses: {
+        "200": { description: "the attempt, as logged", content: json("WebhookDelivery"), headers: REPLAYED_HEADER },
+        "400": error(
+          "VALIDATION_FAILED: the id is not a webhook id",
+          "INVALID_IDEMPOTENCY_KEY: the Idempotency-Key header is not 1-255 visible ASCII characters",
+        ),
+        "401": WRITE_401,
+        "403": WRITE_403,
+        "404": WEBHOOK_NOT_FOUND,
+        "409": IDEMPOTENCY_ERRORS["409"],
+        "429": RATE_LIMITED,
+        "503": UNAVAILABLE,
+      },
+    },
+  },
+  "/api/v1/webhooks/{id}/deliveries": {
+    get: adminRead({
+      summary: "The delivery log, newest first, a page at a time",
+      parameters: [
+        webhookIdParameter,
+        {
+          name: "limit",
+          in: "query",
+          required: false,
+          description: "entries per page",
+          schema: jsonSchema(deliveriesQuerySchema.shape.limit, "input"),
+        },
+        {
+          name: "before",
+          in: "query",
+          required: false,
+          description: "the previous page's nextBefore",
+          schema: { type: "string", pattern: "^[1-9]\\d{0,18}$" },
+        },
+      ],
+      responses: {
+        "200": { description: "a page of the log", content: json("WebhookDeliveryPage") },
+        "400": error("VALIDATION_FAILED: the id, limit or before is invalid"),
+        "404": WEBHOOK_NOT_FOUND,
+      },
+    }),
+  },
+};
 
 const PATHS: Record<string, Record<string, Operation>> = {
   "/api/v1/products": {
@@ -466,6 +646,31 @@ const PATHS: Record<string, Record<string, Operation>> = {
       },
     },
   },
+  "/api/v1/alerts": {
+    get: {
+      summary: "The latest stock alerts: existing products going low, out of stock, back in stock",
+      description: "Events whose previousStockLevel is not null and differs from stockLevel, newest first.",
+      tags: ["feed"],
+      security: READ_SECURITY,
+      parameters: [
+        {
+          name: "limit",
+          in: "query",
+          required: false,
+          description: "how many alerts",
+          schema: jsonSchema(alertsLimitSchema, "input"),
+        },
+      ],
+      responses: {
+        "200": { description: "the alerts", content: json("Alerts") },
+        "400": error("VALIDATION_FAILED: limit is invalid"),
+        "401": READ_401,
+        "429": RATE_LIMITED,
+        "503": UNAVAILABLE,
+      },
+    },
+  },
+  ...WEBHOOK_PATHS,
   "/api/v1/openapi.json": {
     get: {
       summary: "This document",
@@ -554,6 +759,7 @@ export function openApiDocument(): OpenApiDocument {
       { name: "products", description: "products, their history and writes" },
       { name: "feed", description: "the live feed (Server-Sent Events)" },
       { name: "session", description: "staff sign-in for browsers" },
+      { name: "webhooks", description: "pushing the event log to other systems' endpoints (admin)" },
       { name: "health", description: "probes and metrics" },
       { name: "meta", description: "this document" },
     ],

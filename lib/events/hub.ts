@@ -32,6 +32,7 @@ export class ProductEventHub {
   private flushScheduled = false;
   private heartbeat: NodeJS.Timeout | null = null;
   private heartbeatSlot = 0;
+  private readonly flushListeners = new Set<() => void>();
   /** The highest event id published; older or repeated events are dropped (listener catch-up). */
   lastEventId = BigInt(0);
   /** The highest event id handed to subscribers: a stream without a resume id starts after it. */
@@ -69,6 +70,12 @@ export class ProductEventHub {
     };
   }
 
+  /** Called after every batch handed out: work that follows the log itself (webhook delivery). */
+  onFlush(listener: () => void): () => void {
+    this.flushListeners.add(listener);
+    return () => void this.flushListeners.delete(listener);
+  }
+
   publish(event: EncodedEvent) {
     if (event.id <= this.lastEventId) return;
     this.lastEventId = event.id;
@@ -103,6 +110,7 @@ export class ProductEventHub {
         this.metrics.eventsDelivered += batch.events.length;
       }
     }
+    for (const listener of this.flushListeners) listener();
   }
 
   /**

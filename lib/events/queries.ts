@@ -29,8 +29,14 @@ export async function fetchEventBounds() {
   return { oldest: _min.id, newest: _max.id };
 }
 
+/**
+ * Deletes events older than the retention, except those a webhook subscription has not yet
+ * acknowledged (a paused one holds them back): a webhook never misses an event (docs/api.md).
+ */
 export async function pruneEventsOlderThan(days: number) {
   const cutoff = new Date(Date.now() - days * 24 * 60 * 60 * 1000);
-  const { count } = await db.productEvent.deleteMany({ where: { createdAt: { lt: cutoff } } });
-  return count;
+  return db.$executeRaw`
+    DELETE FROM "ProductEvent"
+    WHERE "createdAt" < ${cutoff}
+      AND id <= coalesce((SELECT min(cursor) FROM "WebhookSubscription"), 9223372036854775807)`;
 }

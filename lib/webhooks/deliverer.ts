@@ -1,0 +1,348 @@
+// Webhook delivery. Every server instance runs one deliverer; it wakes when the hub hands out
+// events (the instance's LISTEN connection), when a retry falls due, and every few seconds in
+// case a subscription changed on another instance. Per subscription:
+//
+//   BEGIN; SELECT the subscription FOR UPDATE SKIP LOCKED (one instance at a time; the others
+//   pass it by); read the events after its cursor in id order, filtered by kind and product;
+//   POST them as one signed batch; record the attempt; on a 2xx move the cursor past them;
+//   COMMIT.
+//
+// So the cursor moves only with an acknowledged batch, in the transaction that logs it: a crash
+// or restart mid-request leaves the cursor where it was and the batch goes out again (at least
+// once; receivers de-duplicate by eventId). Failures back off exponentially with jitter; a
+// subscription failing for WEBHOOK_PAUSE_AFTER_SECONDS is paused, never deleted.
+import pg from "pg";
+import { env } from "@/lib/env";
+import { toFeedEvent } from "@/lib/events/feed-event";
+import type { ProductEventHub } from "@/lib/events/hub";
+import type { ProductEvent } from "@/lib/generated/prisma/client";
+import type { DeliveryRow } from "@/lib/webhooks/dto";
+import { sendWebhook, type SendResult } from "@/lib/webhooks/send";
+import { signatureHeaders } from "@/lib/webhooks/signature";
+import { resolveTarget, TargetRefused } from "@/lib/webhooks/target";
+
+/** Subscriptions one instance delivers at the same time (each holds a connection meanwhile). */
+const CONCURRENCY = 4;
+/** Look for work this often even without a notification (changes made on another instance). */
+const SWEEP_MS = 5_000;
+/** A due subscription that another instance holds is looked at again after this. */
+const RECHECK_MS = 250;
+/** Passes prompted by new events start at most this often (events meanwhile wait for the next). */
+const COALESCE_MS = 10;
+const BACKOFF_FIRST_MS = 1_000;
+const BACKOFF_MAX_MS = 10 * 60 * 1000;
+/** Delivery log rows kept per subscription. */
+export const DELIVERY_LOG_SIZE = 100;
+
+// Which events a subscription takes: "threshold" is a change of stock level (low, out, back in
+// stock), as stored on the event (docs/api.md, threshold events).
+const KIND_CONDITIONS: Record<string, string> = {
+  all: "TRUE",
+  threshold: `"stockLevel" IS DISTINCT FROM "previousStockLevel"`,
+};
+
+type Queryable = Pick<pg.Pool, "query">;
+
+type SubscriptionRow = {
+  id: number;
+  url: string;
+  kinds: string;
+  productIds: number[];
+  secret: string;
+  cursor: string;
+  failureCount: number;
+  failingSince: Date | null;
+};
+
+type Attempt = Omit<DeliveryRow, "id" | "at" | "responseExcerpt"> & { excerpt: string | null };
+
+/** Text PostgreSQL will store: no NUL, no lone surrogate, at most `max` characters. */
+const storable = (text: string | null, max: number) =>
+  text === null ? null : text.replaceAll("\u0000", "").toWellFormed().slice(0, max);
+
+/** Logs one delivery attempt and keeps the subscription's log to DELIVERY_LOG_SIZE rows. */
+export async function recordDelivery(client: Queryable, subscriptionId: number, attempt: Attempt) {
+  const { rows } = await client.query<DeliveryRow>(
+    `INSERT INTO "WebhookDelivery"
+       ("subscriptionId", test, "firstEventId", "lastEventId", "eventCount", "statusCode", error, "latencyMs", "responseExcerpt")
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
+    [
+      subscriptionId,
+      attempt.test,
+      attempt.firstEventId?.toString() ?? null,
+      attempt.lastEventId?.toString() ?? null,
+      attempt.eventCount,
+      attempt.statusCode,
+      storable(attempt.error, 500),
+      attempt.latencyMs,
+      storable(attempt.excerpt, 200),
+    ],
+  );
+  await client.query(
+    `DELETE FROM "WebhookDelivery" WHERE "subscriptionId" = $1 AND id < (
+       SELECT id FROM "WebhookDelivery" WHERE "subscriptionId" = $1 ORDER BY id DESC OFFSET $2 LIMIT 1)`,
+    [subscriptionId, DELIVERY_LOG_SIZE - 1],
+  );
+  return rows[0];
+}
+
+const describeFailure = (result: SendResult) =>
+  result.error ?? `HTTP ${result.statusCode}${result.excerpt ? `: ${result.excerpt.slice(0, 100)}` : ""}`;
+
+/** Exponential backoff with "equal jitter": half the delay fixed, half random. */
+function backoffMs(failures: number) {
+  const delay = Math.min(BACKOFF_FIRST_MS * 2 ** Math.min(failures - 1, 30), BACKOFF_MAX_MS);
+  return delay / 2 + Math.random() * (delay / 2);
+}
+
+type Outcome = "more" | "done" | "failed" | "skipped";
+
+export type DelivererOptions = { timeoutMs: number; pauseAfterSeconds: number; maxBatchSize: number };
+
+export class WebhookDeliverer {
+  private running = false;
+  private again = false;
+  private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
+  private soon: NodeJS.Timeout | undefined;
+  private lastPassAt = 0;
+  /** Whether any subscription is active (as of the last pass): if none, new events need no pass. */
+  private anyActive = true;
+  private lastErrorLogged = 0;
+  /** Events acknowledged by endpoints, and failed delivery attempts, on this instance (metrics). */
+  delivered = 0;
+  failures = 0;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly options: DelivererOptions,
+  ) {}
+
+  /** New events reached this instance (the hub's batches). */
+  eventsArrived() {
+    if (this.anyActive) this.wake();
+  }
+
+  /** Look for work (new events, a subscription created, resumed or replayed). */
+  wake() {
+    if (this.stopped) return;
+    this.anyActive = true;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    // At most one pass per COALESCE_MS: under a stream of writes each pass takes all that came.
+    const wait = this.lastPassAt + COALESCE_MS - Date.now();
+    if (wait <= 0) void this.run();
+    else
+      this.soon ??= setTimeout(() => {
+        this.soon = undefined;
+        this.wake();
+      }, wait).unref();
+  }
+
+  stop() {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    clearTimeout(this.soon);
+  }
+
+  private async run() {
+    this.running = true;
+    this.again = false;
+    this.lastPassAt = Date.now();
+    clearTimeout(this.timer);
+    let wait = SWEEP_MS;
+    try {
+      await this.deliverDue();
+      wait = await this.untilNextDue();
+    } catch (error) {
+      // The database is away or refused something: log once a minute, look again later.
+      if (Date.now() - this.lastErrorLogged > 60_000) {
+        this.lastErrorLogged = Date.now();
+        console.warn("webhook delivery failed; retrying:", (error as Error).message);
+      }
+      wait = 1_000;
+    } finally {
+      this.running = false;
+    }
+    if (this.stopped) return;
+    if (this.again) this.wake();
+    else this.timer = setTimeout(() => this.wake(), wait).unref();
+  }
+
+  /** Delivers every due subscription with undelivered events, CONCURRENCY at a time. */
+  private async deliverDue() {
+    const { rows } = await this.pool.query<{ id: number }>(
+      `SELECT id FROM "WebhookSubscription"
+       WHERE status = 'active' AND "nextAttemptAt" <= now()
+         AND cursor < (SELECT coalesce(max(id), 0) FROM "ProductEvent")
+       ORDER BY "nextAttemptAt", id LIMIT 100`,
+    );
+    const queue = rows.map((row) => row.id);
+    const worker = async () => {
+      for (let id = queue.shift(); id !== undefined && !this.stopped; id = queue.shift()) {
+        while (!this.stopped && (await this.deliverNext(id)) === "more");
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, queue.length) }, worker));
+  }
+
+  /** Milliseconds until the next retry falls due (at most SWEEP_MS); notes whether any is active. */
+  private async untilNextDue(): Promise<number> {
+    const {
+      rows: [{ active, ms }],
+    } = await this.pool.query<{ active: number; ms: number | null }>(
+      `SELECT count(*)::int AS active,
+              (extract(epoch FROM min("nextAttemptAt") FILTER (
+                 WHERE cursor < (SELECT coalesce(max(id), 0) FROM "ProductEvent")) - now()) * 1000)::float8 AS ms
+       FROM "WebhookSubscription" WHERE status = 'active'`,
+    );
+    this.anyActive = active > 0;
+    return ms === null ? SWEEP_MS : Math.min(Math.max(ms, RECHECK_MS), SWEEP_MS);
+  }
+
+  /** One batch for one subscription, in one transaction that holds the subscription's row. */
+  private async deliverNext(id: number): Promise<Outcome> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      const outcome = await this.deliverLocked(client, id);
+      await client.query("COMMIT");
+      return outcome;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async deliverLocked(client: pg.PoolClient, id: number): Promise<Outcome> {
+    const {
+      rows: [subscription],
+    } = await client.query<SubscriptionRow>(
+      `SELECT id, url, kinds, "productIds", secret, cursor, "failureCount", "failingSince"
+       FROM "WebhookSubscription"
+       WHERE id = $1 AND status = 'active' AND "nextAttemptAt" <= now()
+       FOR UPDATE SKIP LOCKED`,
+      [id],
+    );
+    if (!subscription) return "skipped";
+    // Event ids are visible in commit order (docs/design.md, guarantee 3): everything up to the
+    // newest id seen now is committed, so the cursor may pass over what the filter leaves out.
+    const {
+      rows: [{ newest }],
+    } = await client.query<{ newest: string }>(`SELECT coalesce(max(id), 0)::text AS newest FROM "ProductEvent"`);
+    if (BigInt(newest) <= BigInt(subscription.cursor)) return "done";
+    const batchSize = this.options.maxBatchSize;
+    const { rows: events } = await client.query<ProductEvent & { id: string }>(
+      `SELECT * FROM "ProductEvent"
+       WHERE id > $1 AND id <= $2 AND ($3::int[] IS NULL OR "productId" = ANY($3::int[]))
+         AND ${KIND_CONDITIONS[subscription.kinds] ?? "FALSE"}
+       ORDER BY id LIMIT $4`,
+      [subscription.cursor, newest, subscription.productIds.length ? subscription.productIds : null, batchSize],
+    );
+    // Fewer than a full batch: nothing else up to `newest` is for this subscription.
+    const complete = events.length < batchSize;
+    const nextCursor = complete ? newest : events[events.length - 1].id;
+    if (events.length === 0) {
+      await client.query(`UPDATE "WebhookSubscription" SET cursor = $2 WHERE id = $1`, [id, nextCursor]);
+      return "done";
+    }
+
+    const firstEventId = events[0].id;
+    const lastEventId = events[events.length - 1].id;
+    const body = JSON.stringify({ events: events.map((row) => toFeedEvent({ ...row, id: BigInt(row.id) })) });
+    // The same batch always has the same id, whichever attempt or instance sends it.
+    const headers = signatureHeaders(subscription.secret, `msg_${firstEventId}_${lastEventId}`, body);
+    let result: SendResult;
+    try {
+      result = await sendWebhook(await resolveTarget(subscription.url), body, headers, this.options.timeoutMs);
+    } catch (error) {
+      if (!(error instanceof TargetRefused)) throw error;
+      result = { statusCode: null, error: error.message, latencyMs: 0, excerpt: null };
+    }
+    const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
+    await recordDelivery(client, id, {
+      test: false,
+      firstEventId,
+      lastEventId,
+      eventCount: events.length,
+      ...result,
+    });
+
+    if (ok) {
+      await client.query(
+        `UPDATE "WebhookSubscription"
+         SET cursor = $2, "failureCount" = 0, "failingSince" = NULL, "lastError" = NULL, "nextAttemptAt" = now()
+         WHERE id = $1`,
+        [id, nextCursor],
+      );
+      this.delivered += events.length;
+      return complete ? "done" : "more";
+    }
+
+    const failures = subscription.failureCount + 1;
+    const lastError = storable(describeFailure(result), 500);
+    const since = subscription.failingSince;
+    const pause = since !== null && Date.now() - since.getTime() >= this.options.pauseAfterSeconds * 1000;
+    const reason = pause
+      ? storable(
+          `Deliveries failed ${failures} times since ${since.toISOString()} (longer than ${this.options.pauseAfterSeconds} s); last: ${lastError}`,
+          500,
+        )
+      : null;
+    await client.query(
+      `UPDATE "WebhookSubscription"
+       SET "failureCount" = $2, "failingSince" = coalesce("failingSince", now()), "lastError" = $3,
+           "nextAttemptAt" = clock_timestamp() + make_interval(secs => $4::float8),
+           status = CASE WHEN $5::boolean THEN 'paused' ELSE status END,
+           "pausedReason" = CASE WHEN $5::boolean THEN $6 ELSE "pausedReason" END
+       WHERE id = $1`,
+      [id, failures, lastError, backoffMs(failures) / 1000, pause, reason],
+    );
+    this.failures++;
+    return "failed";
+  }
+}
+
+const globalForWebhooks = globalThis as unknown as { stockpulseWebhooks?: WebhookDeliverer };
+
+/** Starts this instance's deliverer (instrumentation-node.ts), woken by the hub's batches. */
+export function startWebhookDeliverer(hub: ProductEventHub): WebhookDeliverer {
+  if (globalForWebhooks.stockpulseWebhooks) return globalForWebhooks.stockpulseWebhooks;
+  const config = env();
+  // Its own small pool: a delivery holds a connection for up to WEBHOOK_TIMEOUT_MS, which must
+  // never starve the API's pool.
+  const pool = new pg.Pool({
+    connectionString: config.DATABASE_URL,
+    max: CONCURRENCY + 1,
+    application_name: "stockpulse-webhooks",
+  });
+  pool.on("error", (error) => console.error("webhook database connection lost:", error.message));
+  const deliverer = new WebhookDeliverer(pool, {
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    pauseAfterSeconds: config.WEBHOOK_PAUSE_AFTER_SECONDS,
+    maxBatchSize: config.WEBHOOK_MAX_BATCH_SIZE,
+  });
+  globalForWebhooks.stockpulseWebhooks = deliverer;
+  hub.onFlush(() => deliverer.eventsArrived());
+  deliverer.wake();
+  return deliverer;
+}
+
+export function stopWebhookDeliverer() {
+  globalForWebhooks.stockpulseWebhooks?.stop();
+}
+
+/** This instance's delivery counts, for /api/metrics (zero where no deliverer runs). */
+export function webhookDeliveryCounts() {
+  const deliverer = globalForWebhooks.stockpulseWebhooks;
+  return { delivered: deliverer?.delivered ?? 0, failures: deliverer?.failures ?? 0 };
+}
+
+/** Nudges this instance's deliverer after a change through the API (resume, replay). */
+export function wakeWebhookDeliverer() {
+  globalForWebhooks.stockpulseWebhooks?.wake();
+}
