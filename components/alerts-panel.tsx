@@ -89,7 +89,10 @@ export function AlertsPanel({ initial, lastEventId }: { initial: FeedEvent[]; la
     >
       <div className="flex items-center justify-between gap-2">
         <h2 id="alerts-heading" className="flex items-center gap-2 font-semibold">
-          <span aria-hidden>🔔</span> Stock alerts
+          <svg aria-hidden viewBox="0 0 20 20" fill="currentColor" className="h-4 w-4 text-slate-500">
+            <path d="M10 2a6 6 0 0 0-6 6v3.59l-1.7 1.7A1 1 0 0 0 3 15h14a1 1 0 0 0 .7-1.71L16 11.59V8a6 6 0 0 0-6-6Zm0 16a3 3 0 0 0 2.83-2H7.17A3 3 0 0 0 10 18Z" />
+          </svg>
+          Stock alerts
         </h2>
         <span role="status" data-testid="alerts-unread" className="text-sm">
           {unread > 0 ? (
