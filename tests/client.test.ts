@@ -272,7 +272,21 @@ test("subscribe: across a server restart no event is lost or doubled; a reset re
 test("webhooks: create (secret once per key), signed test event, deliveries paged, pause and resume, delete; alerts", async (t) => {
   const receiver: Receiver = await startReceiver();
   t.after(() => receiver.close());
-  const api = clientOf(server);
+  // Every request the client makes, with the Idempotency-Key it carried.
+  const sent: Array<{ method: string; path: string; key: string | null }> = [];
+  const api = client.createClient({
+    baseUrl: server.baseUrl,
+    token: stack.adminToken,
+    fetch: (input, init) => {
+      const headers = new Headers(init?.headers);
+      sent.push({
+        method: init?.method ?? "GET",
+        path: new URL(String(input)).pathname,
+        key: headers.get("idempotency-key"),
+      });
+      return fetch(input, init);
+    },
+  });
   const product = await newProduct();
 
   const idempotencyKey = `client-webhook-${randomBytes(4).toString("hex")}`;
@@ -337,6 +351,15 @@ test("webhooks: create (secret once per key), signed test event, deliveries page
 
   const replayed = await api.replayWebhook(created.id, alert.eventId);
   assert.equal(BigInt(replayed.cursor), BigInt(alert.eventId) - 1n);
+
+  const writes = sent.filter((request) => request.method === "POST" || request.method === "PATCH");
+  assert.ok(writes.length >= 8);
+  for (const write of writes) assert.ok(write.key, `${write.method} ${write.path} carries an Idempotency-Key`);
+  assert.equal(
+    new Set(writes.map((write) => write.key)).size,
+    writes.length - 1,
+    "one key per call (but the reused one)",
+  );
 
   await api.deleteWebhook(created.id);
   await assert.rejects(api.getWebhook(created.id), (error: ClientModule.StockPulseError) => {
