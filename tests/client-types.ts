@@ -18,6 +18,14 @@ import type {
   stocktakeSchema,
   updateProductSchema,
 } from "../lib/products/validation";
+import type { alertsSchema } from "../lib/events/alerts";
+import type {
+  createdWebhookSchema,
+  deliveryPageSchema,
+  webhookDeliverySchema,
+  webhookDtoSchema,
+} from "../lib/webhooks/dto";
+import type { createWebhookSchema, updateWebhookSchema } from "../lib/webhooks/validation";
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 /** The client may be stricter than the server (e.g. "exactly one of productId and sku" as a type). */
@@ -36,4 +44,11 @@ export const clientTypesMatchTheServer: [
   Accepted<Client.ProductChanges, z.input<typeof updateProductSchema>>,
   Accepted<Client.BulkAdjustment, z.input<typeof bulkAdjustmentSchema>>,
   Accepted<Client.Stocktake, z.input<typeof stocktakeSchema>>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true];
+  Same<Client.Webhook, z.infer<typeof webhookDtoSchema>>,
+  Same<Client.CreatedWebhook, z.infer<typeof createdWebhookSchema>>,
+  Same<Client.WebhookDelivery, z.infer<typeof webhookDeliverySchema>>,
+  Same<Client.DeliveryPage, z.infer<typeof deliveryPageSchema>>,
+  Same<{ alerts: Client.FeedEvent[] }, z.infer<typeof alertsSchema>>,
+  Same<Client.NewWebhook, z.input<typeof createWebhookSchema>>,
+  Accepted<Client.WebhookChanges, z.input<typeof updateWebhookSchema>>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];

@@ -8,7 +8,9 @@ import http from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, before, test } from "node:test";
+import { Webhook as StandardWebhook } from "standardwebhooks";
 import { startStack, type Server, type Stack } from "../scripts/stack";
+import { startReceiver, type Receiver } from "./support/webhook-receiver";
 import type * as ClientModule from "../clients/typescript/src/index";
 import type { FeedEvent, ProductSnapshot, SubscriptionStatus } from "../clients/typescript/src/index";
 
@@ -29,7 +31,8 @@ before(async () => {
   );
   assert.equal(build.status, 0, `building the client failed:\n${build.stdout}${build.stderr}`);
   client = await import(pathToFileURL(path.join(root, "clients/typescript/dist/index.js")).href);
-  stack = await startStack({ env: { SSE_HEARTBEAT_MS: "120000" } });
+  // Private addresses allowed: the webhook receiver listens on loopback.
+  stack = await startStack({ env: { SSE_HEARTBEAT_MS: "120000", WEBHOOK_ALLOW_PRIVATE_ADDRESSES: "true" } });
   [server, writer] = await Promise.all([stack.startServer(), stack.startServer()]);
 });
 after(() => stack?.stop());
@@ -264,4 +267,103 @@ test("subscribe: across a server restart no event is lost or doubled; a reset re
   } finally {
     subscription.unsubscribe();
   }
+});
+
+test("webhooks: create (secret once per key), signed test event, deliveries paged, pause and resume, delete; alerts", async (t) => {
+  const receiver: Receiver = await startReceiver();
+  t.after(() => receiver.close());
+  // Every request the client makes, with the Idempotency-Key it carried.
+  const sent: Array<{ method: string; path: string; key: string | null }> = [];
+  const api = client.createClient({
+    baseUrl: server.baseUrl,
+    token: stack.adminToken,
+    fetch: (input, init) => {
+      const headers = new Headers(init?.headers);
+      sent.push({
+        method: init?.method ?? "GET",
+        path: new URL(String(input)).pathname,
+        key: headers.get("idempotency-key"),
+      });
+      return fetch(input, init);
+    },
+  });
+  const product = await newProduct();
+
+  const idempotencyKey = `client-webhook-${randomBytes(4).toString("hex")}`;
+  const created = await api.createWebhook(
+    { url: receiver.url("/hook"), kinds: "threshold", productIds: [product.id] },
+    { idempotencyKey },
+  );
+  assert.match(created.secret, /^whsec_/);
+  assert.deepEqual([created.kinds, created.productIds, created.status], ["threshold", [product.id], "active"]);
+  const retried = await api.createWebhook(
+    { url: receiver.url("/hook"), kinds: "threshold", productIds: [product.id] },
+    { idempotencyKey },
+  );
+  assert.deepEqual(retried, created, "a retry with the same key answers the first creation, secret included");
+  const { secret, ...withoutSecret } = created;
+  assert.deepEqual(await api.getWebhook(created.id), withoutSecret);
+  assert.ok((await api.listWebhooks()).some((webhook) => webhook.id === created.id && !("secret" in webhook)));
+
+  const testDelivery = await api.testWebhook(created.id);
+  assert.equal(testDelivery.test, true);
+  assert.equal(testDelivery.ok, true);
+  const [testRequest] = receiver.requests("/hook");
+  assert.ok(testRequest, "the test request arrived");
+  assert.doesNotThrow(() => new StandardWebhook(secret).verify(testRequest.body, testRequest.headers), "signed");
+  assert.deepEqual(JSON.parse(testRequest.body), { test: true, events: [] });
+
+  // The product goes out of stock: a threshold event, delivered and listed among the alerts.
+  const out = await api.adjustStock(product.id, { delta: -product.stock, reason: "sold out" });
+  assert.equal(out.stock, 0);
+  const alerts = await api.listAlerts({ limit: 100 });
+  const alert = alerts.find((event) => event.productId === product.id);
+  assert.ok(alert, "the product's going out of stock is an alert");
+  assert.deepEqual([alert.stockLevel, alert.previousStockLevel, alert.newStock], ["out", "ok", 0]);
+  await until(() => receiver.requests("/hook").length >= 2, "the out-of-stock event's delivery");
+  const delivered = JSON.parse(receiver.requests("/hook")[1].body) as { events: FeedEvent[] };
+  assert.deepEqual(
+    delivered.events.map((event) => [event.eventId, event.stockLevel]),
+    [[alert.eventId, "out"]],
+  );
+  // The log entry is written once the receiver has answered: wait for it.
+  for (let deadline = Date.now() + 30_000; (await api.webhookDeliveries(created.id)).deliveries.length < 2;) {
+    if (Date.now() > deadline) throw new Error("timed out waiting for the delivery in the log");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+
+  // Paging: one entry a page, newest first, until nextBefore is null.
+  const first = await api.webhookDeliveries(created.id, { limit: 1 });
+  assert.equal(first.deliveries.length, 1);
+  assert.deepEqual(
+    [first.deliveries[0].test, first.deliveries[0].ok, first.deliveries[0].lastEventId],
+    [false, true, alert.eventId],
+  );
+  assert.ok(first.nextBefore, "an older page follows");
+  const second = await api.webhookDeliveries(created.id, { limit: 1, before: first.nextBefore });
+  assert.deepEqual(second, { deliveries: [testDelivery], nextBefore: null });
+
+  const paused = await api.pauseWebhook(created.id);
+  assert.equal(paused.status, "paused");
+  assert.equal((await api.resumeWebhook(created.id)).status, "active");
+  const moved = await api.updateWebhook(created.id, { kinds: "all", productIds: null });
+  assert.deepEqual([moved.kinds, moved.productIds], ["all", null]);
+
+  const replayed = await api.replayWebhook(created.id, alert.eventId);
+  assert.equal(BigInt(replayed.cursor), BigInt(alert.eventId) - 1n);
+
+  const writes = sent.filter((request) => request.method === "POST" || request.method === "PATCH");
+  assert.ok(writes.length >= 8);
+  for (const write of writes) assert.ok(write.key, `${write.method} ${write.path} carries an Idempotency-Key`);
+  assert.equal(
+    new Set(writes.map((write) => write.key)).size,
+    writes.length - 1,
+    "one key per call (but the reused one)",
+  );
+
+  await api.deleteWebhook(created.id);
+  await assert.rejects(api.getWebhook(created.id), (error: ClientModule.StockPulseError) => {
+    assert.equal(error.status, 404);
+    return true;
+  });
 });

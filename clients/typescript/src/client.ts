@@ -3,7 +3,10 @@
 import type {
   BulkAdjustment,
   BulkAdjustmentResult,
+  CreatedWebhook,
+  DeliveryPage,
   ErrorBody,
+  FeedEvent,
   Health,
   HistoryEntry,
   NewProduct,
@@ -14,6 +17,10 @@ import type {
   StockAdjustment,
   Stocktake,
   StocktakeResult,
+  Webhook,
+  WebhookChanges,
+  WebhookDelivery,
+  NewWebhook,
 } from "./types.js";
 
 export type ClientOptions = {
@@ -148,7 +155,12 @@ export class StockPulseClient {
     }
   }
 
-  private write<T>(method: "POST" | "PATCH", path: string, body: unknown, options: WriteOptions = {}): Promise<T> {
+  private write<T>(
+    method: "POST" | "PATCH",
+    path: string,
+    body: unknown | undefined,
+    options: WriteOptions = {},
+  ): Promise<T> {
     const idempotencyKey = options.idempotencyKey ?? globalThis.crypto.randomUUID();
     return this.request<T>({ method, path, body, idempotencyKey, signal: options.signal });
   }
@@ -205,6 +217,75 @@ export class StockPulseClient {
   /** Up to 1,000 absolute counts, all or nothing. */
   stocktake(stocktake: Stocktake, options?: WriteOptions): Promise<StocktakeResult> {
     return this.write("POST", "/api/v1/stocktakes", stocktake, options);
+  }
+
+  // ---- stock alerts ----
+
+  /** The latest stock level changes (low, out, back in stock) of existing products, newest first. */
+  async listAlerts(options: { limit?: number; signal?: AbortSignal } = {}): Promise<FeedEvent[]> {
+    const query = options.limit === undefined ? "" : `?limit=${options.limit}`;
+    const { alerts } = await this.request<{ alerts: FeedEvent[] }>({
+      method: "GET",
+      path: `/api/v1/alerts${query}`,
+      signal: options.signal,
+    });
+    return alerts;
+  }
+
+  // ---- webhooks (admin) ----
+
+  /** Every webhook subscription, without secrets. */
+  async listWebhooks(signal?: AbortSignal): Promise<Webhook[]> {
+    return (await this.request<{ webhooks: Webhook[] }>({ method: "GET", path: "/api/v1/webhooks", signal })).webhooks;
+  }
+
+  /** Subscribes a URL; the answer holds the signing secret, shown this once (a retry with the same key gets it again). */
+  createWebhook(webhook: NewWebhook, options?: WriteOptions): Promise<CreatedWebhook> {
+    return this.write("POST", "/api/v1/webhooks", webhook, options);
+  }
+
+  getWebhook(id: number, signal?: AbortSignal): Promise<Webhook> {
+    return this.request({ method: "GET", path: `/api/v1/webhooks/${id}`, signal });
+  }
+
+  /** Changes the URL, kinds or products, or pauses (status "paused") or resumes (status "active"). */
+  updateWebhook(id: number, changes: WebhookChanges, options?: WriteOptions): Promise<Webhook> {
+    return this.write("PATCH", `/api/v1/webhooks/${id}`, changes, options);
+  }
+
+  pauseWebhook(id: number, options?: WriteOptions): Promise<Webhook> {
+    return this.updateWebhook(id, { status: "paused" }, options);
+  }
+
+  resumeWebhook(id: number, options?: WriteOptions): Promise<Webhook> {
+    return this.updateWebhook(id, { status: "active" }, options);
+  }
+
+  /** Unsubscribes, with the delivery log. */
+  async deleteWebhook(id: number, signal?: AbortSignal): Promise<void> {
+    await this.request({ method: "DELETE", path: `/api/v1/webhooks/${id}`, signal });
+  }
+
+  /** Delivers again from a retained event id on (else 409 EVENT_NOT_RETAINED). */
+  replayWebhook(id: number, fromEventId: string, options?: WriteOptions): Promise<Webhook> {
+    return this.write("POST", `/api/v1/webhooks/${id}/replay`, { fromEventId }, options);
+  }
+
+  /** Sends a signed test request now and answers its log entry (a retry with the same key does not send again). */
+  testWebhook(id: number, options?: WriteOptions): Promise<WebhookDelivery> {
+    return this.write("POST", `/api/v1/webhooks/${id}/test`, undefined, options);
+  }
+
+  /** One page of the delivery log, newest first; pass the page's nextBefore as `before` for the next one. */
+  webhookDeliveries(
+    id: number,
+    options: { limit?: number; before?: string; signal?: AbortSignal } = {},
+  ): Promise<DeliveryPage> {
+    const query = new URLSearchParams();
+    if (options.limit !== undefined) query.set("limit", String(options.limit));
+    if (options.before !== undefined) query.set("before", options.before);
+    const search = query.size ? `?${query}` : "";
+    return this.request({ method: "GET", path: `/api/v1/webhooks/${id}/deliveries${search}`, signal: options.signal });
   }
 
   // ---- browser sessions (cookies: same site only) ----

@@ -125,3 +125,69 @@ export type ErrorBody = {
     [detail: string]: unknown;
   };
 };
+
+/** Which events a webhook receives: every change, or only stock level changes (low, out, back in stock). */
+export type WebhookKinds = "all" | "threshold";
+
+/** A webhook subscription (its secret is shown once, when it is created). */
+export type Webhook = {
+  id: number;
+  url: string;
+  kinds: WebhookKinds;
+  /** null: every product. */
+  productIds: number[] | null;
+  status: "active" | "paused";
+  pausedReason: string | null;
+  /** The last event id the endpoint acknowledged (or the filter passed over). */
+  cursor: string;
+  failureCount: number;
+  failingSince: string | null;
+  nextAttemptAt: string;
+  lastError: string | null;
+  createdBy: string;
+  createdAt: string;
+};
+
+/** A new subscription with its signing secret (whsec_...), in this answer only: keep it. */
+export type CreatedWebhook = Webhook & { secret: string };
+
+export type NewWebhook = {
+  url: string;
+  /** Default "all". */
+  kinds?: WebhookKinds;
+  /** Default null: every product. */
+  productIds?: number[] | null;
+};
+
+/** At least one field: "paused" pauses, "active" resumes. */
+export type WebhookChanges = {
+  url?: string;
+  kinds?: WebhookKinds;
+  productIds?: number[] | null;
+  status?: "active" | "paused";
+};
+
+/** One delivery attempt (or test request) in a webhook's log. */
+export type WebhookDelivery = {
+  id: string;
+  at: string;
+  /** A test request: not part of the event order. */
+  test: boolean;
+  firstEventId: string | null;
+  lastEventId: string | null;
+  eventCount: number;
+  /** A 2xx answer: the cursor moved past lastEventId. */
+  ok: boolean;
+  statusCode: number | null;
+  error: string | null;
+  latencyMs: number;
+  /** At most 200 bytes of the answer. */
+  responseExcerpt: string | null;
+};
+
+export type DeliveryPage = {
+  /** Newest first. */
+  deliveries: WebhookDelivery[];
+  /** Pass as `before` for the next (older) page; null: no more. */
+  nextBefore: string | null;
+};
