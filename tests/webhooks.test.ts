@@ -350,6 +350,20 @@ describe("webhook delivery", () => {
     assert.equal((await subscription(hook.id)).cursor, moved);
   });
 
+  test("Idempotency-Key: a retried PATCH answers the first change and does not apply it again", async () => {
+    const hook = await subscribe("/patch-once");
+    const headers = { "idempotency-key": `patch-${hook.id}` };
+    const paused = await api.call("PATCH", `/api/v1/webhooks/${hook.id}`, { status: "paused" }, headers);
+    assert.equal(paused.status, 200, JSON.stringify(paused.body));
+    assert.equal(paused.body.status, "paused");
+    const resumed = await api.call("PATCH", `/api/v1/webhooks/${hook.id}`, { status: "active" });
+    assert.equal(resumed.body.status, "active");
+    const again = await api.call("PATCH", `/api/v1/webhooks/${hook.id}`, { status: "paused" }, headers);
+    assert.equal(again.status, 200);
+    assert.deepEqual(again.body, paused.body);
+    assert.equal((await subscription(hook.id)).status, "active");
+  });
+
   test("Idempotency-Key: two concurrent creations with one key create one subscription", async () => {
     const headers = { "idempotency-key": `concurrent-${Date.now()}` };
     const body = { url: receiver.url("/concurrent-create") };
