@@ -329,6 +329,57 @@ describe("webhook delivery", () => {
     assert.equal(await stack.db.webhookSubscription.count(), count);
   });
 
+  test("Idempotency-Key: a replay retried after the cursor moved on does not set it back again", async () => {
+    const hook = await subscribe("/replay-once");
+    const first = (await api.adjust(13, { delta: 1 })).body;
+    await api.adjust(14, { delta: 1 });
+    await delivered(hook.id, await newestEventId());
+    const firstId = (await stack.db.productEvent.findFirstOrThrow({
+      where: { productId: 13, version: first.version },
+    }))!.id;
+    const headers = { "idempotency-key": `replay-${hook.id}` };
+    const body = { fromEventId: firstId.toString() };
+    const replay = await api.call("POST", `/api/v1/webhooks/${hook.id}/replay`, body, headers);
+    assert.equal(replay.status, 200, JSON.stringify(replay.body));
+    await delivered(hook.id, await newestEventId());
+    const moved = (await subscription(hook.id)).cursor;
+    assert.notEqual(moved.toString(), replay.body.cursor);
+    const again = await api.call("POST", `/api/v1/webhooks/${hook.id}/replay`, body, headers);
+    assert.equal(again.status, 200);
+    assert.deepEqual(again.body, replay.body);
+    assert.equal((await subscription(hook.id)).cursor, moved);
+  });
+
+  test("Idempotency-Key: a retried PATCH answers the first change and does not apply it again", async () => {
+    const hook = await subscribe("/patch-once");
+    const headers = { "idempotency-key": `patch-${hook.id}` };
+    const paused = await api.call("PATCH", `/api/v1/webhooks/${hook.id}`, { status: "paused" }, headers);
+    assert.equal(paused.status, 200, JSON.stringify(paused.body));
+    assert.equal(paused.body.status, "paused");
+    const resumed = await api.call("PATCH", `/api/v1/webhooks/${hook.id}`, { status: "active" });
+    assert.equal(resumed.body.status, "active");
+    const again = await api.call("PATCH", `/api/v1/webhooks/${hook.id}`, { status: "paused" }, headers);
+    assert.equal(again.status, 200);
+    assert.deepEqual(again.body, paused.body);
+    assert.equal((await subscription(hook.id)).status, "active");
+  });
+
+  test("Idempotency-Key: two concurrent creations with one key create one subscription", async () => {
+    const headers = { "idempotency-key": `concurrent-${Date.now()}` };
+    const body = { url: receiver.url("/concurrent-create") };
+    const answers = await Promise.all([
+      api.call("POST", "/api/v1/webhooks", body, headers),
+      api.call("POST", "/api/v1/webhooks", body, headers),
+    ]);
+    const created = answers.filter((answer) => answer.status === 201);
+    assert.ok(created.length >= 1, JSON.stringify(answers.map((answer) => answer.body)));
+    for (const answer of answers) {
+      if (answer.status === 201) assert.deepEqual(answer.body, created[0].body);
+      else assert.equal(answer.body.error.code, "IDEMPOTENCY_IN_PROGRESS");
+    }
+    assert.equal(await stack.db.webhookSubscription.count({ where: { url: body.url } }), 1);
+  });
+
   test("the delivery log pages from newest to oldest", async () => {
     const hook = await subscribe("/paged");
     for (let i = 0; i < 5; i++) await api.call("POST", `/api/v1/webhooks/${hook.id}/test`);

@@ -3,10 +3,11 @@
 // delivery log. Delivery itself is deliverer.ts.
 import { randomBytes } from "node:crypto";
 import type { Actor } from "@/lib/actor";
-import { db, pool } from "@/lib/db";
+import { db, pool, type Queryable, sqlQuery } from "@/lib/db";
 import { env } from "@/lib/env";
 import { ApiError, notFound } from "@/lib/errors";
 import { fetchEventBounds } from "@/lib/events/queries";
+import { Prisma, type WebhookSubscription } from "@/lib/generated/prisma/client";
 import { recordDelivery, wakeWebhookDeliverer } from "@/lib/webhooks/deliverer";
 import { toDeliveryDto, toWebhookDto, type WebhookDeliveryDto, type WebhookDto } from "@/lib/webhooks/dto";
 import { sendWebhook } from "@/lib/webhooks/send";
@@ -42,22 +43,23 @@ async function findSubscription(id: number) {
   return row;
 }
 
-/** Creates a subscription that starts after the newest event; the secret is in this answer only. */
-export async function createWebhook(input: CreateWebhookInput, actor: Actor) {
+/**
+ * Creates a subscription that starts after the newest event; the secret is in this answer only.
+ * With `via` (an idempotent request's transaction) the INSERT runs there, so the row and the
+ * stored answer commit together (guarantee 7): plain SQL, since Prisma has no handle on it.
+ */
+export async function createWebhook(input: CreateWebhookInput, actor: Actor, via: Queryable = pool) {
   const url = await checkedUrl(input.url);
   await checkProductsExist(input.productIds);
   const secret = newWebhookSecret();
   const { newest } = await fetchEventBounds();
-  const row = await db.webhookSubscription.create({
-    data: {
-      url,
-      kinds: input.kinds,
-      productIds: input.productIds ?? [],
-      secret,
-      cursor: newest ?? BigInt(0),
-      createdBy: actor.name,
-    },
-  });
+  const [row] = await sqlQuery<WebhookSubscription>(
+    Prisma.sql`INSERT INTO "WebhookSubscription" (url, kinds, "productIds", secret, cursor, "createdBy")
+               VALUES (${url}, ${input.kinds}, ${input.productIds ?? []}::int[], ${secret},
+                       ${(newest ?? BigInt(0)).toString()}::bigint, ${actor.name})
+               RETURNING *`,
+    via,
+  );
   wakeWebhookDeliverer();
   return { ...toWebhookDto(row), secret };
 }
@@ -73,31 +75,37 @@ export async function fetchWebhook(id: number): Promise<WebhookDto> {
 /**
  * Changes the URL, filter or status. Resuming clears the failure streak and delivers from the
  * cursor at once, so nothing committed while it was paused is lost. The UPDATE waits for a
- * delivery in flight (it holds the row), so a change never lands in the middle of one.
+ * delivery in flight (it holds the row), so a change never lands in the middle of one. With
+ * `via` it runs in that transaction (see createWebhook).
  */
-export async function updateWebhook(id: number, patch: UpdateWebhookInput, actor: Actor): Promise<WebhookDto> {
+export async function updateWebhook(
+  id: number,
+  patch: UpdateWebhookInput,
+  actor: Actor,
+  via: Queryable = pool,
+): Promise<WebhookDto> {
   await findSubscription(id);
-  const url = patch.url === undefined ? undefined : await checkedUrl(patch.url);
+  const url = patch.url === undefined ? null : await checkedUrl(patch.url);
   await checkProductsExist(patch.productIds);
-  const row = await db.webhookSubscription.update({
-    where: { id },
-    data: {
-      url,
-      kinds: patch.kinds,
-      productIds: patch.productIds === undefined ? undefined : (patch.productIds ?? []),
-      updatedAt: new Date(),
-      ...(patch.status === "paused" ? { status: "paused", pausedReason: `paused by ${actor.name}` } : {}),
-      ...(patch.status === "active"
-        ? {
-            status: "active",
-            pausedReason: null,
-            failureCount: 0,
-            failingSince: null,
-            nextAttemptAt: new Date(),
-          }
-        : {}),
-    },
-  });
+  const productIds = patch.productIds === undefined ? null : (patch.productIds ?? []);
+  const status = patch.status ?? null;
+  const [row] = await sqlQuery<WebhookSubscription>(
+    Prisma.sql`UPDATE "WebhookSubscription" SET
+                 url = COALESCE(${url}::varchar, url),
+                 kinds = COALESCE(${patch.kinds ?? null}::varchar, kinds),
+                 "productIds" = COALESCE(${productIds}::int[], "productIds"),
+                 "updatedAt" = now(),
+                 status = COALESCE(${status}::varchar, status),
+                 "pausedReason" = CASE ${status}::varchar WHEN 'paused' THEN ${`paused by ${actor.name}`}
+                                  WHEN 'active' THEN NULL ELSE "pausedReason" END,
+                 "failureCount" = CASE WHEN ${status}::varchar = 'active' THEN 0 ELSE "failureCount" END,
+                 "failingSince" = CASE WHEN ${status}::varchar = 'active' THEN NULL ELSE "failingSince" END,
+                 "nextAttemptAt" = CASE WHEN ${status}::varchar = 'active' THEN now() ELSE "nextAttemptAt" END
+               WHERE id = ${id}::int
+               RETURNING *`,
+    via,
+  );
+  if (!row) throw notFound(`webhook ${id}`);
   wakeWebhookDeliverer();
   return toWebhookDto(row);
 }
@@ -108,7 +116,7 @@ export async function deleteWebhook(id: number) {
 }
 
 /** Sets the cursor back (or forward) so delivery continues with event `fromEventId`. */
-export async function replayWebhook(id: number, fromEventId: bigint): Promise<WebhookDto> {
+export async function replayWebhook(id: number, fromEventId: bigint, via: Queryable = pool): Promise<WebhookDto> {
   await findSubscription(id);
   const { oldest, newest } = await fetchEventBounds();
   if (oldest === null || newest === null || fromEventId < oldest || fromEventId > newest) {
@@ -117,10 +125,15 @@ export async function replayWebhook(id: number, fromEventId: bigint): Promise<We
       field: "fromEventId",
     });
   }
-  const row = await db.webhookSubscription.update({
-    where: { id },
-    data: { cursor: fromEventId - BigInt(1), nextAttemptAt: new Date(), updatedAt: new Date() },
-  });
+  // With `via` in that transaction (see createWebhook): a retried key cannot move the cursor again.
+  const [row] = await sqlQuery<WebhookSubscription>(
+    Prisma.sql`UPDATE "WebhookSubscription"
+               SET cursor = ${(fromEventId - BigInt(1)).toString()}::bigint, "nextAttemptAt" = now(), "updatedAt" = now()
+               WHERE id = ${id}::int
+               RETURNING *`,
+    via,
+  );
+  if (!row) throw notFound(`webhook ${id}`);
   wakeWebhookDeliverer();
   return toWebhookDto(row);
 }

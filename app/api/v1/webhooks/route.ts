@@ -20,7 +20,7 @@ export const POST = apiRoute(async (request: Request) => {
   const input = createWebhookSchema.parse(body);
   const { status, ...reply } = await idempotentWrite(
     { caller, key, route: "POST /api/v1/webhooks", body },
-    async () => ({ status: 201, body: await createWebhook(input, caller) }),
+    async (via) => ({ status: 201, body: await createWebhook(input, caller, via) }),
   );
   return NextResponse.json(reply.body, { status, headers: reply.headers });
 });

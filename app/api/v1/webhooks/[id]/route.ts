@@ -21,7 +21,7 @@ export const PATCH = apiRoute(async (request: Request, { params }: RouteContext<
   const patch = updateWebhookSchema.parse(body);
   const { status, ...reply } = await idempotentWrite(
     { caller, key, route: `PATCH /api/v1/webhooks/${id}`, body },
-    async () => ({ status: 200, body: await updateWebhook(id, patch, caller) }),
+    async (via) => ({ status: 200, body: await updateWebhook(id, patch, caller, via) }),
   );
   return NextResponse.json(reply.body, { status, headers: reply.headers });
 });

@@ -15,7 +15,7 @@ export const POST = apiRoute(async (request: Request, { params }: RouteContext<"
   const { fromEventId } = replaySchema.parse(body);
   const { status, ...reply } = await idempotentWrite(
     { caller, key, route: `POST /api/v1/webhooks/${id}/replay`, body },
-    async () => ({ status: 200, body: await replayWebhook(id, fromEventId) }),
+    async (via) => ({ status: 200, body: await replayWebhook(id, fromEventId, via) }),
   );
   return NextResponse.json(reply.body, { status, headers: reply.headers });
 });
