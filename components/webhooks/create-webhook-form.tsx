@@ -83,25 +83,15 @@ export function CreateWebhookForm() {
         </div>
       )}
       <form onSubmit={submit} className="grid gap-4 sm:grid-cols-2" noValidate>
-        <div className="space-y-1 sm:col-span-2">
-          <label htmlFor="webhook-url" className="block text-sm font-medium">
-            Endpoint URL
-          </label>
-          <input
-            id="webhook-url"
-            value={url}
-            onChange={(event) => setUrl(event.target.value)}
-            placeholder="https://supplier.example.com/stockpulse"
-            aria-invalid={Boolean(errors.url)}
-            aria-describedby={errors.url ? "webhook-url-error" : undefined}
-            className={inputClass}
-          />
-          {errors.url && (
-            <p id="webhook-url-error" className="text-sm text-red-700 dark:text-red-400">
-              {errors.url}
-            </p>
-          )}
-        </div>
+        <TextField
+          id="webhook-url"
+          label="Endpoint URL"
+          value={url}
+          onChange={setUrl}
+          placeholder="https://supplier.example.com/stockpulse"
+          error={errors.url}
+          className="sm:col-span-2"
+        />
         <div className="space-y-1">
           <label htmlFor="webhook-kinds" className="block text-sm font-medium">
             Events
@@ -116,25 +106,14 @@ export function CreateWebhookForm() {
             <option value="threshold">Stock level changes only (low, out, back in stock)</option>
           </select>
         </div>
-        <div className="space-y-1">
-          <label htmlFor="webhook-products" className="block text-sm font-medium">
-            Product ids (optional)
-          </label>
-          <input
-            id="webhook-products"
-            value={products}
-            onChange={(event) => setProducts(event.target.value)}
-            placeholder="every product"
-            aria-invalid={Boolean(errors.productIds)}
-            aria-describedby={errors.productIds ? "webhook-products-error" : undefined}
-            className={inputClass}
-          />
-          {errors.productIds && (
-            <p id="webhook-products-error" className="text-sm text-red-700 dark:text-red-400">
-              {errors.productIds}
-            </p>
-          )}
-        </div>
+        <TextField
+          id="webhook-products"
+          label="Product ids (optional)"
+          value={products}
+          onChange={setProducts}
+          placeholder="every product"
+          error={errors.productIds}
+        />
         <div className="flex items-center gap-4 sm:col-span-2">
           <button type="submit" disabled={pending} className={buttonClass}>
             Create webhook
@@ -143,5 +122,39 @@ export function CreateWebhookForm() {
         </div>
       </form>
     </section>
+  );
+}
+
+/** A labelled text input whose error, when there is one, is tied to it for screen readers. */
+function TextField(props: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  placeholder: string;
+  error?: string;
+  className?: string;
+}) {
+  const { id, label, value, onChange, placeholder, error, className = "" } = props;
+  return (
+    <div className={`space-y-1 ${className}`}>
+      <label htmlFor={id} className="block text-sm font-medium">
+        {label}
+      </label>
+      <input
+        id={id}
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+        placeholder={placeholder}
+        aria-invalid={Boolean(error)}
+        aria-describedby={error ? `${id}-error` : undefined}
+        className={inputClass}
+      />
+      {error && (
+        <p id={`${id}-error`} className="text-sm text-red-700 dark:text-red-400">
+          {error}
+        </p>
+      )}
+    </div>
   );
 }

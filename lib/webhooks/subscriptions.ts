@@ -8,7 +8,7 @@ import { env } from "@/lib/env";
 import { ApiError, notFound } from "@/lib/errors";
 import { fetchEventBounds } from "@/lib/events/queries";
 import { Prisma, type WebhookSubscription } from "@/lib/generated/prisma/client";
-import { recordDelivery, wakeWebhookDeliverer } from "@/lib/webhooks/deliverer";
+import { recordDelivery } from "@/lib/webhooks/deliverer";
 import { toDeliveryDto, toWebhookDto, type WebhookDeliveryDto, type WebhookDto } from "@/lib/webhooks/dto";
 import { sendWebhook } from "@/lib/webhooks/send";
 import { newWebhookSecret, signatureHeaders } from "@/lib/webhooks/signature";
@@ -47,6 +47,7 @@ async function findSubscription(id: number) {
  * Creates a subscription that starts after the newest event; the secret is in this answer only.
  * With `via` (an idempotent request's transaction) the INSERT runs there, so the row and the
  * stored answer commit together (guarantee 7): plain SQL, since Prisma has no handle on it.
+ * The route wakes the deliverer once that has committed (a wake before COMMIT finds nothing new).
  */
 export async function createWebhook(input: CreateWebhookInput, actor: Actor, via: Queryable = pool) {
   const url = await checkedUrl(input.url);
@@ -60,7 +61,6 @@ export async function createWebhook(input: CreateWebhookInput, actor: Actor, via
                RETURNING *`,
     via,
   );
-  wakeWebhookDeliverer();
   return { ...toWebhookDto(row), secret };
 }
 
@@ -106,7 +106,6 @@ export async function updateWebhook(
     via,
   );
   if (!row) throw notFound(`webhook ${id}`);
-  wakeWebhookDeliverer();
   return toWebhookDto(row);
 }
 
@@ -134,7 +133,6 @@ export async function replayWebhook(id: number, fromEventId: bigint, via: Querya
     via,
   );
   if (!row) throw notFound(`webhook ${id}`);
-  wakeWebhookDeliverer();
   return toWebhookDto(row);
 }
 

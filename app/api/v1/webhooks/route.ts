@@ -3,6 +3,7 @@ import { requireAdmin } from "@/lib/auth/guards";
 import { readJson } from "@/lib/http/read-json";
 import { apiRoute } from "@/lib/http/api-route";
 import { idempotencyKey, idempotentWrite } from "@/lib/products/idempotency";
+import { wakeWebhookDeliverer } from "@/lib/webhooks/deliverer";
 import { createWebhook, listWebhooks } from "@/lib/webhooks/subscriptions";
 import { createWebhookSchema } from "@/lib/webhooks/validation";
 
@@ -22,5 +23,6 @@ export const POST = apiRoute(async (request: Request) => {
     { caller, key, route: "POST /api/v1/webhooks", body },
     async (via) => ({ status: 201, body: await createWebhook(input, caller, via) }),
   );
+  wakeWebhookDeliverer(); // after COMMIT: the change is visible to its pass
   return NextResponse.json(reply.body, { status, headers: reply.headers });
 });

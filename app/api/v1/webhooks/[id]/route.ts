@@ -3,6 +3,7 @@ import { requireAdmin } from "@/lib/auth/guards";
 import { readJson } from "@/lib/http/read-json";
 import { apiRoute } from "@/lib/http/api-route";
 import { idempotencyKey, idempotentWrite } from "@/lib/products/idempotency";
+import { wakeWebhookDeliverer } from "@/lib/webhooks/deliverer";
 import { deleteWebhook, fetchWebhook, updateWebhook } from "@/lib/webhooks/subscriptions";
 import { updateWebhookSchema, webhookIdSchema } from "@/lib/webhooks/validation";
 
@@ -23,6 +24,7 @@ export const PATCH = apiRoute(async (request: Request, { params }: RouteContext<
     { caller, key, route: `PATCH /api/v1/webhooks/${id}`, body },
     async (via) => ({ status: 200, body: await updateWebhook(id, patch, caller, via) }),
   );
+  wakeWebhookDeliverer(); // after COMMIT: the change is visible to its pass
   return NextResponse.json(reply.body, { status, headers: reply.headers });
 });
 

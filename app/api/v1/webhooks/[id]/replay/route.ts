@@ -3,6 +3,7 @@ import { requireAdmin } from "@/lib/auth/guards";
 import { readJson } from "@/lib/http/read-json";
 import { apiRoute } from "@/lib/http/api-route";
 import { idempotencyKey, idempotentWrite } from "@/lib/products/idempotency";
+import { wakeWebhookDeliverer } from "@/lib/webhooks/deliverer";
 import { replayWebhook } from "@/lib/webhooks/subscriptions";
 import { replaySchema, webhookIdSchema } from "@/lib/webhooks/validation";
 
@@ -17,5 +18,6 @@ export const POST = apiRoute(async (request: Request, { params }: RouteContext<"
     { caller, key, route: `POST /api/v1/webhooks/${id}/replay`, body },
     async (via) => ({ status: 200, body: await replayWebhook(id, fromEventId, via) }),
   );
+  wakeWebhookDeliverer(); // after COMMIT: the change is visible to its pass
   return NextResponse.json(reply.body, { status, headers: reply.headers });
 });
