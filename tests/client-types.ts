@@ -12,6 +12,8 @@ import type {
   stocktakeResultSchema,
 } from "../lib/products/dto";
 import type {
+  archivedFilterSchema,
+  archiveSchema,
   bulkAdjustmentSchema,
   createProductSchema,
   stockAdjustmentSchema,
@@ -51,4 +53,28 @@ export const clientTypesMatchTheServer: [
   Same<{ alerts: Client.FeedEvent[] }, z.infer<typeof alertsSchema>>,
   Same<Client.NewWebhook, z.input<typeof createWebhookSchema>>,
   Accepted<Client.WebhookChanges, z.input<typeof updateWebhookSchema>>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
+  Same<Client.ArchiveRequest, z.input<typeof archiveSchema>>,
+  Same<Client.ArchivedFilter, z.infer<typeof archivedFilterSchema>>,
+] = [
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+];

@@ -298,6 +298,53 @@ test("products: list, one, create, change, adjust, history", async () => {
   await probe(EVENTS, `${one}/events`, 401, { headers: { authorization: "Bearer not-a-token" } });
 });
 
+test("archive and restore, the archived list, writes to an archived product", async () => {
+  const P = "/api/v1/products";
+  const { body: created } = await probe<ProductDto>(P, P, 201, {
+    method: "POST",
+    body: { sku: `OAS-ARC-${randomBytes(4).toString("hex")}`, name: "Archive probe", priceCents: 100, stock: 2 },
+    headers: admin(),
+  });
+  const one = `${P}/${created.id}`;
+  const ARCHIVE = `${P}/{id}/archive`;
+  const RESTORE = `${P}/{id}/restore`;
+  // The body may be left out: no Content-Type, no body.
+  const { body: archived } = await probe<ProductDto>(ARCHIVE, `${one}/archive`, 200, {
+    method: "POST",
+    headers: admin(),
+  });
+  assert.ok(archived.archivedAt);
+  await probe(ARCHIVE, `${one}/archive`, 409, { method: "POST", body: {}, headers: admin() });
+  await probe(P, `${P}?archived=true`, 200);
+  await probe(P, `${P}?archived=all&sku=${created.sku}`, 200);
+  await probe(P, `${P}?archived=maybe`, 400);
+
+  await probe(`${P}/{id}`, one, 409, { method: "PATCH", body: { stock: 1 }, headers: admin() });
+  await probe(`${P}/{id}/stock-adjustments`, `${one}/stock-adjustments`, 409, {
+    method: "POST",
+    body: { delta: 1 },
+    headers: admin(),
+  });
+  const S = "/api/v1/stocktakes";
+  await probe(S, S, 409, { method: "POST", headers: admin(), body: { items: [{ productId: created.id, count: 1 }] } });
+
+  await probe(RESTORE, `${one}/restore`, 200, {
+    method: "POST",
+    body: { reason: "back in the range" },
+    headers: admin(),
+  });
+  await probe(RESTORE, `${one}/restore`, 409, { method: "POST", body: {}, headers: admin() });
+  for (const [template, action] of [
+    [ARCHIVE, "archive"],
+    [RESTORE, "restore"],
+  ]) {
+    await probe(template, `${P}/99999999/${action}`, 404, { method: "POST", body: {}, headers: admin() });
+    await probe(template, `${one}/${action}`, 400, { method: "POST", body: { reason: "" }, headers: admin() });
+    await bodyProbes(template, `${one}/${action}`, "POST");
+    await reusedKey(template, `${one}/${action}`, "POST", { reason: "first" }, { reason: "second" });
+  }
+});
+
 test("bulk stock adjustments", async () => {
   const B = "/api/v1/stock-adjustments";
   const { body: snapshot } = await probe<ProductSnapshot>("/api/v1/products", "/api/v1/products", 200);

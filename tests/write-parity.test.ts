@@ -168,3 +168,19 @@ test("Idempotency-Key: the same refusals, and the same replay with Idempotent-Re
   assert.equal((await send(routeServer, adjust(11, { delta: -2_000_000_000 }, refusedKey))).status, 409);
   await assertSame(adjust(11, { delta: -2_000_000_000 }, refusedKey), "stored refusal", 409);
 });
+
+test("an archived product: the same 409 PRODUCT_ARCHIVED from both transports, and nothing changes", async () => {
+  const archived = await send(routeServer, {
+    path: "/api/v1/products/12/archive",
+    headers: { authorization: `Bearer ${stack.adminToken}` },
+  });
+  assert.equal(archived.status, 200, archived.body);
+  const before = await stack.db.product.findUniqueOrThrow({ where: { id: 12 } });
+  const events = await stack.db.productEvent.count({ where: { productId: 12 } });
+  await assertSame(adjust(12, { delta: 1 }), "archived product", 409);
+  const refused = JSON.parse((await send(nodeServer, adjust(12, { delta: -1, reason: "sale" }))).body);
+  assert.equal(refused.error.code, "PRODUCT_ARCHIVED");
+  assert.match(refused.error.message, /^product 12 \(.+\) is archived since /);
+  assert.deepEqual(await stack.db.product.findUniqueOrThrow({ where: { id: 12 } }), before);
+  assert.equal(await stack.db.productEvent.count({ where: { productId: 12 } }), events);
+});

@@ -29,6 +29,7 @@ describe("reads", () => {
     assert.equal(body.products.length, 50);
     assert.match(body.lastEventId, /^\d+$/);
     assert.deepEqual(Object.keys(body.products[0]).sort(), [
+      "archivedAt",
       "id",
       "lowStockThreshold",
       "name",

@@ -24,6 +24,8 @@ import {
   stocktakeResultSchema,
 } from "@/lib/products/dto";
 import {
+  archivedFilterSchema,
+  archiveSchema,
   bulkAdjustmentSchema,
   createProductSchema,
   historyLimitSchema,
@@ -56,6 +58,7 @@ const REQUEST_BODIES = {
   CreateProduct: createProductSchema,
   UpdateProduct: updateProductSchema,
   StockAdjustment: stockAdjustmentSchema,
+  ArchiveProduct: archiveSchema,
   BulkAdjustment: bulkAdjustmentSchema,
   Stocktake: stocktakeSchema,
   SignIn: credentialsSchema,
@@ -454,12 +457,37 @@ const WEBHOOK_PATHS: Record<string, Record<string, Operation>> = {
   },
 };
 
+const PRODUCT_ARCHIVED = "PRODUCT_ARCHIVED: the product is archived and takes no changes until restored";
+
+/** POST /api/v1/products/{id}/archive and /restore: a write whose body may be left out. */
+function archiveOperation(archive: boolean): Operation {
+  const operation = write({
+    summary: archive
+      ? "Archive a product: it leaves the default list and takes no changes; its history stays"
+      : "Restore an archived product to the default list",
+    description: archive
+      ? 'Sets archivedAt and makes one event of kind `archived` (on the feed, in replay, webhooks and history). The SKU stays taken. The body, `{"reason"}`, may be left out.'
+      : 'Clears archivedAt and makes one event of kind `restored`. The body, `{"reason"}`, may be left out.',
+    parameters: [productIdParameter],
+    body: "ArchiveProduct",
+    responses: {
+      "200": { description: "the product after the change", content: json("Product") },
+      "400": VALIDATION("the id is not a product id, or reason is invalid"),
+      "404": error("NOT_FOUND: no such product"),
+      "409": archive
+        ? error("ALREADY_ARCHIVED: the product is archived already (error.current is the product now)")
+        : error("NOT_ARCHIVED: the product is not archived (error.current is the product now)"),
+    },
+  });
+  return { ...operation, requestBody: { required: false, content: json("ArchiveProduct") } };
+}
+
 const PATHS: Record<string, Record<string, Operation>> = {
   "/api/v1/products": {
     get: {
-      summary: "Every product, and the last event id the list reflects",
+      summary: "The active products, and the last event id the list reflects",
       description:
-        "With ?sku= only the product whose sku equals the value exactly (case- and whitespace-sensitive): 0 or 1 products, same shape.",
+        "With ?archived=true only archived products, with ?archived=all every product. With ?sku= only the product whose sku equals the value exactly (case- and whitespace-sensitive) among those: 0 or 1 products, same shape.",
       tags: ["products"],
       security: READ_SECURITY,
       parameters: [
@@ -470,10 +498,19 @@ const PATHS: Record<string, Record<string, Operation>> = {
           description: "exact sku as stored",
           schema: jsonSchema(skuLookupSchema, "input"),
         },
+        {
+          name: "archived",
+          in: "query",
+          required: false,
+          description: '"false" (the default): active products; "true": archived ones; "all": both',
+          schema: jsonSchema(archivedFilterSchema, "input"),
+        },
       ],
       responses: {
         "200": { description: "the snapshot", content: json("ProductSnapshot") },
-        "400": error("VALIDATION_FAILED: sku is empty or too long"),
+        "400": error(
+          "VALIDATION_FAILED: sku is empty or too long, archived is not false, true or all, or either is repeated",
+        ),
         "401": READ_401,
         "429": RATE_LIMITED,
         "503": UNAVAILABLE,
@@ -485,7 +522,7 @@ const PATHS: Record<string, Record<string, Operation>> = {
       responses: {
         "201": { description: "the new product", content: json("Product") },
         "400": VALIDATION("a field is missing or invalid"),
-        "409": error("SKU_TAKEN: another product has this sku"),
+        "409": error("SKU_TAKEN: another product, active or archived, has this sku (SKUs stay unique)"),
       },
     }),
   },
@@ -515,7 +552,8 @@ const PATHS: Record<string, Record<string, Operation>> = {
         "404": error("NOT_FOUND: no such product"),
         "409": error(
           "VERSION_CONFLICT: expectedVersion is not the current version (error.current is the product now)",
-          "SKU_TAKEN: another product has this sku",
+          "SKU_TAKEN: another product, active or archived, has this sku",
+          PRODUCT_ARCHIVED,
         ),
       },
     }),
@@ -532,10 +570,13 @@ const PATHS: Record<string, Record<string, Operation>> = {
         "409": error(
           "INSUFFICIENT_STOCK: the stock would go below zero (error.current is the product now)",
           "STOCK_OUT_OF_RANGE: the stock would exceed 2147483647",
+          PRODUCT_ARCHIVED,
         ),
       },
     }),
   },
+  "/api/v1/products/{id}/archive": { post: archiveOperation(true) },
+  "/api/v1/products/{id}/restore": { post: archiveOperation(false) },
   "/api/v1/products/{id}/events": {
     get: {
       summary: "The product's recent changes, newest first",
@@ -576,6 +617,7 @@ const PATHS: Record<string, Record<string, Operation>> = {
         "409": error(
           "INSUFFICIENT_STOCK: an item would take stock below zero (error.index)",
           "STOCK_OUT_OF_RANGE: an item would take stock past 2147483647 (error.index)",
+          `${PRODUCT_ARCHIVED} (error.index)`,
         ),
       },
     }),
@@ -590,7 +632,10 @@ const PATHS: Record<string, Record<string, Operation>> = {
         "200": { description: "the products in item order, and how many changed", content: json("StocktakeResult") },
         "400": VALIDATION("an item is invalid (issues path items.<n>.<field>)"),
         "404": error("NOT_FOUND: an item names no product (error.index)"),
-        "409": error("VERSION_CONFLICT: an item's expectedVersion is not the product's version (error.index)"),
+        "409": error(
+          "VERSION_CONFLICT: an item's expectedVersion is not the product's version (error.index)",
+          `${PRODUCT_ARCHIVED} (error.index)`,
+        ),
       },
     }),
   },

@@ -9,13 +9,16 @@ export const alertsLimitSchema = z.coerce.number().int().min(1).max(100).default
 
 export const alertsSchema = z
   .strictObject({ alerts: z.array(feedEventSchema) })
-  .meta({ description: "The latest stock level changes of existing products, newest first" });
+  .meta({ description: "The latest stock level changes of products that are not archived, newest first" });
 
-/** The latest stock alerts (lib/events/stock-alert.ts says which events those are). */
+/**
+ * The latest stock alerts (lib/events/stock-alert.ts says which events those are) of products
+ * that are not archived: an archived product is off the shelf, its old alerts are no news.
+ */
 export async function fetchRecentAlerts(limit: number): Promise<FeedEvent[]> {
   const rows = await db.$queryRaw<ProductEvent[]>`
-    SELECT * FROM "ProductEvent"
-    WHERE "previousStockLevel" IS NOT NULL AND "stockLevel" <> "previousStockLevel"
-    ORDER BY id DESC LIMIT ${limit}`;
+    SELECT e.* FROM "ProductEvent" e JOIN "Product" p ON p.id = e."productId" AND p."archivedAt" IS NULL
+    WHERE e."previousStockLevel" IS NOT NULL AND e."stockLevel" <> e."previousStockLevel"
+    ORDER BY e.id DESC LIMIT ${limit}`;
   return rows.map(toFeedEvent);
 }

@@ -25,8 +25,25 @@ async function readLimited(request: BodySource, maxBytes: number): Promise<strin
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/**
+ * A body that may be left out (POST .../archive): no body at all, or an empty one, is `{}`;
+ * anything sent is read as readJson reads it.
+ */
+export async function readOptionalJson(request: BodySource, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
+  if (request.headers.get("content-type") === null) {
+    const text = await readLimited(request, maxBytes);
+    if (text.trim() === "") return {};
+    throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json");
+  }
+  return readJson(request, maxBytes, true);
+}
+
 /** Reads a JSON body of at most `maxBytes`; anything else is a 4xx that says what was wrong. */
-export async function readJson(request: BodySource, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
+export async function readJson(
+  request: BodySource,
+  maxBytes = MAX_BODY_BYTES,
+  emptyIsObject = false,
+): Promise<unknown> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^application\/json\s*(;|$)/i.test(type)) {
     throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json");
@@ -37,6 +54,7 @@ export async function readJson(request: BodySource, maxBytes = MAX_BODY_BYTES): 
     throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", `Content-Type charset must be utf-8, not ${charset}`);
   }
   const text = await readLimited(request, maxBytes);
+  if (text.trim() === "" && emptyIsObject) return {};
   if (text.trim() === "") throw new ApiError(400, "INVALID_JSON", "Request body is empty; expected a JSON object");
   try {
     return JSON.parse(text);

@@ -10,7 +10,7 @@ import { NOTIFY_CHANNEL } from "@/lib/events/feed-event";
 import { Prisma, type Product } from "@/lib/generated/prisma/client";
 import { toProductDto, type ProductDto } from "@/lib/products/dto";
 import type { Actor } from "@/lib/actor";
-import { EVENT_ORDER_LOCK, feedEventJson, throughGate } from "@/lib/products/mutations";
+import { archivedMessage, EVENT_ORDER_LOCK, feedEventJson, throughGate } from "@/lib/products/mutations";
 import { INT32_MAX, type BulkAdjustmentInput, type StocktakeInput } from "@/lib/products/validation";
 
 export type BulkAdjustmentResult = { products: ProductDto[]; lastEventId: string };
@@ -33,7 +33,7 @@ const describe = (target: Target) =>
 /**
  * Locks every product the items name, in ascending id, and returns each item's row in item
  * order. 404 for the first item naming no product, 400 DUPLICATE_ITEM for the first naming a
- * product an earlier item named (by id or by sku).
+ * product an earlier item named (by id or by sku), 409 PRODUCT_ARCHIVED for an archived one.
  */
 async function lockItems(client: Queryable, items: Target[]): Promise<Product[]> {
   const ids = items.flatMap((item) => (item.productId === undefined ? [] : [item.productId]));
@@ -55,6 +55,8 @@ async function lockItems(client: Queryable, items: Target[]): Promise<Product[]>
     if (earlier !== undefined) {
       throw itemError(400, "DUPLICATE_ITEM", index, `product ${product.id} is already item ${earlier}`);
     }
+    // An archived product takes no writes (its rows are locked, so it stays archived meanwhile).
+    if (product.archivedAt) throw itemError(409, "PRODUCT_ARCHIVED", index, archivedMessage(product), product);
     seen.set(product.id, index);
     return product;
   });

@@ -20,6 +20,9 @@ export const productDtoSchema = z
     lowStockThreshold: z.int().min(0).meta({ description: "stock at or below this (and above 0) is low" }),
     version: z.int().min(1).meta({ description: "goes up by one with every change; send it as expectedVersion" }),
     updatedAt: timestamp,
+    archivedAt: timestamp.nullable().meta({
+      description: "when the product was archived (it takes no writes and leaves the default list); null: active",
+    }),
   })
   .meta({ description: "A product as it is now" });
 
@@ -34,9 +37,10 @@ export const stockLevelSchema = z
   .enum(["ok", "low", "out"])
   .meta({ description: "out: stock = 0; low: 0 < stock <= lowStockThreshold; ok: otherwise" });
 
-export const eventKindSchema = z
-  .enum(["created", "stock", "price", "update"])
-  .meta({ description: "created; stock (stock only); price (price only); update (anything else or several fields)" });
+export const eventKindSchema = z.enum(["created", "stock", "price", "update", "archived", "restored"]).meta({
+  description:
+    "created; stock (stock only); price (price only); update (anything else or several fields); archived (left the default list); restored (back on it)",
+});
 
 export const productHistoryEntrySchema = z
   .strictObject({
@@ -85,6 +89,7 @@ export function toProductDto(product: Product): ProductDto {
     lowStockThreshold: product.lowStockThreshold,
     version: product.version,
     updatedAt: product.updatedAt.toISOString(),
+    archivedAt: product.archivedAt?.toISOString() ?? null,
   };
 }
 
@@ -123,7 +128,14 @@ export const stocktakeResultSchema = z.strictObject({
 /** An error about one item of a bulk request: `index` is its 0-based position in `items`. */
 export const bulkItemErrorSchema = z.object({
   error: z.object({
-    code: z.enum(["NOT_FOUND", "DUPLICATE_ITEM", "INSUFFICIENT_STOCK", "STOCK_OUT_OF_RANGE", "VERSION_CONFLICT"]),
+    code: z.enum([
+      "NOT_FOUND",
+      "DUPLICATE_ITEM",
+      "INSUFFICIENT_STOCK",
+      "STOCK_OUT_OF_RANGE",
+      "VERSION_CONFLICT",
+      "PRODUCT_ARCHIVED",
+    ]),
     message: z.string(),
     index: z.int().min(0),
     current: productDtoSchema.optional(),

@@ -11,6 +11,7 @@ import { Prisma, type Product } from "@/lib/generated/prisma/client";
 import { toProductDto, type ProductDto } from "@/lib/products/dto";
 import {
   INT32_MAX,
+  type ArchiveInput,
   type CreateProductInput,
   type StockAdjustmentInput,
   type UpdateProductInput,
@@ -130,6 +131,22 @@ async function runChange(
 // A unique-constraint violation (SQLSTATE 23505), as pg reports it.
 const isUniqueViolation = (error: unknown) => (error as { code?: unknown }).code === "23505";
 
+/** Why a write to an archived product is refused: it takes none until restored. */
+export const archivedMessage = (product: Product) =>
+  `product ${product.id} (${product.sku}) is archived since ${product.archivedAt!.toISOString()}; restore it to change it`;
+
+const productArchived = (product: Product) =>
+  new ApiError(409, "PRODUCT_ARCHIVED", archivedMessage(product), { current: toProductDto(product) });
+
+/** 409 SKU_TAKEN; when the holder is archived, says so: SKUs stay unique, archived or not. */
+async function skuTaken(sku: string): Promise<ApiError> {
+  const holder = await db.product.findUnique({ where: { sku }, select: { id: true, archivedAt: true } });
+  const message = holder?.archivedAt
+    ? `sku ${sku} belongs to archived product ${holder.id}: a SKU stays unique after archiving, so restore that product or choose another sku`
+    : `sku ${sku} is already used`;
+  return new ApiError(409, "SKU_TAKEN", message);
+}
+
 function kindOf(changes: Omit<UpdateProductInput, "expectedVersion">): EventKind {
   const changed = Object.entries(changes)
     .filter(([, value]) => value !== undefined)
@@ -150,7 +167,7 @@ export async function createProduct(input: CreateProductInput, actor: Actor, via
     { kind: "created", actor },
     via,
   );
-  if (!product) throw new ApiError(409, "SKU_TAKEN", `sku ${sku} is already used`);
+  if (!product) throw await skuTaken(sku);
   return toProductDto(product);
 }
 
@@ -178,21 +195,21 @@ export async function updateProduct(
         version = p.version + 1,
         "updatedAt" = now()
       FROM ${lockedRow(id)}
-      WHERE p.id = old.id
+      WHERE p.id = old.id AND p."archivedAt" IS NULL
         AND (${expectedVersion ?? null}::int IS NULL OR p.version = ${expectedVersion ?? null}::int)
         AND (p.sku, p.name, p.stock, p."priceCents", p."lowStockThreshold") IS DISTINCT FROM ${updated}
       RETURNING p.*, ${PREVIOUS_STATE}`,
     { kind: kindOf(changes), actor },
     via,
-  ).catch((error) => {
-    if (changes.sku && isUniqueViolation(error))
-      throw new ApiError(409, "SKU_TAKEN", `sku ${changes.sku} is already used`);
+  ).catch(async (error) => {
+    if (changes.sku && isUniqueViolation(error)) throw await skuTaken(changes.sku);
     throw error;
   });
   if (product) return toProductDto(product);
 
   const current = await db.product.findUnique({ where: { id } });
   if (!current) throw notFound(`product ${id}`);
+  if (current.archivedAt) throw productArchived(current);
   if (expectedVersion === undefined || expectedVersion === current.version) return toProductDto(current);
   throw new ApiError(
     409,
@@ -218,7 +235,7 @@ export async function adjustStock(
   const product = await commitChange(
     Prisma.sql`
       UPDATE "Product" SET stock = stock + ${delta}::int, version = version + 1, "updatedAt" = now()
-      WHERE id = ${id}::int AND stock::bigint + ${delta}::int BETWEEN 0 AND ${INT32_MAX}::int
+      WHERE id = ${id}::int AND "archivedAt" IS NULL AND stock::bigint + ${delta}::int BETWEEN 0 AND ${INT32_MAX}::int
       RETURNING *, stock - ${delta}::int AS "previousStock", "lowStockThreshold" AS "previousLowStockThreshold"`,
     { kind: "stock", actor, delta, reason },
     via,
@@ -227,9 +244,54 @@ export async function adjustStock(
 
   const current = await db.product.findUnique({ where: { id } });
   if (!current) throw notFound(`product ${id}`);
+  if (current.archivedAt) throw productArchived(current);
   const [code, message] =
     delta > 0
       ? ["STOCK_OUT_OF_RANGE", `stock of product ${id} would exceed ${INT32_MAX}`]
       : ["INSUFFICIENT_STOCK", `product ${id} has ${current.stock} in stock; cannot apply ${delta}`];
   throw new ApiError(409, code, message, { current: toProductDto(current) });
+}
+
+/**
+ * Archives (`archive`) or restores a product: sets or clears archivedAt with a new version and
+ * one event of kind `archived` or `restored` carrying the product's state, like every change.
+ * 409 ALREADY_ARCHIVED / NOT_ARCHIVED when the product is in that state already.
+ */
+export async function setArchived(
+  id: number,
+  archive: boolean,
+  { reason }: ArchiveInput,
+  actor: Actor,
+  via?: Queryable,
+): Promise<ProductDto> {
+  // Stock and threshold do not change: the row as locked is also the state before.
+  const product = await commitChange(
+    Prisma.sql`
+      UPDATE "Product" SET
+        "archivedAt" = ${archive ? Prisma.sql`now()` : Prisma.sql`NULL`}, version = version + 1, "updatedAt" = now()
+      WHERE id = ${id}::int AND "archivedAt" IS ${archive ? Prisma.sql`NULL` : Prisma.sql`NOT NULL`}
+      RETURNING *, stock AS "previousStock", "lowStockThreshold" AS "previousLowStockThreshold"`,
+    { kind: archive ? "archived" : "restored", actor, reason },
+    via,
+  );
+  if (product) return toProductDto(product);
+
+  const current = await db.product.findUnique({ where: { id } });
+  if (!current) throw notFound(`product ${id}`);
+  const details = { current: toProductDto(current) };
+  if (archive) {
+    const since = current.archivedAt!.toISOString();
+    throw new ApiError(
+      409,
+      "ALREADY_ARCHIVED",
+      `product ${id} (${current.sku}) is archived already, since ${since}`,
+      details,
+    );
+  }
+  throw new ApiError(
+    409,
+    "NOT_ARCHIVED",
+    `product ${id} (${current.sku}) is not archived; there is nothing to restore`,
+    details,
+  );
 }

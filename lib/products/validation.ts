@@ -37,13 +37,24 @@ export const skuLookupSchema = z
   .max(64, "sku must be at most 64 characters")
   .refine((sku) => !sku.includes("\u0000"), "sku must not contain NUL characters");
 
+// Which products a list shows: active ones (the default, the dashboard's view), archived ones, or both.
+export const ARCHIVED_FILTERS = ["false", "true", "all"] as const;
+export const archivedFilterSchema = z.enum(ARCHIVED_FILTERS, {
+  error: 'archived must be "false" (active products, the default), "true" (archived only) or "all"',
+});
+export type ArchivedFilter = z.infer<typeof archivedFilterSchema>;
+
 // Takes every value of the parameter (URLSearchParams.getAll): a repeated one is refused, not guessed.
-export const productListQuerySchema = z.object({
-  sku: z
+const once = <Value extends z.ZodType<unknown, string>>(name: string, value: Value) =>
+  z
     .array(z.string())
-    .max(1, "give sku once")
+    .max(1, `give ${name} once`)
     .transform((values): string | undefined => values[0])
-    .pipe(skuLookupSchema.optional()),
+    .pipe(value.optional());
+
+export const productListQuerySchema = z.object({
+  sku: once("sku", skuLookupSchema),
+  archived: once("archived", archivedFilterSchema),
 });
 
 const skuSchema = z
@@ -83,6 +94,9 @@ export const stockAdjustmentSchema = z.strictObject({
   delta: deltaSchema,
   reason: reasonSchema.optional(),
 });
+
+// POST /api/v1/products/{id}/archive and /restore: the body may be left out.
+export const archiveSchema = z.strictObject({ reason: reasonSchema.optional() });
 
 // Bulk adjustments and stocktakes (docs/api.md): up to MAX_BULK_ITEMS items, each naming its
 // product by id or by sku (exactly as stored: no trimming, so the lookup's rules apply).
@@ -148,6 +162,7 @@ export type UpdateProductInput = z.infer<typeof updateProductSchema>;
 export type StockAdjustmentInput = z.infer<typeof stockAdjustmentSchema>;
 export type BulkAdjustmentInput = z.infer<typeof bulkAdjustmentSchema>;
 export type StocktakeInput = z.infer<typeof stocktakeSchema>;
+export type ArchiveInput = z.infer<typeof archiveSchema>;
 
 // The admin form: what people type (strings, a price in the shop's currency) checked with the same rules and
 // turned into an API body. Errors are keyed by form field.

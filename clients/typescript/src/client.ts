@@ -1,6 +1,8 @@
 // Typed calls for every route of the StockPulse API. Writes carry an Idempotency-Key made once
 // per call and sent again on each retry, so a retried write applies once (docs/api.md).
 import type {
+  ArchivedFilter,
+  ArchiveRequest,
   BulkAdjustment,
   BulkAdjustmentResult,
   CreatedWebhook,
@@ -167,16 +169,20 @@ export class StockPulseClient {
 
   // ---- products ----
 
-  /** Every product, and the id of the last event the list reflects (subscribe from it). */
-  listProducts(signal?: AbortSignal): Promise<ProductSnapshot> {
-    return this.request({ method: "GET", path: "/api/v1/products", signal });
+  /**
+   * The active products (or with `archived` "true" the archived ones, "all" both), and the id of
+   * the last event the list reflects (subscribe from it).
+   */
+  listProducts(signal?: AbortSignal, archived: ArchivedFilter = "false"): Promise<ProductSnapshot> {
+    const query = archived === "false" ? "" : `?archived=${archived}`;
+    return this.request({ method: "GET", path: `/api/v1/products${query}`, signal });
   }
 
-  /** The product whose sku is exactly `sku` (case and whitespace count), or null. */
+  /** The product whose sku is exactly `sku` (case and whitespace count), archived or not, or null. */
   async findProductBySku(sku: string, signal?: AbortSignal): Promise<Product | null> {
     const { products } = await this.request<ProductSnapshot>({
       method: "GET",
-      path: `/api/v1/products?sku=${encodeURIComponent(sku)}`,
+      path: `/api/v1/products?sku=${encodeURIComponent(sku)}&archived=all`,
       signal,
     });
     return products.find((product) => product.sku === sku) ?? null;
@@ -207,6 +213,16 @@ export class StockPulseClient {
 
   adjustStock(id: number, adjustment: StockAdjustment, options?: WriteOptions): Promise<Product> {
     return this.write("POST", `/api/v1/products/${id}/stock-adjustments`, adjustment, options);
+  }
+
+  /** Archives a product: it leaves the default list and takes no writes until restored (409 ALREADY_ARCHIVED if it is). */
+  archiveProduct(id: number, archive: ArchiveRequest = {}, options?: WriteOptions): Promise<Product> {
+    return this.write("POST", `/api/v1/products/${id}/archive`, archive, options);
+  }
+
+  /** Restores an archived product (409 NOT_ARCHIVED if it is active). */
+  restoreProduct(id: number, restore: ArchiveRequest = {}, options?: WriteOptions): Promise<Product> {
+    return this.write("POST", `/api/v1/products/${id}/restore`, restore, options);
   }
 
   /** Up to 1,000 stock adjustments, all or nothing. */

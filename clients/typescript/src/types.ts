@@ -2,7 +2,7 @@
 // match the server's zod schemas (tests/client-types.ts) and real answers (tests/client.test.ts).
 
 export type StockLevel = "ok" | "low" | "out";
-export type EventKind = "created" | "stock" | "price" | "update";
+export type EventKind = "created" | "stock" | "price" | "update" | "archived" | "restored";
 
 export type Product = {
   id: number;
@@ -15,6 +15,8 @@ export type Product = {
   /** Goes up by one with every change; send it as expectedVersion. */
   version: number;
   updatedAt: string;
+  /** When the product was archived (it takes no writes and leaves the default list); null: active. */
+  archivedAt: string | null;
 };
 
 export type ProductSnapshot = {
@@ -84,6 +86,12 @@ export type ProductChanges = {
 };
 
 export type StockAdjustment = { delta: number; reason?: string };
+
+/** The body of an archive or restore: why (optional). */
+export type ArchiveRequest = { reason?: string };
+
+/** Which products a list holds: active ones (the default), archived ones, or both. */
+export type ArchivedFilter = "false" | "true" | "all";
 
 /** Names a product by exactly one of its id and its sku. */
 export type ProductRef = { productId: number; sku?: never } | { sku: string; productId?: never };

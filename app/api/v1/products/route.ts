@@ -7,10 +7,14 @@ import { createProduct } from "@/lib/products/mutations";
 import { fetchProductSnapshot } from "@/lib/products/queries";
 import { createProductSchema, productListQuerySchema } from "@/lib/products/validation";
 
-// GET /api/v1/products?sku= - every product (or the one with that exact sku) and the last event id the list reflects
+// GET /api/v1/products?sku=&archived= - the active products (or archived, or all; or the one with that exact sku) and the last event id the list reflects
 export const GET = apiRoute(async (request: Request) => {
   await requireReader(request);
-  const filter = productListQuerySchema.parse({ sku: new URL(request.url).searchParams.getAll("sku") });
+  const { searchParams } = new URL(request.url);
+  const filter = productListQuerySchema.parse({
+    sku: searchParams.getAll("sku"),
+    archived: searchParams.getAll("archived"),
+  });
   return NextResponse.json(await fetchProductSnapshot(filter));
 });
 

@@ -1,0 +1,282 @@
+// Archive instead of delete (docs/api.md, "Archiving"): archiving and restoring are changes with
+// an event each, an archived product leaves the default list and takes no writes on any path,
+// its SKU stays taken, and its history and feed events stay whole.
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { after, before, test } from "node:test";
+import { apiClient, type Api } from "./support/api";
+import { openFeed } from "./support/sse";
+import type { ProductDto, ProductHistoryEntry, ProductSnapshot } from "../lib/products/dto";
+import { startStack, type Server, type Stack } from "../scripts/stack";
+
+let stack: Stack;
+let server: Server;
+let api: Api;
+
+before(async () => {
+  stack = await startStack();
+  server = await stack.startServer();
+  api = apiClient(server.baseUrl, stack.adminToken);
+});
+after(() => stack?.stop());
+
+const FEED = "/api/v1/stream/product-updates";
+
+async function newProduct(stock = 5): Promise<ProductDto> {
+  const sku = `ARC-${randomBytes(4).toString("hex")}`;
+  const { status, body } = await api.call("POST", "/api/v1/products", {
+    sku,
+    name: `Archived ${sku}`,
+    priceCents: 250,
+    stock,
+  });
+  assert.equal(status, 201);
+  return body;
+}
+
+const archive = (id: number, body?: unknown, headers?: Record<string, string>) =>
+  api.call("POST", `/api/v1/products/${id}/archive`, body, headers);
+const restore = (id: number, body?: unknown, headers?: Record<string, string>) =>
+  api.call("POST", `/api/v1/products/${id}/restore`, body, headers);
+const list = async (query = ""): Promise<ProductSnapshot> => {
+  const { status, body } = await api.call("GET", `/api/v1/products${query}`);
+  assert.equal(status, 200);
+  return body;
+};
+const ids = (snapshot: ProductSnapshot) => snapshot.products.map((product) => product.id);
+
+test("archive and restore: one event each with the product's state and the reason, a new version each", async () => {
+  const product = await newProduct(3);
+  const archived = await archive(product.id, { reason: "discontinued" });
+  assert.equal(archived.status, 200);
+  assert.equal(archived.body.version, product.version + 1);
+  assert.match(archived.body.archivedAt, /^\d{4}-\d\d-\d\dT/);
+  assert.equal(archived.body.stock, 3);
+
+  // No body at all is the same as {}.
+  const restored = await restore(product.id);
+  assert.equal(restored.status, 200, JSON.stringify(restored.body));
+  assert.equal(restored.body.archivedAt, null);
+  assert.equal(restored.body.version, product.version + 2);
+
+  const history = await api.call("GET", `/api/v1/products/${product.id}/events`);
+  const [restoredEntry, archivedEntry] = history.body.events as ProductHistoryEntry[];
+  assert.equal(archivedEntry.kind, "archived");
+  assert.equal(archivedEntry.reason, "discontinued");
+  assert.equal(archivedEntry.actor, "api:default");
+  assert.equal(archivedEntry.stock, 3);
+  assert.equal(archivedEntry.version, product.version + 1);
+  assert.equal(archivedEntry.stockLevel, "low");
+  assert.equal(archivedEntry.previousStockLevel, "low");
+  assert.equal(restoredEntry.kind, "restored");
+  assert.equal(restoredEntry.reason, null);
+  assert.equal(restoredEntry.version, product.version + 2);
+});
+
+test("archiving an archived product is 409 ALREADY_ARCHIVED, restoring an active one 409 NOT_ARCHIVED; nothing changes", async () => {
+  const product = await newProduct();
+  const notArchived = await restore(product.id, {});
+  assert.equal(notArchived.status, 409);
+  assert.equal(notArchived.body.error.code, "NOT_ARCHIVED");
+  assert.match(
+    notArchived.body.error.message,
+    new RegExp(`product ${product.id} \\(${product.sku}\\) is not archived`),
+  );
+
+  await archive(product.id);
+  const events = await stack.db.productEvent.count({ where: { productId: product.id } });
+  const again = await archive(product.id, {});
+  assert.equal(again.status, 409);
+  assert.equal(again.body.error.code, "ALREADY_ARCHIVED");
+  assert.equal(again.body.error.current.version, product.version + 1);
+  assert.equal(await stack.db.productEvent.count({ where: { productId: product.id } }), events);
+
+  const missing = await archive(99_999_999);
+  assert.equal(missing.status, 404);
+  const badReason = await archive(product.id, { reason: "" });
+  assert.equal(badReason.status, 400);
+  assert.equal(badReason.body.error.issues[0].path, "reason");
+  const extra = await restore(product.id, { reason: "ok", why: 1 });
+  assert.equal(extra.status, 400);
+});
+
+test("a retried archive with the same Idempotency-Key archives once and answers the same", async () => {
+  const product = await newProduct();
+  const key = { "idempotency-key": `archive-${randomBytes(8).toString("hex")}` };
+  const first = await archive(product.id, { reason: "end of line" }, key);
+  const retry = await archive(product.id, { reason: "end of line" }, key);
+  assert.equal(first.status, 200);
+  assert.equal(retry.status, 200, "the stored answer, not ALREADY_ARCHIVED");
+  assert.deepEqual(retry.body, first.body);
+  const kinds = await stack.db.productEvent.findMany({ where: { productId: product.id }, select: { kind: true } });
+  assert.deepEqual(
+    kinds.map((event) => event.kind),
+    ["created", "archived"],
+  );
+  const otherBody = await archive(product.id, { reason: "another" }, key);
+  assert.equal(otherBody.status, 422);
+});
+
+test("the list: active by default, ?archived=true only archived, ?archived=all both; 400 on anything else", async () => {
+  const active = await newProduct();
+  const gone = await newProduct();
+  await archive(gone.id);
+
+  const byDefault = await list();
+  assert.ok(ids(byDefault).includes(active.id));
+  assert.ok(!ids(byDefault).includes(gone.id));
+  assert.ok(byDefault.products.every((product) => product.archivedAt === null));
+  assert.deepEqual(ids(await list("?archived=false")), ids(byDefault));
+
+  const archivedOnly = await list("?archived=true");
+  assert.ok(ids(archivedOnly).includes(gone.id));
+  assert.ok(!ids(archivedOnly).includes(active.id));
+  assert.ok(archivedOnly.products.every((product) => product.archivedAt !== null));
+
+  const all = await list("?archived=all");
+  assert.ok(ids(all).includes(gone.id) && ids(all).includes(active.id));
+
+  // sku and archived combine: the archived product is found by sku only where archived ones are listed.
+  assert.deepEqual(ids(await list(`?sku=${gone.sku}`)), []);
+  assert.deepEqual(ids(await list(`?sku=${gone.sku}&archived=all`)), [gone.id]);
+
+  for (const query of ["?archived=yes", "?archived=", "?archived=TRUE", "?archived=true&archived=all"]) {
+    const refused = await api.call("GET", `/api/v1/products${query}`);
+    assert.equal(refused.status, 400, query);
+    assert.equal(refused.body.error.code, "VALIDATION_FAILED");
+    assert.match(refused.body.error.message, /archived/);
+  }
+
+  // One product and its history still answer for an archived product.
+  const one = await api.call("GET", `/api/v1/products/${gone.id}`);
+  assert.equal(one.status, 200);
+  assert.ok(one.body.archivedAt);
+  const history = await api.call("GET", `/api/v1/products/${gone.id}/events`);
+  assert.equal(history.status, 200);
+  assert.equal(history.body.events[0].kind, "archived");
+});
+
+test("writes to an archived product are refused with 409 PRODUCT_ARCHIVED naming it, and change nothing", async () => {
+  const product = await newProduct(10);
+  const other = await newProduct(10);
+  await archive(product.id);
+  const before = await stack.db.product.findUniqueOrThrow({ where: { id: product.id } });
+  const events = await stack.db.productEvent.count();
+
+  const refusals = [
+    await api.patch(product.id, { stock: 99 }),
+    await api.patch(product.id, { name: "New name", expectedVersion: before.version }),
+    await api.adjust(product.id, { delta: 1 }),
+    await api.adjust(product.id, { delta: -1, reason: "sale" }),
+  ];
+  for (const refused of refusals) {
+    assert.equal(refused.status, 409);
+    assert.equal(refused.body.error.code, "PRODUCT_ARCHIVED");
+    assert.match(refused.body.error.message, new RegExp(`product ${product.id} \\(${product.sku}\\) is archived`));
+  }
+
+  // Bulk and stocktake: the whole request is refused, the active item included, naming the item.
+  const bulk = await api.call("POST", "/api/v1/stock-adjustments", {
+    items: [
+      { productId: other.id, delta: 1 },
+      { sku: product.sku, delta: 1 },
+    ],
+  });
+  assert.equal(bulk.status, 409);
+  assert.equal(bulk.body.error.code, "PRODUCT_ARCHIVED");
+  assert.equal(bulk.body.error.index, 1);
+  assert.match(bulk.body.error.message, new RegExp(`^items\\.1: product ${product.id} `));
+  const stocktake = await api.call("POST", "/api/v1/stocktakes", { items: [{ productId: product.id, count: 4 }] });
+  assert.equal(stocktake.status, 409);
+  assert.equal(stocktake.body.error.code, "PRODUCT_ARCHIVED");
+  assert.equal(stocktake.body.error.index, 0);
+
+  const after = await stack.db.product.findUniqueOrThrow({ where: { id: product.id } });
+  assert.deepEqual(after, before);
+  assert.equal((await stack.db.product.findUniqueOrThrow({ where: { id: other.id } })).stock, 10);
+  assert.equal(await stack.db.productEvent.count(), events);
+
+  // Restored, it takes writes again.
+  await restore(product.id);
+  const adjusted = await api.adjust(product.id, { delta: 2 });
+  assert.equal(adjusted.status, 200);
+  assert.equal(adjusted.body.stock, 12);
+});
+
+test("an archived product's SKU stays taken: a new product cannot reuse it, and the message says why", async () => {
+  const product = await newProduct();
+  await archive(product.id);
+  const reused = await api.call("POST", "/api/v1/products", {
+    sku: product.sku,
+    name: "Reuse",
+    priceCents: 1,
+    stock: 1,
+  });
+  assert.equal(reused.status, 409);
+  assert.equal(reused.body.error.code, "SKU_TAKEN");
+  assert.match(reused.body.error.message, new RegExp(`archived product ${product.id}`));
+  assert.match(reused.body.error.message, /stays unique/);
+
+  const other = await newProduct();
+  const renamed = await api.patch(other.id, { sku: product.sku });
+  assert.equal(renamed.status, 409);
+  assert.equal(renamed.body.error.code, "SKU_TAKEN");
+  assert.match(renamed.body.error.message, /archived product/);
+});
+
+test("the feed's default view carries archived then restored, live and in replay, byte for byte alike", async () => {
+  const product = await newProduct();
+  const { lastEventId } = await list();
+  const live = await openFeed(`${server.baseUrl}${FEED}`);
+  try {
+    await archive(product.id, { reason: "seasonal" });
+    await restore(product.id);
+    const mine = () => live.events().filter((event) => event.productId === product.id);
+    await live.waitFor(() => mine().length >= 2, "archived and restored on the live feed");
+    assert.deepEqual(
+      mine().map((event) => event.kind),
+      ["archived", "restored"],
+    );
+    assert.equal(mine()[0].newStock, product.stock);
+    assert.equal(mine()[0].sku, product.sku);
+
+    // Replay from the snapshot's id gives the same frames.
+    const replay = await openFeed(`${server.baseUrl}${FEED}?lastEventId=${lastEventId}`);
+    try {
+      const frames = (reader: typeof live) =>
+        reader.frames.filter((frame) => frame.data?.includes(`"productId":${product.id},`)).map((frame) => frame.data);
+      await replay.waitFor(() => frames(replay).length >= 2, "archived and restored in replay");
+      assert.deepEqual(frames(replay), frames(live));
+    } finally {
+      replay.close();
+    }
+  } finally {
+    live.close();
+  }
+});
+
+test("stock alerts leave out archived products", async () => {
+  const product = await newProduct(5);
+  await api.adjust(product.id, { delta: -5 });
+  const alerts = async () =>
+    (await api.call("GET", "/api/v1/alerts?limit=100")).body.alerts as Array<{ productId: number }>;
+  assert.ok(
+    (await alerts()).some((alert) => alert.productId === product.id),
+    "out of stock is an alert",
+  );
+  await archive(product.id);
+  assert.ok(!(await alerts()).some((alert) => alert.productId === product.id), "not once archived");
+  await restore(product.id);
+  assert.ok(
+    (await alerts()).some((alert) => alert.productId === product.id),
+    "back once restored",
+  );
+});
+
+test("archiving needs admin credentials: without them 401, and nothing changes", async () => {
+  const product = await newProduct();
+  const anonymous = await fetch(`${server.baseUrl}/api/v1/products/${product.id}/archive`, { method: "POST" });
+  assert.equal(anonymous.status, 401);
+  const fresh = await stack.db.product.findUniqueOrThrow({ where: { id: product.id } });
+  assert.equal(fresh.archivedAt, null);
+});
