@@ -64,6 +64,11 @@ export function AlertsPanel({ initial, lastEventId }: { initial: FeedEvent[]; la
     if (readSeen() === null) writeSeen(newestAtLoad);
     return sharedFeed(lastEventId).subscribe({
       event: (event) => {
+        // An archived product is off the shelf: its alerts go with it (the server's list agrees).
+        if (event.kind === "archived") {
+          setAlerts((current) => current.filter((alert) => alert.productId !== event.productId));
+          return;
+        }
         if (!isStockAlert(event)) return;
         setAlerts((current) =>
           current.some((alert) => alert.eventId === event.eventId) ? current : [event, ...current].slice(0, SHOWN),

@@ -1,5 +1,8 @@
 "use client";
-// One product's admin page: the edit form, stock adjustments and the audit trail, all live.
+// One product's admin page: the edit form, stock adjustments, archiving and the audit trail, all
+// live. An archived product takes no changes: its page shows the banner and its history.
+import { ArchiveButton } from "@/components/archive/archive-button";
+import { ArchivedBanner } from "@/components/archive/archived-banner";
 import { ConnectionBadge } from "@/components/connection-badge";
 import { ProductForm } from "@/components/product-form";
 import { ProductHistory, useProductHistory } from "@/components/product-history";
@@ -30,8 +33,15 @@ export function ProductAdmin({
           Created {loaded.sku}.
         </p>
       )}
-      <ProductForm product={loaded} live={live} />
-      <StockAdjustmentForm product={live} />
+      {live.archivedAt ? (
+        <ArchivedBanner product={live} canRestore />
+      ) : (
+        <>
+          <ProductForm product={loaded} live={live} />
+          <StockAdjustmentForm product={live} />
+          <ArchiveButton product={live} />
+        </>
+      )}
       <ProductHistory {...history} />
     </div>
   );

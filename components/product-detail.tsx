@@ -2,6 +2,7 @@
 // A product on the dashboard: its live state, a chart of stock and price over time, and the
 // audit list (when, what, who, why). Everything follows the live feed.
 import Link from "next/link";
+import { ArchivedBanner } from "@/components/archive/archived-banner";
 import { ConnectionBadge } from "@/components/connection-badge";
 import { StatCards } from "@/components/stat-cards";
 import { useMoney } from "@/components/money";
@@ -11,7 +12,15 @@ import { useLiveProduct } from "@/lib/client/use-live-products";
 import type { ProductDto } from "@/lib/products/dto";
 import type { ProductSnapshot } from "@/lib/products/queries";
 
-export function ProductDetail({ initial, loaded }: { initial: ProductSnapshot; loaded: ProductDto }) {
+export function ProductDetail({
+  initial,
+  loaded,
+  isAdmin,
+}: {
+  initial: ProductSnapshot;
+  loaded: ProductDto;
+  isAdmin: boolean;
+}) {
   const { product, connection, caughtUp } = useLiveProduct(loaded, initial);
   const history = useProductHistory(product.id, product.version);
   const formatCents = useMoney();
@@ -24,6 +33,7 @@ export function ProductDetail({ initial, loaded }: { initial: ProductSnapshot; l
         <h1 className="text-2xl font-semibold">{product.name}</h1>
         <ConnectionBadge state={connection} caughtUp={caughtUp} />
       </div>
+      <ArchivedBanner product={product} canRestore={isAdmin} />
       <StatCards
         idPrefix="detail"
         stats={[

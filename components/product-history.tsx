@@ -15,6 +15,8 @@ const fetchHistory = async (url: string): Promise<ProductHistoryEntry[]> => {
 };
 
 function describe(entry: ProductHistoryEntry, formatCents: FormatMoney) {
+  if (entry.kind === "archived") return "Archived";
+  if (entry.kind === "restored") return "Restored";
   if (entry.kind === "created") return `Created with stock ${entry.stock} at ${formatCents(entry.priceCents)}`;
   if (entry.delta !== null) return `Stock ${entry.delta > 0 ? "+" : ""}${entry.delta} → ${entry.stock}`;
   if (entry.kind === "stock") return `Stock set to ${entry.stock}`;

@@ -2,8 +2,9 @@
 // The product list, kept live: SWR holds the snapshot from GET /api/v1/products, and the
 // browser's shared feed (one connection for all tabs, see shared-feed.ts) applies every change
 // to that cache. Each event carries the product's whole state and version, so applying one is
-// idempotent, and a newer snapshot merges with the cache by version.
-import { useEffect, useState } from "react";
+// idempotent, and a newer snapshot merges with the cache by version. The list holds active
+// products only: an `archived` event removes the row, a `restored` one adds it back.
+import { useEffect, useRef, useState } from "react";
 import useSWR from "swr";
 import { sharedFeed, type ConnectionState } from "@/lib/client/shared-feed";
 import type { ProductDto } from "@/lib/products/dto";
@@ -32,7 +33,12 @@ const toDto = (event: FeedEvent): ProductDto => ({
   lowStockThreshold: event.lowStockThreshold,
   version: event.version,
   updatedAt: event.at,
+  // Only `archived` leaves a product archived: it takes no other change until `restored`.
+  archivedAt: event.kind === "archived" ? event.at : null,
 });
+
+/** Products the feed archived, with the version it archived them at: an older snapshot must not bring them back. */
+type Archived = Map<number, number>;
 
 const positions = new WeakMap<ProductDto[], Map<number, number>>();
 
@@ -44,7 +50,7 @@ export const CHANGE_MARK_MS = 5_000;
  * one pass, so a busy shop costs one render per frame rather than one per event. Returns the
  * new snapshot and the marks for the cells that changed.
  */
-function applyEvents(snapshot: ProductSnapshot, events: Iterable<FeedEvent>, at: number) {
+function applyEvents(snapshot: ProductSnapshot, events: Iterable<FeedEvent>, at: number, archived: Archived) {
   // Products keep their place in the array (changed ones are replaced, new ones appended), so
   // the id -> place index carries over from one frame's array to the next.
   const index = positions.get(snapshot.products) ?? new Map(snapshot.products.map((product, i) => [product.id, i]));
@@ -52,22 +58,33 @@ function applyEvents(snapshot: ProductSnapshot, events: Iterable<FeedEvent>, at:
   positions.set(products, index);
   const marks: Record<number, Change> = {};
   let lastEventId = snapshot.lastEventId;
+  const removed = new Set<number>();
   for (const event of events) {
     lastEventId = newer(lastEventId, event.eventId);
+    if (event.kind === "archived") archived.set(event.productId, event.version);
+    else archived.delete(event.productId);
     const i = index.get(event.productId);
     if (i === undefined) {
-      index.set(event.productId, products.push(toDto(event)) - 1);
+      if (event.kind !== "archived") index.set(event.productId, products.push(toDto(event)) - 1);
       continue;
     }
     const before = products[i];
     if (before.version >= event.version) continue;
+    if (event.kind === "archived") {
+      removed.add(event.productId);
+      continue;
+    }
     products[i] = toDto(event);
     const field = before.stock !== event.newStock ? "stock" : before.priceCents !== event.newPrice ? "price" : null;
     if (!field) continue;
     const increased = field === "stock" ? event.newStock > before.stock : event.newPrice > before.priceCents;
     marks[event.productId] = { direction: increased ? "up" : "down", field, at };
   }
-  return { snapshot: { products, lastEventId }, marks };
+  if (removed.size === 0) return { snapshot: { products, lastEventId }, marks };
+  // Rare (an archive): the remaining rows move up, so their places are counted again.
+  const remaining = products.filter((product) => !removed.has(product.id));
+  positions.set(remaining, new Map(remaining.map((product, i) => [product.id, i])));
+  return { snapshot: { products: remaining, lastEventId }, marks };
 }
 
 /** Keeps the marks that are still showing, plus the new ones. */
@@ -104,15 +121,20 @@ function frameBatcher(flush: (events: FeedEvent[]) => void) {
   };
 }
 
-/** Per product, whichever of the two is newer: nothing applied from the feed is lost. */
-function merge(current: ProductSnapshot | undefined, fresh: ProductSnapshot): ProductSnapshot {
+/**
+ * Per product, whichever of the two is newer: nothing applied from the feed is lost, and a
+ * product the feed archived after the fresh snapshot was taken stays away.
+ */
+function merge(current: ProductSnapshot | undefined, fresh: ProductSnapshot, archived: Archived): ProductSnapshot {
   if (!current) return fresh;
   const mine = new Map(current.products.map((product) => [product.id, product]));
   return {
-    products: fresh.products.map((product) => {
-      const cached = mine.get(product.id);
-      return cached && cached.version > product.version ? cached : product;
-    }),
+    products: fresh.products
+      .filter((product) => (archived.get(product.id) ?? 0) <= product.version)
+      .map((product) => {
+        const cached = mine.get(product.id);
+        return cached && cached.version > product.version ? cached : product;
+      }),
     lastEventId: newer(current.lastEventId, fresh.lastEventId),
   };
 }
@@ -136,12 +158,13 @@ export function useLiveProducts(initial: ProductSnapshot) {
     // The server-rendered snapshot is SWR's fallback, not its cache: put it there, then follow it.
     void mutate((cached) => cached ?? initial, { revalidate: false });
     const feed = sharedFeed(initial.lastEventId);
+    const archived: Archived = new Map();
     const batch = frameBatcher((events) => {
       const now = Date.now();
       void mutate(
         (current) => {
           if (!current) return current;
-          const { snapshot, marks } = applyEvents(current, events, now);
+          const { snapshot, marks } = applyEvents(current, events, now, archived);
           setChanges((all) => addMarks(all, marks, now));
           return snapshot;
         },
@@ -153,6 +176,7 @@ export function useLiveProducts(initial: ProductSnapshot) {
       // Too far behind to replay: take a fresh snapshot and follow the feed from it.
       reset: () => {
         batch.clear();
+        archived.clear();
         void fetchSnapshot(PRODUCTS_KEY).then((fresh) => {
           void mutate(fresh, { revalidate: false });
           feed.resumeFrom(fresh.lastEventId);
@@ -165,7 +189,9 @@ export function useLiveProducts(initial: ProductSnapshot) {
     });
     // Another tab may have been leading the feed since before this page's snapshot was taken:
     // a fresh snapshot, merged by version, closes any gap between the two.
-    void fetchSnapshot(PRODUCTS_KEY).then((fresh) => mutate((current) => merge(current, fresh), { revalidate: false }));
+    void fetchSnapshot(PRODUCTS_KEY).then((fresh) =>
+      mutate((current) => merge(current, fresh, archived), { revalidate: false }),
+    );
     return unsubscribe;
     // Once per mount; the snapshot's later ids come from the feed itself.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -174,9 +200,34 @@ export function useLiveProducts(initial: ProductSnapshot) {
   return { products: data.products, lastEventId: data.lastEventId, error, connection, caughtUp, changes };
 }
 
-/** One product, kept live: the feed's latest state of `loaded`, or `loaded` until the feed has one. */
+/**
+ * One product, kept live: the feed's latest state of `loaded`, or `loaded` until the feed has
+ * one. Archived or not: the list drops an archived product, so this follows its own events too.
+ */
 export function useLiveProduct(loaded: ProductDto, initial: ProductSnapshot) {
   const { products, ...live } = useLiveProducts(initial);
-  const product = products.find((candidate) => candidate.id === loaded.id) ?? loaded;
+  const [own, setOwn] = useState(loaded);
+  const newest = useRef(loaded.version);
+  useEffect(
+    () =>
+      sharedFeed(initial.lastEventId).subscribe({
+        event: (event) => {
+          if (event.productId !== loaded.id || event.version <= newest.current) return;
+          newest.current = event.version;
+          setOwn(toDto(event));
+        },
+        reset: () => {},
+        state: () => {},
+      }),
+    // Once per mount, from the server-rendered page's event id (as the list does).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [],
+  );
+  // The newest of the three: the page's (a refreshed page may bring a newer one), the feed's, the list's.
+  const listed = products.find((candidate) => candidate.id === loaded.id);
+  const product = [own, listed].reduce<ProductDto>(
+    (newest, candidate) => (candidate && candidate.version > newest.version ? candidate : newest),
+    loaded,
+  );
   return { product, ...live };
 }

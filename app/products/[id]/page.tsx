@@ -1,7 +1,7 @@
 import { notFound } from "next/navigation";
 import { ProductDetail } from "@/components/product-detail";
-import { requirePageReader } from "@/lib/auth/guards";
-import { fetchProductSnapshot } from "@/lib/products/queries";
+import { currentUser, requirePageReader } from "@/lib/auth/guards";
+import { fetchProductSnapshot, findProduct } from "@/lib/products/queries";
 import { productIdSchema } from "@/lib/products/validation";
 
 export default async function ProductPage({ params }: PageProps<"/products/[id]">) {
@@ -9,8 +9,8 @@ export default async function ProductPage({ params }: PageProps<"/products/[id]"
   const parsed = productIdSchema.safeParse((await params).id);
   if (!parsed.success) notFound();
   const id = parsed.data;
-  const snapshot = await fetchProductSnapshot();
-  const loaded = snapshot.products.find((product) => product.id === id);
+  // The product on its own: an archived one is not in the (active) snapshot but keeps its page.
+  const [snapshot, loaded, user] = await Promise.all([fetchProductSnapshot(), findProduct(id), currentUser()]);
   if (!loaded) notFound();
-  return <ProductDetail initial={snapshot} loaded={loaded} />;
+  return <ProductDetail initial={snapshot} loaded={loaded} isAdmin={user?.role === "admin"} />;
 }

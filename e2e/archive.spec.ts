@@ -1,0 +1,82 @@
+import { expect, test } from "./fixtures";
+import { openDashboard, row, signIn, waitLive } from "./support";
+
+test("an admin archives a product: an open dashboard loses the row live, its page keeps the history, restore brings it back", async ({
+  page,
+  browser,
+  shop,
+  staff,
+}) => {
+  const kept = await shop.product({ name: "Oat milk, 1 l" });
+  const retired = await shop.product({ name: "Pumpkin spice syrup", stock: 3 });
+  const dashboard = await browser.newPage();
+  await openDashboard(dashboard, shop.dashboardPath);
+  await expect(row(dashboard, retired.id)).toBeVisible();
+
+  const admin = await staff.admin();
+  await signIn(page, admin, `/admin/products/${retired.id}`);
+  await waitLive(page);
+  await page.getByRole("button", { name: "Archive", exact: true }).click();
+  // The confirmation names the product; cancelling archives nothing.
+  const confirmation = page.getByRole("group", { name: new RegExp(`Archive ${retired.name}`) });
+  await expect(confirmation).toContainText(retired.sku);
+  await confirmation.getByRole("button", { name: "Cancel" }).click();
+  await expect(row(dashboard, retired.id)).toBeVisible();
+  await page.getByRole("button", { name: "Archive", exact: true }).click();
+  await page.getByRole("button", { name: `Archive ${retired.name}` }).click();
+
+  await expect(page.getByTestId("archived-banner")).toContainText("Archived on");
+  await expect(page.getByRole("button", { name: "Adjust stock" })).toHaveCount(0);
+  await expect(row(dashboard, retired.id)).toHaveCount(0);
+  await expect(row(dashboard, kept.id)).toBeVisible();
+
+  // The product's page: the banner, and the history with the archive event and who did it.
+  await page.goto(`/products/${retired.id}`);
+  await expect(page.getByTestId("archived-banner")).toContainText("Archived on");
+  const archivedEntry = page.getByTestId("history").getByRole("row").filter({ hasText: "Archived" });
+  await expect(archivedEntry).toContainText(admin.email);
+  await expect(page.getByTestId("history")).toContainText("Created with stock 3");
+  if (process.env.UPDATE_SCREENSHOTS) await page.screenshot({ path: "docs/product-archived.png" });
+
+  // The admin's archived list: Restore on the row puts it back on the open dashboard.
+  await page.goto("/admin/archived");
+  const listed = page.getByTestId("archived-products").getByRole("row").filter({ hasText: retired.name });
+  await expect(listed).toContainText(retired.sku);
+  // README's screenshot: `UPDATE_SCREENSHOTS=1 npx playwright test e2e/archive.spec.ts` after a build.
+  if (process.env.UPDATE_SCREENSHOTS) await page.screenshot({ path: "docs/admin-archived.png" });
+  await listed.getByRole("button", { name: `Restore ${retired.name}` }).click();
+  await expect(page.getByRole("link", { name: retired.name })).toHaveCount(0);
+  await expect(row(dashboard, retired.id)).toBeVisible();
+  await expect(row(dashboard, retired.id)).toContainText("3");
+});
+
+test("an archived product's page offers Restore to admins only; restoring it there lifts the banner", async ({
+  page,
+  browser,
+  shop,
+  staff,
+  request,
+}) => {
+  const product = await shop.product({ name: "Gingerbread latte mix" });
+  const archived = await request.post(`/api/v1/products/${product.id}/archive`, {
+    headers: { authorization: `Bearer ${process.env.E2E_ADMIN_TOKEN}` },
+    data: { reason: "seasonal" },
+  });
+  expect(archived.status(), await archived.text()).toBe(200);
+
+  const viewerPage = await browser.newPage();
+  await signIn(viewerPage, await staff.viewer());
+  await viewerPage.goto(`/products/${product.id}`);
+  await expect(viewerPage.getByTestId("archived-banner")).toContainText("Archived on");
+  await expect(viewerPage.getByRole("button", { name: /Restore/ })).toHaveCount(0);
+  await expect(viewerPage.getByTestId("history")).toContainText("seasonal");
+
+  await signIn(page, await staff.admin());
+  await page.goto(`/products/${product.id}`);
+  await waitLive(page);
+  await page.getByRole("button", { name: `Restore ${product.name}` }).click();
+  await expect(page.getByTestId("archived-banner")).toHaveCount(0);
+  await expect(page.getByTestId("history").getByRole("row").nth(1)).toContainText("Restored");
+  // The viewer's open page follows the feed: the banner goes there too.
+  await expect(viewerPage.getByTestId("archived-banner")).toHaveCount(0);
+});
