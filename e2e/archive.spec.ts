@@ -48,6 +48,7 @@ test("an admin archives a product: an open dashboard loses the row live, its pag
   await expect(page.getByRole("link", { name: retired.name })).toHaveCount(0);
   await expect(row(dashboard, retired.id)).toBeVisible();
   await expect(row(dashboard, retired.id)).toContainText("3");
+  await dashboard.close();
 });
 
 test("an archived product's page offers Restore to admins only; restoring it there lifts the banner", async ({
@@ -79,4 +80,5 @@ test("an archived product's page offers Restore to admins only; restoring it the
   await expect(page.getByTestId("history").getByRole("row").nth(1)).toContainText("Restored");
   // The viewer's open page follows the feed: the banner goes there too.
   await expect(viewerPage.getByTestId("archived-banner")).toHaveCount(0);
+  await viewerPage.close();
 });

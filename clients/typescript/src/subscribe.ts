@@ -18,9 +18,9 @@ export type SubscriptionStatus = {
 export type SubscribeOptions = {
   /** Only these products (the snapshot is filtered alike); default all. */
   productIds?: number[];
-  /** The products as they are: at the start, and again after a reset. Apply onChange events to it. */
+  /** The active products as they are: at the start, and again after a reset. Apply onChange events to it. */
   onSnapshot?: (snapshot: ProductSnapshot) => void;
-  /** Each committed change after the snapshot, once, in order. */
+  /** Each committed change after the snapshot, once, in order; `archived` removes a product, `restored` adds it. */
   onChange: (event: FeedEvent) => void;
   /** Connection and liveness changes. */
   onStatus?: (status: SubscriptionStatus) => void;
