@@ -5,20 +5,28 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
 import { apiClient, type Api } from "./support/api";
+import { eventually } from "./support/eventually";
 import { openFeed } from "./support/sse";
+import { startReceiver, type Receiver } from "./support/webhook-receiver";
+import type { FeedEvent } from "../lib/events/feed-event";
 import type { ProductDto, ProductHistoryEntry, ProductSnapshot } from "../lib/products/dto";
 import { startStack, type Server, type Stack } from "../scripts/stack";
 
 let stack: Stack;
 let server: Server;
 let api: Api;
+let receiver: Receiver;
 
 before(async () => {
-  stack = await startStack();
+  receiver = await startReceiver();
+  stack = await startStack({ env: { WEBHOOK_ALLOW_PRIVATE_ADDRESSES: "true" } });
   server = await stack.startServer();
   api = apiClient(server.baseUrl, stack.adminToken);
 });
-after(() => stack?.stop());
+after(async () => {
+  await stack?.stop();
+  await receiver?.close();
+});
 
 const FEED = "/api/v1/stream/product-updates";
 
@@ -279,4 +287,54 @@ test("archiving needs admin credentials: without them 401, and nothing changes",
   assert.equal(anonymous.status, 401);
   const fresh = await stack.db.product.findUniqueOrThrow({ where: { id: product.id } });
   assert.equal(fresh.archivedAt, null);
+});
+
+test("webhooks: kinds all receive archived and restored; threshold subscriptions pass over them", async () => {
+  const product = await newProduct();
+  const subscribe = async (hookPath: string, kinds: string) => {
+    const created = await api.call("POST", "/api/v1/webhooks", {
+      url: receiver.url(hookPath),
+      kinds,
+      productIds: [product.id],
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    return created.body.id as number;
+  };
+  const all = await subscribe("/archive-all", "all");
+  const threshold = await subscribe("/archive-threshold", "threshold");
+  await archive(product.id, { reason: "discontinued" });
+  const restored = await restore(product.id);
+  assert.equal(restored.status, 200);
+  const newest = (await stack.db.productEvent.aggregate({ _max: { id: true } }))._max.id!;
+
+  const kinds = (hookPath: string) =>
+    receiver
+      .requests(hookPath)
+      .flatMap((request) => (JSON.parse(request.body) as { events: FeedEvent[] }).events)
+      .map((event) => event.kind);
+  await eventually(async () => kinds("/archive-all").includes("restored"), "the restored event delivered");
+  assert.deepEqual(kinds("/archive-all"), ["archived", "restored"]);
+  // The threshold subscription's cursor passes both events without sending them.
+  const cursor = async (id: number) => (await stack.db.webhookSubscription.findUniqueOrThrow({ where: { id } })).cursor;
+  await eventually(async () => (await cursor(threshold)) >= newest, "the threshold cursor past both events");
+  assert.deepEqual(kinds("/archive-threshold"), []);
+  assert.ok((await cursor(all)) >= newest);
+});
+
+test("adjustments racing an archive each land before it or are refused; none lands after it", async () => {
+  const product = await newProduct(1000);
+  const adjustments = Array.from({ length: 30 }, () => api.adjust(product.id, { delta: -1 }));
+  const archiving = archive(product.id);
+  const answers = await Promise.all(adjustments);
+  const archived = await archiving;
+  assert.equal(archived.status, 200);
+  for (const answer of answers) {
+    assert.ok(answer.status === 200 || answer.body.error.code === "PRODUCT_ARCHIVED", JSON.stringify(answer.body));
+  }
+  const applied = answers.filter((answer) => answer.status === 200).length;
+  const events = await stack.db.productEvent.findMany({ where: { productId: product.id }, orderBy: { id: "asc" } });
+  assert.equal(events.at(-1)!.kind, "archived");
+  assert.equal(events.filter((event) => event.kind === "stock").length, applied);
+  assert.equal(archived.body.stock, 1000 - applied);
+  assert.equal((await stack.db.product.findUniqueOrThrow({ where: { id: product.id } })).stock, 1000 - applied);
 });
