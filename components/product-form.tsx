@@ -7,6 +7,7 @@ import { useRouter } from "next/navigation";
 import { useMemo, useState } from "react";
 import { useCurrency, useCurrencySymbol, useMoney } from "@/components/money";
 import { fieldErrors, sendJson } from "@/lib/client/send-json";
+import { BusyButton } from "@/components/busy-button";
 import { FormStatus, type Outcome } from "@/components/form-status";
 import { buttonClass, cardClass, inputClass } from "@/lib/client/styles";
 import { exampleAmount, formatAmount } from "@/lib/money";
@@ -49,6 +50,7 @@ export function ProductForm({ product, live }: { product?: ProductDto; live?: Pr
   const [pending, setPending] = useState(false);
 
   async function save(expectedVersion = version) {
+    if (pending) return;
     const parsed = schema.safeParse(values);
     if (!parsed.success) {
       setErrors(
@@ -151,14 +153,15 @@ export function ProductForm({ product, live }: { product?: ProductDto; live?: Pr
             <dd>{conflict.lowStockThreshold}</dd>
           </dl>
           <div className="flex gap-3">
-            <button
+            <BusyButton
               type="button"
               className={buttonClass}
-              disabled={pending}
+              busy={pending}
+              busyText="Saving…"
               onClick={() => void save(conflict.version)}
             >
               Save mine over theirs
-            </button>
+            </BusyButton>
             <button type="button" className="rounded border px-4 py-2" onClick={discardMine}>
               Discard mine
             </button>
@@ -166,9 +169,9 @@ export function ProductForm({ product, live }: { product?: ProductDto; live?: Pr
         </div>
       )}
       <FormStatus outcome={status} />
-      <button type="submit" disabled={pending} className={buttonClass}>
-        {pending ? "Saving…" : product ? "Save changes" : "Create product"}
-      </button>
+      <BusyButton type="submit" busy={pending} busyText={product ? "Saving…" : "Creating…"} className={buttonClass}>
+        {product ? "Save changes" : "Create product"}
+      </BusyButton>
     </form>
   );
 }
