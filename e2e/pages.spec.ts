@@ -1,0 +1,154 @@
+// Pages that never leave staff guessing: real not-found pages (with their 404), buttons that say
+// they are busy and cannot be pressed twice, and empty results that say what to do (loading and
+// error pages, and the empty shop: e2e/own-stack.spec.ts). Requests are held with page.route and then let through
+// to the real server: only the timing is ours.
+import type { Page, Request, Route } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import { openDashboard, signIn } from "./support";
+
+/** Holds the requests `matches` picks until release(); the rest pass. */
+async function hold(page: Page, url: string, matches: (request: Request) => boolean) {
+  const held: Route[] = [];
+  await page.route(url, (route) => (matches(route.request()) ? void held.push(route) : route.continue()));
+  return {
+    count: () => held.length,
+    release: async () => {
+      for (const route of held) await route.continue();
+      await page.unroute(url);
+    },
+  };
+}
+
+test.describe("not found", () => {
+  test("an unknown or malformed product id answers 404 with a page that leads back", async ({ page }) => {
+    for (const path of ["/products/999999999", "/products/abc", "/products/0x4"]) {
+      const response = await page.goto(path);
+      expect(response?.status(), path).toBe(404);
+      await expect(page.getByRole("heading", { level: 1, name: "No such product" })).toBeVisible();
+    }
+    await page.getByRole("link", { name: "← All products" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Products" })).toBeVisible();
+
+    const response = await page.goto("/no/such/page");
+    expect(response?.status()).toBe(404);
+    await expect(page.getByRole("heading", { level: 1, name: "Page not found" })).toBeVisible();
+  });
+
+  test("the admin's product and webhook pages answer 404 for what does not exist", async ({ page, staff }) => {
+    await signIn(page, await staff.admin());
+    const product = await page.goto("/admin/products/999999999");
+    expect(product?.status()).toBe(404);
+    await expect(page.getByRole("heading", { level: 1, name: "No such product" })).toBeVisible();
+    // The admin navigation stays, and the way back goes to the list.
+    await expect(page.getByRole("navigation", { name: "Admin" })).toBeVisible();
+    await page.getByRole("link", { name: "Back to the product list" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Manage products" })).toBeVisible();
+
+    const webhook = await page.goto("/admin/webhooks/999999999");
+    expect(webhook?.status()).toBe(404);
+    await expect(page.getByRole("heading", { level: 1, name: "No such webhook" })).toBeVisible();
+    await expect(page.getByRole("link", { name: "Back to the webhooks" })).toBeVisible();
+  });
+});
+
+test.describe("buttons that wait", () => {
+  test("sign-in and sign-out are busy while the server answers", async ({ page, staff }) => {
+    const admin = await staff.admin();
+    await page.goto("/sign-in");
+    await page.getByLabel("Email").fill(admin.email);
+    await page.getByLabel("Password").fill(admin.password);
+    const signingIn = await hold(page, "**/api/v1/session", (request) => request.method() === "POST");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    const busy = page.getByRole("button", { name: "Signing in…" });
+    await expect(busy).toBeDisabled();
+    await expect(busy).toHaveAttribute("aria-busy", "true");
+    await page.getByLabel("Password").press("Enter");
+    expect(signingIn.count()).toBe(1);
+    await signingIn.release();
+    await expect(page.getByTestId("signed-in-as")).toContainText(admin.email);
+
+    const signingOut = await hold(page, "**/api/v1/session", (request) => request.method() === "DELETE");
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page.getByRole("button", { name: "Signing out…" })).toBeDisabled();
+    expect(signingOut.count()).toBe(1);
+    await signingOut.release();
+    await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+  });
+
+  test("saving the product form and adjusting stock are busy, and one press sends one request", async ({
+    page,
+    shop,
+    staff,
+  }) => {
+    const product = await shop.product({ stock: 10 });
+    await signIn(page, await staff.admin(), `/admin/products/${product.id}`);
+
+    const saving = await hold(page, `**/api/v1/products/${product.id}`, (request) => request.method() === "PATCH");
+    await page.getByLabel("Low-stock threshold").fill("3");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    const busySave = page.getByRole("button", { name: "Saving…" });
+    await expect(busySave).toBeDisabled();
+    await expect(busySave).toHaveAttribute("aria-busy", "true");
+    await page.getByLabel("Name").press("Enter"); // a second submit while the first waits
+    expect(saving.count()).toBe(1);
+    await saving.release();
+    await expect(page.getByText("Saved (version 2).")).toBeVisible();
+    await expect(page.getByRole("button", { name: "Save changes" })).toBeEnabled();
+
+    const adjusting = await hold(
+      page,
+      `**/api/v1/products/${product.id}/stock-adjustments`,
+      (request) => request.method() === "POST",
+    );
+    await page.getByLabel("Change by").fill("+5");
+    await page.getByRole("button", { name: "Apply adjustment" }).click();
+    const busyAdjust = page.getByRole("button", { name: "Applying…" });
+    await expect(busyAdjust).toBeDisabled();
+    await expect(busyAdjust).toHaveAttribute("aria-busy", "true");
+    await page.getByLabel("Change by").press("Enter");
+    expect(adjusting.count()).toBe(1);
+    await adjusting.release();
+    await expect(page.getByText("Applied +5 (sale): stock is now 15.")).toBeVisible();
+    expect((await (await page.request.get(`/api/v1/products/${product.id}`)).json()).stock).toBe(15);
+  });
+
+  test("the quick stock edit in the admin list is busy while it saves", async ({ page, shop, staff }) => {
+    const product = await shop.product({ stock: 10 });
+    await signIn(page, await staff.admin());
+    const row = page.getByTestId(`admin-row-${product.id}`);
+    const setting = await hold(page, `**/api/v1/products/${product.id}`, (request) => request.method() === "PATCH");
+    await row.getByLabel(/New stock for/).fill("7");
+    await row.getByRole("button", { name: "Set" }).click();
+    await expect(row.getByRole("button", { name: "Saving…" })).toBeDisabled();
+    await row.getByLabel(/New stock for/).press("Enter");
+    expect(setting.count()).toBe(1);
+    await setting.release();
+    await expect(row.getByRole("status")).toHaveText("Saved: 7");
+  });
+});
+
+test.describe("empty results say what to do", () => {
+  test("a search with no match says so and clears with one press", async ({ page, shop }) => {
+    const product = await shop.product({ name: "Darjeeling tea" });
+    await openDashboard(page, shop.dashboardPath);
+    const search = page.getByLabel("Search by name or SKU");
+    await search.fill("no such tea anywhere");
+    await expect(page.getByTestId("empty-state")).toContainText("No products match “no such tea anywhere”");
+    await page.getByRole("button", { name: "Clear the search" }).click();
+    await expect(search).toHaveValue("");
+    await expect(search).toBeFocused();
+    await expect(page).not.toHaveURL(/[?&]q=/);
+    await expect(page.getByTestId(`product-row-${product.id}`)).toBeVisible();
+  });
+
+  test("a stock filter with no match offers to show all levels", async ({ page, shop }) => {
+    const product = await shop.product({ stock: 50, lowStockThreshold: 5 });
+    await openDashboard(page, `${shop.dashboardPath}&filter=out`);
+    await expect(page.getByTestId("empty-state")).toContainText(
+      `No products match “${shop.tag}” among those out of stock`,
+    );
+    await page.getByRole("button", { name: "Show all stock levels" }).click();
+    await expect(page.getByTestId(`product-row-${product.id}`)).toBeVisible();
+    await expect(page).not.toHaveURL(/filter=/);
+  });
+});
