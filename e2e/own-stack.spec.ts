@@ -86,3 +86,19 @@ test("when the database is down the page says what happened without internals, a
   await expect(page.getByTestId("empty-state")).toContainText("No products yet");
   await expect(page.getByRole("heading", { level: 1, name: "This page could not be loaded" })).toHaveCount(0);
 });
+
+test("signed in while the database is down, even the layout cannot load: the whole app says so and recovers", async ({
+  page,
+}) => {
+  await signInAsAdmin(page);
+  await stack.withDatabaseDown(async () => {
+    // The root layout reads the session: its failure leaves only app/global-error.tsx.
+    await page.goto(url("/"));
+    await expect(page.getByRole("heading", { level: 1, name: "StockPulse could not be loaded" })).toBeVisible();
+    await expect(page.getByTestId("page-notice").getByRole("alert")).toContainText("The server could not answer");
+    await expectNoSeriousViolations(page);
+  });
+  await page.getByRole("button", { name: "Try again" }).click();
+  await expect(page.getByTestId("signed-in-as")).toContainText(stack.admin.email);
+  await expect(page.getByTestId("empty-state")).toContainText("No products yet");
+});

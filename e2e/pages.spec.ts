@@ -3,7 +3,8 @@
 // error pages, and the empty shop: e2e/own-stack.spec.ts). Requests are held with page.route and then let through
 // to the real server: only the timing is ours.
 import type { Page, Request, Route } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import { startReceiver } from "../tests/support/webhook-receiver";
+import { adminToken, expect, test } from "./fixtures";
 import { openDashboard, signIn } from "./support";
 
 /** Holds the requests `matches` picks until release(); the rest pass. */
@@ -125,6 +126,52 @@ test.describe("buttons that wait", () => {
     await setting.release();
     await expect(row.getByRole("status")).toHaveText("Saved: 7");
   });
+});
+
+test("webhook actions are busy while they wait, and hold the other actions back", async ({ page, staff }) => {
+  const receiver = await startReceiver();
+  try {
+    const headers = { authorization: `Bearer ${adminToken()}` };
+    const created = await page.request.post("/api/v1/webhooks", { headers, data: { url: receiver.url("/busy") } });
+    expect(created.status(), await created.text()).toBe(201);
+    const { id } = await created.json();
+    await page.request.patch(`/api/v1/webhooks/${id}`, { headers, data: { status: "paused" } });
+    await signIn(page, await staff.admin(), `/admin/webhooks/${id}`);
+
+    const testing = await hold(page, `**/api/v1/webhooks/${id}/test`, (request) => request.method() === "POST");
+    await page.getByRole("button", { name: "Send test event" }).click();
+    const busy = page.getByRole("button", { name: "Sending test…" });
+    await expect(busy).toBeDisabled();
+    await expect(busy).toHaveAttribute("aria-busy", "true");
+    await expect(page.getByRole("button", { name: "Resume" })).toBeDisabled();
+    await expect(page.getByRole("button", { name: "Delete" })).toBeDisabled();
+    await testing.release();
+    await expect(page.getByText(/Test event delivered: HTTP 200/)).toBeVisible();
+    await expect(page.getByRole("button", { name: "Resume" })).toBeEnabled();
+
+    const resuming = await hold(page, `**/api/v1/webhooks/${id}`, (request) => request.method() === "PATCH");
+    await page.getByRole("button", { name: "Resume" }).click();
+    await expect(page.getByRole("button", { name: "Resuming…" })).toBeDisabled();
+    expect(resuming.count()).toBe(1);
+    await resuming.release();
+    await expect(page.getByTestId("webhook-status")).toHaveText("Active");
+    await page.request.patch(`/api/v1/webhooks/${id}`, { headers, data: { status: "paused" } });
+
+    await page.goto("/admin/webhooks");
+    const creating = await hold(page, "**/api/v1/webhooks", (request) => request.method() === "POST");
+    await page.getByLabel("Endpoint URL").fill(receiver.url("/busy-form"));
+    await page.getByRole("button", { name: "Create webhook" }).click();
+    await expect(page.getByRole("button", { name: "Creating…" })).toBeDisabled();
+    await page.getByLabel("Endpoint URL").press("Enter");
+    expect(creating.count()).toBe(1);
+    await creating.release();
+    await expect(page.getByTestId("webhook-secret")).toContainText("only this once");
+    // Paused, so nothing is sent to the receiver once it has gone.
+    const madeHere = (await page.getByTestId("webhook-secret").getByRole("link").getAttribute("href"))!;
+    await page.request.patch(madeHere.replace("/admin/", "/api/v1/"), { headers, data: { status: "paused" } });
+  } finally {
+    await receiver.close();
+  }
 });
 
 test.describe("empty results say what to do", () => {
