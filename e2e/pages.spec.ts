@@ -27,6 +27,8 @@ test.describe("not found", () => {
       expect(response?.status(), path).toBe(404);
       await expect(page.getByRole("heading", { level: 1, name: "No such product" })).toBeVisible();
     }
+    // README's screenshot: `UPDATE_SCREENSHOTS=1 npx playwright test e2e/pages.spec.ts -g "not found"` after a build.
+    if (process.env.UPDATE_SCREENSHOTS) await page.screenshot({ path: "docs/not-found.png" });
     await page.getByRole("link", { name: "← All products" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Products" })).toBeVisible();
 
