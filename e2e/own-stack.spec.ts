@@ -39,6 +39,7 @@ test("an empty shop says so: admins get a link to add the first product, everyon
   await expect(empty.getByRole("link")).toHaveCount(0);
   // README's screenshot: `UPDATE_SCREENSHOTS=1 npx playwright test e2e/own-stack.spec.ts` after a build.
   if (process.env.UPDATE_SCREENSHOTS) await page.screenshot({ path: "docs/empty-shop.png" });
+  await expectNoSeriousViolations(page);
 
   await signInAsAdmin(page);
   await page.goto(url("/"));
