@@ -7,15 +7,22 @@ import { startReceiver } from "../tests/support/webhook-receiver";
 import { adminToken, expect, test } from "./fixtures";
 import { openDashboard, signIn } from "./support";
 
-/** Holds the requests `matches` picks until release(); the rest pass. */
+/** Holds the requests `matches` picks until release(), and counts them (before and after); the rest pass. */
 async function hold(page: Page, url: string, matches: (request: Request) => boolean) {
   const held: Route[] = [];
-  await page.route(url, (route) => (matches(route.request()) ? void held.push(route) : route.continue()));
+  let released = false;
+  let count = 0;
+  await page.route(url, (route) => {
+    if (!matches(route.request())) return route.continue();
+    count++;
+    if (released) return route.continue();
+    held.push(route);
+  });
   return {
-    count: () => held.length,
+    count: () => count,
     release: async () => {
+      released = true;
       for (const route of held) await route.continue();
-      await page.unroute(url);
     },
   };
 }
@@ -66,16 +73,16 @@ test.describe("buttons that wait", () => {
     await expect(busy).toBeDisabled();
     await expect(busy).toHaveAttribute("aria-busy", "true");
     await page.getByLabel("Password").press("Enter");
-    expect(signingIn.count()).toBe(1);
     await signingIn.release();
     await expect(page.getByTestId("signed-in-as")).toContainText(admin.email);
+    expect(signingIn.count(), "requests sent").toBe(1);
 
     const signingOut = await hold(page, "**/api/v1/session", (request) => request.method() === "DELETE");
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page.getByRole("button", { name: "Signing out…" })).toBeDisabled();
-    expect(signingOut.count()).toBe(1);
     await signingOut.release();
     await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+    expect(signingOut.count(), "requests sent").toBe(1);
   });
 
   test("saving the product form and adjusting stock are busy, and one press sends one request", async ({
@@ -93,9 +100,9 @@ test.describe("buttons that wait", () => {
     await expect(busySave).toBeDisabled();
     await expect(busySave).toHaveAttribute("aria-busy", "true");
     await page.getByLabel("Name").press("Enter"); // a second submit while the first waits
-    expect(saving.count()).toBe(1);
     await saving.release();
     await expect(page.getByText("Saved (version 2).")).toBeVisible();
+    expect(saving.count(), "requests sent").toBe(1);
     await expect(page.getByRole("button", { name: "Save changes" })).toBeEnabled();
 
     const adjusting = await hold(
@@ -109,9 +116,9 @@ test.describe("buttons that wait", () => {
     await expect(busyAdjust).toBeDisabled();
     await expect(busyAdjust).toHaveAttribute("aria-busy", "true");
     await page.getByLabel("Change by").press("Enter");
-    expect(adjusting.count()).toBe(1);
     await adjusting.release();
     await expect(page.getByText("Applied +5 (sale): stock is now 15.")).toBeVisible();
+    expect(adjusting.count(), "requests sent").toBe(1);
     expect((await (await page.request.get(`/api/v1/products/${product.id}`)).json()).stock).toBe(15);
   });
 
@@ -124,9 +131,9 @@ test.describe("buttons that wait", () => {
     await row.getByRole("button", { name: "Set" }).click();
     await expect(row.getByRole("button", { name: "Saving…" })).toBeDisabled();
     await row.getByLabel(/New stock for/).press("Enter");
-    expect(setting.count()).toBe(1);
     await setting.release();
     await expect(row.getByRole("status")).toHaveText("Saved: 7");
+    expect(setting.count(), "requests sent").toBe(1);
   });
 });
 
@@ -154,9 +161,9 @@ test("webhook actions are busy while they wait, and hold the other actions back"
     const resuming = await hold(page, `**/api/v1/webhooks/${id}`, (request) => request.method() === "PATCH");
     await page.getByRole("button", { name: "Resume" }).click();
     await expect(page.getByRole("button", { name: "Resuming…" })).toBeDisabled();
-    expect(resuming.count()).toBe(1);
     await resuming.release();
     await expect(page.getByTestId("webhook-status")).toHaveText("Active");
+    expect(resuming.count(), "requests sent").toBe(1);
     await page.request.patch(`/api/v1/webhooks/${id}`, { headers, data: { status: "paused" } });
 
     await page.goto("/admin/webhooks");
@@ -165,9 +172,9 @@ test("webhook actions are busy while they wait, and hold the other actions back"
     await page.getByRole("button", { name: "Create webhook" }).click();
     await expect(page.getByRole("button", { name: "Creating…" })).toBeDisabled();
     await page.getByLabel("Endpoint URL").press("Enter");
-    expect(creating.count()).toBe(1);
     await creating.release();
     await expect(page.getByTestId("webhook-secret")).toContainText("only this once");
+    expect(creating.count(), "requests sent").toBe(1);
     // Paused, so nothing is sent to the receiver once it has gone.
     const madeHere = (await page.getByTestId("webhook-secret").getByRole("link").getAttribute("href"))!;
     await page.request.patch(madeHere.replace("/admin/", "/api/v1/"), { headers, data: { status: "paused" } });
