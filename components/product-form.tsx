@@ -63,10 +63,11 @@ export function ProductForm({ product, live }: { product?: ProductDto; live?: Pr
     const result = product
       ? await sendJson<ProductDto>("PATCH", `/api/v1/products/${product.id}`, { ...parsed.data, expectedVersion })
       : await sendJson<ProductDto>("POST", "/api/v1/products", parsed.data);
+    // A new product's page replaces this form: busy until then, so it cannot be created twice.
+    if (result.ok && !product) return router.push(`/admin/products/${result.data.id}?created=1`);
     setPending(false);
     if (result.ok) {
       setConflict(null);
-      if (!product) return router.push(`/admin/products/${result.data.id}?created=1`);
       setValues(toValues(result.data, currency));
       setBase(result.data);
       return setStatus({ ok: true, text: `Saved (version ${result.data.version}).` });

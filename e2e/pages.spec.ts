@@ -122,6 +122,20 @@ test.describe("buttons that wait", () => {
     expect((await (await page.request.get(`/api/v1/products/${product.id}`)).json()).stock).toBe(15);
   });
 
+  test("creating a product stays busy until its page replaces the form", async ({ page, shop, staff }) => {
+    await signIn(page, await staff.admin(), "/admin/products/new");
+    const creating = await hold(page, "**/api/v1/products", (request) => request.method() === "POST");
+    await page.getByLabel("Name").fill(`Genmaicha ${shop.tag}`);
+    await page.getByLabel("SKU").fill(shop.sku("GEN"));
+    await page.getByLabel("Price (€)").fill("4.20");
+    await page.getByRole("button", { name: "Create product" }).click();
+    await expect(page.getByRole("button", { name: "Creating…" })).toBeDisabled();
+    await page.getByLabel("Name").press("Enter");
+    await creating.release();
+    await expect(page.getByText(`Created ${shop.sku("GEN")}.`)).toBeVisible();
+    expect(creating.count(), "requests sent").toBe(1);
+  });
+
   test("the quick stock edit in the admin list is busy while it saves", async ({ page, shop, staff }) => {
     const product = await shop.product({ stock: 10 });
     await signIn(page, await staff.admin());
