@@ -1,6 +1,7 @@
 // Every page, checked with axe (@axe-core/playwright) in the light and the dark colour scheme: no
 // serious or critical violation. A new page is one line in ROUTES: who looks at it, where it is
 // (a path, or a function that makes the data it shows) and its h1, which says it has loaded.
+// The error pages and the empty shop need a stack of their own: e2e/own-stack.spec.ts checks them.
 import type { Page } from "@playwright/test";
 import { expectNoSeriousViolations } from "./axe";
 import { adminToken, expect, test, type Credentials, type Shop, type Staff } from "./fixtures";
