@@ -1,15 +1,9 @@
-import Link from "next/link";
+import { PageNotice } from "@/components/page-notice";
 
 export default function Forbidden() {
   return (
-    <div className="mx-auto max-w-md space-y-3 text-center">
-      <h1 className="text-2xl font-semibold">Admins only</h1>
-      <p className="text-slate-600 dark:text-slate-300">
-        Your account can view the dashboard but not change products. Ask an admin for the admin role.
-      </p>
-      <Link href="/" className="underline">
-        Back to the dashboard
-      </Link>
-    </div>
+    <PageNotice title="Admins only" back={{ href: "/", label: "Back to the dashboard" }}>
+      <p>Your account can view the dashboard but not change products. Ask an admin for the admin role.</p>
+    </PageNotice>
   );
 }

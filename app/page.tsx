@@ -1,6 +1,8 @@
+import { Suspense } from "react";
 import { AlertsPanel } from "@/components/alerts-panel";
+import { PageSkeleton } from "@/components/page-skeleton";
 import { ProductTable } from "@/components/product-table/product-table";
-import { requirePageReader } from "@/lib/auth/guards";
+import { currentUser, requirePageReader } from "@/lib/auth/guards";
 import { fetchRecentAlerts } from "@/lib/events/alerts";
 import { fetchProductSnapshot } from "@/lib/products/queries";
 
@@ -11,18 +13,32 @@ export const dynamic = "force-dynamic";
 
 const ALERTS_SHOWN = 20;
 
-// The live dashboard: rendered from a snapshot on the server, then kept live in the browser.
-// The stock alerts sit beside the table on wide screens and above it on narrow ones.
+// Who may read is settled before anything streams (a sign-in redirect keeps its status); the
+// products load behind a skeleton.
 export default async function DashboardPage() {
   await requirePageReader();
-  const [snapshot, alerts] = await Promise.all([fetchProductSnapshot(), fetchRecentAlerts(ALERTS_SHOWN)]);
+  return (
+    <Suspense fallback={<PageSkeleton title="Products" what="products" rows={10} />}>
+      <Dashboard />
+    </Suspense>
+  );
+}
+
+// The live dashboard: rendered from a snapshot on the server, then kept live in the browser.
+// The stock alerts sit beside the table on wide screens and above it on narrow ones.
+async function Dashboard() {
+  const [snapshot, alerts, user] = await Promise.all([
+    fetchProductSnapshot(),
+    fetchRecentAlerts(ALERTS_SHOWN),
+    currentUser(),
+  ]);
   return (
     <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_16rem]">
       <div className="xl:order-2">
         <AlertsPanel initial={alerts} lastEventId={snapshot.lastEventId} />
       </div>
       <div className="min-w-0 xl:order-1">
-        <ProductTable initial={snapshot} />
+        <ProductTable initial={snapshot} canAddProducts={user?.role === "admin"} />
       </div>
     </div>
   );

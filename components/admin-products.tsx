@@ -4,6 +4,7 @@
 // user has not seen.
 import Link from "next/link";
 import { useState } from "react";
+import { BusyButton } from "@/components/busy-button";
 import { ConnectionBadge } from "@/components/connection-badge";
 import { useMoney } from "@/components/money";
 import { sendJson } from "@/lib/client/send-json";
@@ -23,6 +24,7 @@ function QuickStock({ product }: { product: ProductDto }) {
 
   async function save(event: React.FormEvent) {
     event.preventDefault();
+    if (pending) return;
     const parsed = quickStockFormSchema.safeParse(value);
     if (!parsed.success) return setOutcome({ ok: false, text: parsed.error.issues[0].message });
     setPending(true);
@@ -60,13 +62,15 @@ function QuickStock({ product }: { product: ProductDto }) {
         }}
         className={`${inputClass} w-24 py-1 text-right`}
       />
-      <button
+      <BusyButton
         type="submit"
-        disabled={pending || value === ""}
+        busy={pending}
+        busyText="Saving…"
+        disabled={value === ""}
         className="rounded border px-2 py-1 text-sm disabled:opacity-40"
       >
         Set
-      </button>
+      </BusyButton>
       <span
         role="status"
         className={`w-56 text-left text-xs ${outcome?.ok ? "text-emerald-700 dark:text-emerald-400" : "text-red-700 dark:text-red-400"}`}
@@ -141,6 +145,14 @@ export function AdminProducts({ initial }: { initial: ProductSnapshot }) {
             ))}
           </tbody>
         </table>
+        {products.length === 0 && (
+          <p className="p-6 text-center text-sm" data-testid="empty-state">
+            No products yet.{" "}
+            <Link href="/admin/products/new" className="underline">
+              Add the first product
+            </Link>
+          </p>
+        )}
       </TableFrame>
     </section>
   );

@@ -111,7 +111,7 @@ export function AlertsPanel({ initial, lastEventId }: { initial: FeedEvent[]; la
       </div>
       {alerts.length === 0 ? (
         <p className="mt-3 text-sm text-slate-600 dark:text-slate-400">
-          No product has gone low or out of stock lately.
+          No stock alerts lately. Products that go low, run out or come back in stock show here as it happens.
         </p>
       ) : (
         <ol className="mt-3 max-h-48 space-y-2 overflow-y-auto text-sm xl:max-h-[70vh]" data-testid="alerts-list">

@@ -1,10 +1,12 @@
 "use client";
-// Money is integer cents everywhere; it becomes a string only here, at the edge, in the locale
-// and currency the shop configured (DISPLAY_LOCALE, DISPLAY_CURRENCY; see app/layout.tsx).
+// Money is an integer amount in the currency's minor unit everywhere (lib/money.ts); it becomes a
+// string only here, at the edge, in the locale and currency the shop configured (DISPLAY_LOCALE,
+// DISPLAY_CURRENCY; see app/layout.tsx).
 import { createContext, useContext } from "react";
+import { currencyFormatter, fromMinorUnits } from "@/lib/money";
 
 export type Display = { locale: string; currency: string };
-export type FormatMoney = (cents: number) => string;
+export type FormatMoney = (minorUnits: number) => string;
 
 const DisplayContext = createContext<Display>({ locale: "en-GB", currency: "EUR" });
 
@@ -12,25 +14,17 @@ export function DisplayProvider({ display, children }: { display: Display; child
   return <DisplayContext value={display}>{children}</DisplayContext>;
 }
 
-// Building an Intl formatter is far dearer than using one, and every table row formats money:
-// one per locale and currency for the whole page. (Times: time-format.ts.)
-const formatters = new Map<string, Intl.NumberFormat>();
+// Every table row formats money: one function per locale and currency for the whole page.
+// (Times: time-format.ts.)
 const moneyFormats = new Map<string, FormatMoney>();
 
-function currencyFormatter({ locale, currency }: Display) {
-  const key = `${locale} ${currency}`;
-  let formatter = formatters.get(key);
-  if (!formatter) formatters.set(key, (formatter = new Intl.NumberFormat(locale, { style: "currency", currency })));
-  return formatter;
-}
-
 export function useMoney(): FormatMoney {
-  const display = useContext(DisplayContext);
-  const key = `${display.locale} ${display.currency}`;
+  const { locale, currency } = useContext(DisplayContext);
+  const key = `${locale} ${currency}`;
   let format = moneyFormats.get(key);
   if (!format) {
-    const formatter = currencyFormatter(display);
-    format = (cents: number) => formatter.format(cents / 100);
+    const formatter = currencyFormatter(locale, currency);
+    format = (minorUnits: number) => formatter.format(fromMinorUnits(minorUnits, currency));
     moneyFormats.set(key, format);
   }
   return format;
@@ -38,9 +32,10 @@ export function useMoney(): FormatMoney {
 
 /** The shop currency's symbol in its locale ("€" for EUR in en-GB), for labels such as "Price (€)". */
 export function useCurrencySymbol(): string {
-  const display = useContext(DisplayContext);
-  const parts = currencyFormatter(display).formatToParts(0);
-  return parts.find((part) => part.type === "currency")?.value ?? display.currency;
+  const { locale, currency } = useContext(DisplayContext);
+  const parts = currencyFormatter(locale, currency).formatToParts(0);
+  return parts.find((part) => part.type === "currency")?.value ?? currency;
 }
 
 export const useLocale = () => useContext(DisplayContext).locale;
+export const useCurrency = () => useContext(DisplayContext).currency;

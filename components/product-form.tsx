@@ -4,28 +4,30 @@
 // loaded with: if someone changed the product meanwhile the save is refused (409) and the form
 // shows their values, to save over them or to take them.
 import { useRouter } from "next/navigation";
-import { useState } from "react";
-import { useCurrencySymbol, useMoney } from "@/components/money";
+import { useMemo, useState } from "react";
+import { useCurrency, useCurrencySymbol, useMoney } from "@/components/money";
 import { fieldErrors, sendJson } from "@/lib/client/send-json";
+import { BusyButton } from "@/components/busy-button";
 import { FormStatus, type Outcome } from "@/components/form-status";
 import { buttonClass, cardClass, inputClass } from "@/lib/client/styles";
+import { exampleAmount, formatAmount } from "@/lib/money";
 import type { ProductDto } from "@/lib/products/dto";
 import { productFormSchema, type ProductFormValues } from "@/lib/products/validation";
 
 type Field = { name: keyof ProductFormValues; label: string; hint?: string; numeric?: boolean };
 
-const fields = (currencySymbol: string): Field[] => [
+const fields = (currency: string, currencySymbol: string): Field[] => [
   { name: "name", label: "Name" },
   { name: "sku", label: "SKU", hint: "Letters, digits, '.', '_' and '-'" },
-  { name: "price", label: `Price (${currencySymbol})`, hint: "e.g. 12.50", numeric: true },
+  { name: "price", label: `Price (${currencySymbol})`, hint: `e.g. ${exampleAmount(currency)}`, numeric: true },
   { name: "stock", label: "Stock", numeric: true },
   { name: "lowStockThreshold", label: "Low-stock threshold", hint: "Flagged as low at or below this", numeric: true },
 ];
 
-const toValues = (product: ProductDto): ProductFormValues => ({
+const toValues = (product: ProductDto, currency: string): ProductFormValues => ({
   name: product.name,
   sku: product.sku,
-  price: (product.priceCents / 100).toFixed(2),
+  price: formatAmount(product.priceCents, currency),
   stock: String(product.stock),
   lowStockThreshold: String(product.lowStockThreshold),
 });
@@ -35,8 +37,10 @@ const EMPTY: ProductFormValues = { name: "", sku: "", price: "", stock: "0", low
 export function ProductForm({ product, live }: { product?: ProductDto; live?: ProductDto }) {
   const router = useRouter();
   const formatCents = useMoney();
+  const currency = useCurrency();
   const currencySymbol = useCurrencySymbol();
-  const [values, setValues] = useState<ProductFormValues>(product ? toValues(product) : EMPTY);
+  const schema = useMemo(() => productFormSchema(currency), [currency]);
+  const [values, setValues] = useState<ProductFormValues>(product ? toValues(product, currency) : EMPTY);
   // The product as last loaded or saved: its version goes with the next save.
   const [base, setBase] = useState(product);
   const version = base?.version;
@@ -46,7 +50,8 @@ export function ProductForm({ product, live }: { product?: ProductDto; live?: Pr
   const [pending, setPending] = useState(false);
 
   async function save(expectedVersion = version) {
-    const parsed = productFormSchema.safeParse(values);
+    if (pending) return;
+    const parsed = schema.safeParse(values);
     if (!parsed.success) {
       setErrors(
         fieldErrors(parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }))),
@@ -58,11 +63,12 @@ export function ProductForm({ product, live }: { product?: ProductDto; live?: Pr
     const result = product
       ? await sendJson<ProductDto>("PATCH", `/api/v1/products/${product.id}`, { ...parsed.data, expectedVersion })
       : await sendJson<ProductDto>("POST", "/api/v1/products", parsed.data);
+    // A new product's page replaces this form: busy until then, so it cannot be created twice.
+    if (result.ok && !product) return router.push(`/admin/products/${result.data.id}?created=1`);
     setPending(false);
     if (result.ok) {
       setConflict(null);
-      if (!product) return router.push(`/admin/products/${result.data.id}?created=1`);
-      setValues(toValues(result.data));
+      setValues(toValues(result.data, currency));
       setBase(result.data);
       return setStatus({ ok: true, text: `Saved (version ${result.data.version}).` });
     }
@@ -77,18 +83,18 @@ export function ProductForm({ product, live }: { product?: ProductDto; live?: Pr
 
   function discardMine() {
     if (!conflict) return;
-    setValues(toValues(conflict));
+    setValues(toValues(conflict, currency));
     setBase(conflict);
     setConflict(null);
     setStatus({ ok: true, text: "Your changes were discarded; the form shows the current product." });
   }
 
-  const dirty = base !== undefined && JSON.stringify(values) !== JSON.stringify(toValues(base));
+  const dirty = base !== undefined && JSON.stringify(values) !== JSON.stringify(toValues(base, currency));
   // A form nobody is typing into follows the live product; one with edits keeps them and says so.
   // (State adjusted while rendering, as React's docs advise for state derived from props.)
   if (live && base && live.version > base.version && !dirty && !conflict) {
     setBase(live);
-    setValues(toValues(live));
+    setValues(toValues(live, currency));
   }
   const changedElsewhere = live && version !== undefined && live.version > version && dirty && !conflict;
 
@@ -108,7 +114,7 @@ export function ProductForm({ product, live }: { product?: ProductDto; live?: Pr
         </p>
       )}
       <div className="grid gap-4 sm:grid-cols-2">
-        {fields(currencySymbol).map(({ name, label, hint, numeric }) => (
+        {fields(currency, currencySymbol).map(({ name, label, hint, numeric }) => (
           <div key={name} className="space-y-1">
             <label htmlFor={name} className="block text-sm font-medium">
               {label}
@@ -148,14 +154,15 @@ export function ProductForm({ product, live }: { product?: ProductDto; live?: Pr
             <dd>{conflict.lowStockThreshold}</dd>
           </dl>
           <div className="flex gap-3">
-            <button
+            <BusyButton
               type="button"
               className={buttonClass}
-              disabled={pending}
+              busy={pending}
+              busyText="Saving…"
               onClick={() => void save(conflict.version)}
             >
               Save mine over theirs
-            </button>
+            </BusyButton>
             <button type="button" className="rounded border px-4 py-2" onClick={discardMine}>
               Discard mine
             </button>
@@ -163,9 +170,9 @@ export function ProductForm({ product, live }: { product?: ProductDto; live?: Pr
         </div>
       )}
       <FormStatus outcome={status} />
-      <button type="submit" disabled={pending} className={buttonClass}>
-        {pending ? "Saving…" : product ? "Save changes" : "Create product"}
-      </button>
+      <BusyButton type="submit" busy={pending} busyText={product ? "Saving…" : "Creating…"} className={buttonClass}>
+        {product ? "Save changes" : "Create product"}
+      </BusyButton>
     </form>
   );
 }

@@ -42,7 +42,11 @@ export function ProductHistory({ entries, error }: { entries?: ProductHistoryEnt
       <h2 id="history-heading" className="text-lg font-semibold">
         History
       </h2>
-      {error ? <p className="text-sm text-red-700">{(error as Error).message}</p> : null}
+      {error ? (
+        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+          {(error as Error).message}
+        </p>
+      ) : null}
       <TableFrame>
         <table className="w-full text-sm" data-testid="history">
           <thead className="bg-slate-100 text-left dark:bg-slate-800">
@@ -74,6 +78,16 @@ export function ProductHistory({ entries, error }: { entries?: ProductHistoryEnt
             ))}
           </tbody>
         </table>
+        {entries === undefined && !error ? (
+          <p role="status" className="p-4 text-sm text-slate-600 dark:text-slate-300">
+            Loading the history…
+          </p>
+        ) : null}
+        {entries?.length === 0 ? (
+          <p className="p-4 text-sm text-slate-600 dark:text-slate-300" data-testid="history-empty">
+            No changes recorded yet: every edit, stock adjustment and price change shows here with who made it and why.
+          </p>
+        ) : null}
       </TableFrame>
     </section>
   );

@@ -2,6 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { sendJson } from "@/lib/client/send-json";
+import { BusyButton } from "@/components/busy-button";
 import { buttonClass, cardClass, inputClass } from "@/lib/client/styles";
 
 export function SignInForm({ next }: { next: string }) {
@@ -11,14 +12,18 @@ export function SignInForm({ next }: { next: string }) {
 
   async function signIn(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (pending) return;
     const form = new FormData(event.currentTarget);
     setPending(true);
     const result = await sendJson("POST", "/api/v1/session", {
       email: String(form.get("email")),
       password: String(form.get("password")),
     });
-    setPending(false);
-    if (!result.ok) return setMessage(result.message);
+    if (!result.ok) {
+      setPending(false);
+      return setMessage(result.message);
+    }
+    // Still busy until the next page replaces this one.
     router.replace(next);
     router.refresh();
   }
@@ -48,9 +53,9 @@ export function SignInForm({ next }: { next: string }) {
       <p role="alert" className="min-h-5 text-sm text-red-700 dark:text-red-400">
         {message}
       </p>
-      <button type="submit" disabled={pending} className={buttonClass}>
-        {pending ? "Signing in…" : "Sign in"}
-      </button>
+      <BusyButton type="submit" busy={pending} busyText="Signing in…" className={buttonClass}>
+        Sign in
+      </BusyButton>
     </form>
   );
 }

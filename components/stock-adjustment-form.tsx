@@ -4,6 +4,7 @@
 // below zero.
 import { useState } from "react";
 import { sendJson } from "@/lib/client/send-json";
+import { BusyButton } from "@/components/busy-button";
 import { FormStatus, type Outcome } from "@/components/form-status";
 import { buttonClass, cardClass, inputClass } from "@/lib/client/styles";
 import type { ProductDto } from "@/lib/products/dto";
@@ -20,6 +21,7 @@ export function StockAdjustmentForm({ product }: { product: ProductDto }) {
 
   async function adjust(event: React.FormEvent) {
     event.preventDefault();
+    if (pending) return;
     const parsed = stockAdjustmentFormSchema.safeParse({ delta, reason: reason === OTHER ? otherReason : reason });
     if (!parsed.success) return setStatus({ ok: false, text: parsed.error.issues[0].message });
     const { delta: amount, reason: why } = parsed.data;
@@ -83,9 +85,9 @@ export function StockAdjustmentForm({ product }: { product: ProductDto }) {
         )}
       </div>
       <FormStatus outcome={status} />
-      <button type="submit" disabled={pending} className={buttonClass}>
+      <BusyButton type="submit" busy={pending} busyText="Applying…" className={buttonClass}>
         Apply adjustment
-      </button>
+      </BusyButton>
     </form>
   );
 }

@@ -7,10 +7,11 @@
 // arrive batched per animation frame (lib/client/use-live-products.ts), rows are memoised so
 // only changed ones re-render (product-row.tsx), each relative time follows one shared clock,
 // and only the rows near the window are in the DOM (virtual-rows.tsx).
-import { useMemo } from "react";
+import { useMemo, useState } from "react";
 import { ConnectionBadge } from "@/components/connection-badge";
 import { useLocale, useMoney } from "@/components/money";
 import { ColumnHeaders } from "@/components/product-table/column-headers";
+import { EmptyState } from "@/components/product-table/empty-state";
 import { ProductRow } from "@/components/product-table/product-row";
 import { stockLevel } from "@/lib/products/stock-level";
 import { Toolbar } from "@/components/product-table/toolbar";
@@ -38,9 +39,17 @@ function summarise(products: ProductDto[]) {
   return { low, out, value };
 }
 
-export function ProductTable({ initial }: { initial: ProductSnapshot }) {
+export function ProductTable({
+  initial,
+  canAddProducts = false,
+}: {
+  initial: ProductSnapshot;
+  canAddProducts?: boolean;
+}) {
   const { products, connection, caughtUp, changes, error } = useLiveProducts(initial);
   const { view, set } = useTableView();
+  // What the search box shows: typing shows at once; the view read from the URL follows a render later.
+  const [query, setQuery] = useState(view.q);
   const formatCents = useMoney();
   const locale = useLocale();
   const spoken = useSpokenChanges(changes, products);
@@ -80,7 +89,15 @@ export function ProductTable({ initial }: { initial: ProductSnapshot }) {
         ]}
       />
 
-      <Toolbar view={view} set={set} />
+      <Toolbar
+        view={view}
+        set={set}
+        query={query}
+        onQueryChange={(text) => {
+          setQuery(text);
+          set({ q: text });
+        }}
+      />
 
       {!live && (
         <p
@@ -116,7 +133,17 @@ export function ProductTable({ initial }: { initial: ProductSnapshot }) {
           </tbody>
         </table>
         {shown.length === 0 && (
-          <p className="p-4 text-sm text-slate-600 dark:text-slate-300">No product matches this search and filter.</p>
+          <EmptyState
+            shopIsEmpty={products.length === 0}
+            canAddProducts={canAddProducts}
+            view={view}
+            clearSearch={() => {
+              setQuery("");
+              set({ q: "" });
+              document.getElementById("search")?.focus();
+            }}
+            showAll={() => set({ filter: "all" })}
+          />
         )}
       </TableFrame>
     </section>

@@ -1,5 +1,4 @@
 "use client";
-import { useState } from "react";
 import type { Filter, TableView } from "@/components/product-table/use-table-view";
 
 const FILTERS: Array<{ value: Filter; label: string }> = [
@@ -8,10 +7,18 @@ const FILTERS: Array<{ value: Filter; label: string }> = [
   { value: "out", label: "Out of stock" },
 ];
 
-/** Search by name or SKU and the stock filter; both go to the URL. */
-export function Toolbar({ view, set }: { view: TableView; set: (changes: Partial<TableView>) => void }) {
-  // Typing shows at once; the view read from the URL follows a render later.
-  const [query, setQuery] = useState(view.q);
+/** Search by name or SKU and the stock filter; both go to the URL (the search through `onQueryChange`). */
+export function Toolbar({
+  view,
+  set,
+  query,
+  onQueryChange,
+}: {
+  view: TableView;
+  set: (changes: Partial<TableView>) => void;
+  query: string;
+  onQueryChange: (query: string) => void;
+}) {
   return (
     <div className="flex flex-wrap items-end gap-3">
       <div className="grow">
@@ -22,10 +29,7 @@ export function Toolbar({ view, set }: { view: TableView; set: (changes: Partial
           id="search"
           type="search"
           value={query}
-          onChange={(event) => {
-            setQuery(event.target.value);
-            set({ q: event.target.value });
-          }}
+          onChange={(event) => onQueryChange(event.target.value)}
           className="w-full rounded border border-slate-300 px-3 py-2 dark:border-slate-700 dark:bg-slate-950"
         />
       </div>

@@ -4,6 +4,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { BusyButton } from "@/components/busy-button";
 import { FormStatus, type Outcome } from "@/components/form-status";
 import { fieldErrors, sendJson } from "@/lib/client/send-json";
 import { buttonClass, cardClass, inputClass } from "@/lib/client/styles";
@@ -30,6 +31,7 @@ export function CreateWebhookForm() {
 
   async function submit(event: React.FormEvent) {
     event.preventDefault();
+    if (pending) return;
     setPending(true);
     const result = await sendJson<Created>("POST", "/api/v1/webhooks", {
       url,
@@ -115,9 +117,9 @@ export function CreateWebhookForm() {
           error={errors.productIds}
         />
         <div className="flex items-center gap-4 sm:col-span-2">
-          <button type="submit" disabled={pending} className={buttonClass}>
+          <BusyButton type="submit" busy={pending} busyText="Creating…" className={buttonClass}>
             Create webhook
-          </button>
+          </BusyButton>
           <FormStatus outcome={outcome} />
         </div>
       </form>

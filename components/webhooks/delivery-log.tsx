@@ -2,6 +2,7 @@
 // A subscription's delivery log, newest first: when, which events, the answer, how long it took
 // and the start of the response. Older pages load on request.
 import { useState } from "react";
+import { BusyButton } from "@/components/busy-button";
 import { fetchOlderDeliveries, type DeliveryPage } from "@/components/webhooks/use-webhook";
 import type { WebhookDeliveryDto } from "@/lib/webhooks/dto";
 
@@ -22,14 +23,20 @@ function answer(delivery: WebhookDeliveryDto) {
 export function DeliveryLog({ id, page }: { id: number; page: DeliveryPage }) {
   const [older, setOlder] = useState<WebhookDeliveryDto[]>([]);
   const [nextBefore, setNextBefore] = useState<string | null | undefined>(undefined);
+  const [loading, setLoading] = useState(false);
   const cursor = nextBefore === undefined ? page.nextBefore : nextBefore;
   const rows = [...page.deliveries, ...older.filter((row) => !page.deliveries.some((shown) => shown.id === row.id))];
 
   async function showOlder() {
-    if (!cursor) return;
-    const more = await fetchOlderDeliveries(id, cursor);
-    setOlder((current) => [...current, ...more.deliveries]);
-    setNextBefore(more.nextBefore);
+    if (!cursor || loading) return;
+    setLoading(true);
+    try {
+      const more = await fetchOlderDeliveries(id, cursor);
+      setOlder((current) => [...current, ...more.deliveries]);
+      setNextBefore(more.nextBefore);
+    } finally {
+      setLoading(false);
+    }
   }
 
   return (
@@ -38,7 +45,9 @@ export function DeliveryLog({ id, page }: { id: number; page: DeliveryPage }) {
         Delivery log
       </h2>
       {rows.length === 0 ? (
-        <p className="text-sm text-slate-600 dark:text-slate-400">Nothing delivered yet.</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          Nothing delivered yet. Deliveries show here as changes happen; send a test event to try the endpoint now.
+        </p>
       ) : (
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
           <table className="w-full text-sm" data-testid="delivery-log">
@@ -82,9 +91,15 @@ export function DeliveryLog({ id, page }: { id: number; page: DeliveryPage }) {
         </div>
       )}
       {cursor && (
-        <button type="button" onClick={showOlder} className="rounded border px-3 py-1 text-sm">
+        <BusyButton
+          type="button"
+          onClick={showOlder}
+          busy={loading}
+          busyText="Loading older…"
+          className="rounded border px-3 py-1 text-sm disabled:opacity-50"
+        >
           Show older
-        </button>
+        </BusyButton>
       )}
     </section>
   );

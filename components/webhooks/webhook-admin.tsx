@@ -3,6 +3,7 @@
 // resume, replay from an event, send a test event, delete; and the delivery log.
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { BusyButton } from "@/components/busy-button";
 import { FormStatus, type Outcome } from "@/components/form-status";
 import { sendJson } from "@/lib/client/send-json";
 import { buttonClass, cardClass, inputClass } from "@/lib/client/styles";
@@ -18,25 +19,33 @@ export function WebhookAdmin({ initial, deliveries }: { initial: WebhookDto; del
   const { data: webhook, mutate } = useWebhook(initial);
   const log = useDeliveries(initial.id, deliveries);
   const [outcome, setOutcome] = useState<Outcome>(null);
-  const [pending, setPending] = useState(false);
+  // The action waiting for its answer: its button says so, and every action waits for it.
+  const [pending, setPending] = useState<"pause" | "test" | "replay" | "delete" | null>(null);
   const [fromEventId, setFromEventId] = useState("");
 
-  async function act<T>(method: string, path: string, body: unknown, done: (data: T) => string) {
-    setPending(true);
+  async function act<T>(
+    action: NonNullable<typeof pending>,
+    method: string,
+    path: string,
+    body: unknown,
+    done: (data: T) => string,
+  ) {
+    if (pending) return false;
+    setPending(action);
     const result = await sendJson<T>(method, `/api/v1/webhooks/${webhook.id}${path}`, body);
-    setPending(false);
+    setPending(null);
     setOutcome(result.ok ? { ok: true, text: done(result.data) } : { ok: false, text: result.message });
     await Promise.all([mutate(), log.mutate()]);
     return result.ok;
   }
 
   const togglePause = () =>
-    act<WebhookDto>("PATCH", "", { status: webhook.status === "paused" ? "active" : "paused" }, (data) =>
+    act<WebhookDto>("pause", "PATCH", "", { status: webhook.status === "paused" ? "active" : "paused" }, (data) =>
       data.status === "paused" ? "Paused: nothing is sent until you resume." : "Resumed from the cursor.",
     );
 
   const sendTest = () =>
-    act<WebhookDeliveryDto>("POST", "/test", undefined, (delivery) =>
+    act<WebhookDeliveryDto>("test", "POST", "/test", undefined, (delivery) =>
       delivery.ok
         ? `Test event delivered: HTTP ${delivery.statusCode} in ${delivery.latencyMs} ms.`
         : `Test event failed: ${delivery.error ?? `HTTP ${delivery.statusCode}`}.`,
@@ -45,6 +54,7 @@ export function WebhookAdmin({ initial, deliveries }: { initial: WebhookDto; del
   async function replay(event: React.FormEvent) {
     event.preventDefault();
     const ok = await act<WebhookDto>(
+      "replay",
       "POST",
       "/replay",
       { fromEventId: fromEventId.trim() },
@@ -54,9 +64,13 @@ export function WebhookAdmin({ initial, deliveries }: { initial: WebhookDto; del
   }
 
   async function remove() {
-    if (!window.confirm(`Delete the webhook to ${webhook.url}? Its delivery log goes too.`)) return;
+    if (pending || !window.confirm(`Delete the webhook to ${webhook.url}? Its delivery log goes too.`)) return;
+    setPending("delete");
     const result = await sendJson("DELETE", `/api/v1/webhooks/${webhook.id}`);
-    if (!result.ok) return setOutcome({ ok: false, text: result.message });
+    if (!result.ok) {
+      setPending(null);
+      return setOutcome({ ok: false, text: result.message });
+    }
     router.push("/admin/webhooks");
     router.refresh();
   }
@@ -108,15 +122,36 @@ export function WebhookAdmin({ initial, deliveries }: { initial: WebhookDto; del
           </dd>
         </dl>
         <div className="flex flex-wrap items-center gap-3">
-          <button type="button" onClick={togglePause} disabled={pending} className={buttonClass}>
+          <BusyButton
+            type="button"
+            onClick={togglePause}
+            busy={pending === "pause"}
+            busyText={webhook.status === "paused" ? "Resuming…" : "Pausing…"}
+            disabled={pending !== null}
+            className={buttonClass}
+          >
             {webhook.status === "paused" ? "Resume" : "Pause"}
-          </button>
-          <button type="button" onClick={sendTest} disabled={pending} className={secondaryButton}>
+          </BusyButton>
+          <BusyButton
+            type="button"
+            onClick={sendTest}
+            busy={pending === "test"}
+            busyText="Sending test…"
+            disabled={pending !== null}
+            className={secondaryButton}
+          >
             Send test event
-          </button>
-          <button type="button" onClick={remove} disabled={pending} className={secondaryButton}>
+          </BusyButton>
+          <BusyButton
+            type="button"
+            onClick={remove}
+            busy={pending === "delete"}
+            busyText="Deleting…"
+            disabled={pending !== null}
+            className={secondaryButton}
+          >
             Delete
-          </button>
+          </BusyButton>
         </div>
         <form onSubmit={replay} className="flex flex-wrap items-end gap-3">
           <div className="space-y-1">
@@ -131,9 +166,15 @@ export function WebhookAdmin({ initial, deliveries }: { initial: WebhookDto; del
               className={`${inputClass} w-40`}
             />
           </div>
-          <button type="submit" disabled={pending || fromEventId.trim() === ""} className={secondaryButton}>
+          <BusyButton
+            type="submit"
+            busy={pending === "replay"}
+            busyText="Replaying…"
+            disabled={pending !== null || fromEventId.trim() === ""}
+            className={secondaryButton}
+          >
             Replay
-          </button>
+          </BusyButton>
         </form>
         <FormStatus outcome={outcome} />
       </section>

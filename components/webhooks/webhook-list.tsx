@@ -5,7 +5,11 @@ import { WebhookStatus } from "@/components/webhooks/webhook-status";
 
 export function WebhookList({ webhooks }: { webhooks: WebhookDto[] }) {
   if (webhooks.length === 0) {
-    return <p className="text-sm text-slate-600 dark:text-slate-400">No webhooks yet.</p>;
+    return (
+      <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="webhooks-empty">
+        No webhooks yet. Add one below to send every change, or only stock level changes, to another system.
+      </p>
+    );
   }
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">

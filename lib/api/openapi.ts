@@ -796,7 +796,7 @@ export function openApiDocument(): OpenApiDocument {
       title: "StockPulse API",
       version: "1",
       description:
-        "Live stock and prices: products, their history and the SSE feed. All JSON; money is integer cents. The prose contract is docs/api.md in the repository.",
+        "Live stock and prices: products, their history and the SSE feed. All JSON; money is integer minor units of DISPLAY_CURRENCY (cents for EUR, whole yen for JPY). The prose contract is docs/api.md in the repository.",
     },
     jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
     servers: [{ url: "/" }],

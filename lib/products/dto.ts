@@ -15,7 +15,9 @@ export const productDtoSchema = z
     id: z.int().min(1),
     sku: z.string().meta({ description: "unique; matched exactly as stored (case and whitespace count)" }),
     name: z.string(),
-    priceCents: z.int().min(0).meta({ description: "price in cents of DISPLAY_CURRENCY" }),
+    priceCents: z.int().min(0).meta({
+      description: "price in minor units of DISPLAY_CURRENCY (cents for EUR, whole yen for JPY: 1500 is ¥1,500)",
+    }),
     stock: z.int().min(0),
     lowStockThreshold: z.int().min(0).meta({ description: "stock at or below this (and above 0) is low" }),
     version: z.int().min(1).meta({ description: "goes up by one with every change; send it as expectedVersion" }),

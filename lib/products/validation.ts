@@ -1,5 +1,6 @@
 // Input schemas for the product API, shared by the route handlers and the admin actions.
 import { z } from "zod";
+import { exampleAmount, parseAmount } from "@/lib/money";
 
 export const INT32_MAX = 2_147_483_647;
 
@@ -174,22 +175,30 @@ const typedCount = (label: string, message = `${label} must be a whole number, 0
     .transform(Number)
     .pipe(z.number().max(INT32_MAX, `${label} must be at most ${INT32_MAX}`));
 
-export const productFormSchema = z
-  .object({
-    sku: skuSchema,
-    name: nameSchema,
-    price: z
-      .string()
-      .trim()
-      .regex(/^\d+([.,]\d{1,2})?$/, "price must be an amount like 12.50")
-      .transform((price) => Math.round(Number(price.replace(",", ".")) * 100))
-      .pipe(z.number().max(INT32_MAX, "price is too large")),
-    stock: typedCount("stock"),
-    lowStockThreshold: typedCount("low-stock threshold"),
-  })
-  .transform(({ price, ...fields }) => ({ ...fields, priceCents: price }));
+// The price is typed in the currency's major unit with at most its digits ("12.50" for EUR,
+// "1500" for JPY, which has no minor unit) and becomes minor units (lib/money.ts).
+export const productFormSchema = (currency: string) =>
+  z
+    .object({
+      sku: skuSchema,
+      name: nameSchema,
+      price: z
+        .string()
+        .transform((price, context) => {
+          const minorUnits = parseAmount(price, currency);
+          if (minorUnits === null) {
+            context.addIssue({ code: "custom", message: `price must be an amount like ${exampleAmount(currency)}` });
+            return z.NEVER;
+          }
+          return minorUnits;
+        })
+        .pipe(z.number().max(INT32_MAX, "price is too large")),
+      stock: typedCount("stock"),
+      lowStockThreshold: typedCount("low-stock threshold"),
+    })
+    .transform(({ price, ...fields }) => ({ ...fields, priceCents: price }));
 
-export type ProductFormValues = z.input<typeof productFormSchema>;
+export type ProductFormValues = z.input<ReturnType<typeof productFormSchema>>;
 
 // The admin list's quick stock edit: one typed count.
 export const quickStockFormSchema = typedCount("stock", "Enter a whole number, 0 or more");

@@ -129,7 +129,7 @@ export default function ApiReferencePage() {
         <ul className="columns-1 text-sm sm:columns-2">
           {operations.map(({ path, method }) => (
             <li key={anchor(method, path)}>
-              <a href={`#${anchor(method, path)}`} className="font-mono">
+              <a href={`#${anchor(method, path)}`} className="inline-block py-1 font-mono">
                 {method.toUpperCase()} {path}
               </a>
             </li>
@@ -164,7 +164,13 @@ export default function ApiReferencePage() {
         {Object.entries(document.components.schemas).map(([name, schema]) => (
           <section key={name} id={`schema-${name}`} className="space-y-1">
             <h3 className="font-mono font-semibold">{name}</h3>
-            <pre className="overflow-x-auto rounded bg-slate-100 p-3 text-xs dark:bg-slate-800">
+            {/* Focusable, so a keyboard can scroll a wide schema sideways. */}
+            <pre
+              tabIndex={0}
+              role="region"
+              aria-label={`${name} schema`}
+              className="overflow-x-auto rounded bg-slate-100 p-3 text-xs dark:bg-slate-800"
+            >
               {JSON.stringify(schema, null, 2)}
             </pre>
           </section>

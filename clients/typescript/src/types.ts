@@ -8,7 +8,7 @@ export type Product = {
   id: number;
   sku: string;
   name: string;
-  /** Integer cents. */
+  /** Whole minor units of the shop's DISPLAY_CURRENCY: cents for EUR, yen for JPY (1500 is ¥1,500). */
   priceCents: number;
   stock: number;
   lowStockThreshold: number;
@@ -52,7 +52,7 @@ export type FeedEvent = {
   eventId: string;
   productId: number;
   newStock: number;
-  /** Integer cents. */
+  /** Whole minor units of the shop's DISPLAY_CURRENCY: cents for EUR, yen for JPY (1500 is ¥1,500). */
   newPrice: number;
   version: number;
   kind: EventKind;
