@@ -18,6 +18,14 @@ const productPage = async ({ shop }: Visit) => `/products/${(await shop.product(
 const productAdminPage = async ({ shop }: Visit) =>
   `/admin/products/${(await shop.product({ name: "Oolong tea" })).id}`;
 
+async function archivedProductPage({ shop, page }: Visit) {
+  const { id } = await shop.product({ name: "Oolong tea" });
+  const headers = { authorization: `Bearer ${adminToken()}` };
+  const archived = await page.request.post(`/api/v1/products/${id}/archive`, { headers, data: {} });
+  expect(archived.status(), await archived.text()).toBe(200);
+  return `/products/${id}`;
+}
+
 async function webhookPage({ page }: Visit) {
   const headers = { authorization: `Bearer ${adminToken()}` };
   const created = await page.request.post("/api/v1/webhooks", { headers, data: { url: "http://127.0.0.1:9/a11y" } });
@@ -39,6 +47,8 @@ const ROUTES: Route[] = [
   { name: "admin product list", as: "admin", path: "/admin", heading: "Manage products" },
   { name: "new product", as: "admin", path: "/admin/products/new", heading: "New product" },
   { name: "product admin", as: "admin", path: productAdminPage, heading: /^Oolong tea/ },
+  { name: "archived product", as: "admin", path: archivedProductPage, heading: /^Oolong tea/ },
+  { name: "archived products", as: "admin", path: "/admin/archived", heading: "Archived products" },
   { name: "webhooks", as: "admin", path: "/admin/webhooks", heading: "Webhooks" },
   { name: "webhook", as: "admin", path: webhookPage, heading: /^Webhook \d+$/ },
 ];
