@@ -189,3 +189,64 @@ export function applyStocktake(input: StocktakeInput, actor: Actor, via?: pg.Poo
     };
   });
 }
+
+export type PriceListInput = { reason?: string; items: Array<{ productId: number; priceCents: number }> };
+
+/**
+ * A price list (POST /api/v1/imports): sets each item's price, in the style of applyStocktake:
+ * every product locked in id order, one statement for the rows, one `price` event per changed
+ * product in item order. A price equal to the current one changes nothing. The stock levels
+ * are the product's own before and after (a price does not move them).
+ */
+export function applyPriceList(input: PriceListInput, actor: Actor, via?: pg.PoolClient): Promise<StocktakeResult> {
+  return inTransaction(via, async (client) => {
+    const products = await lockItems(client, input.items);
+    const changes = input.items.flatMap((item, position) =>
+      item.priceCents === products[position].priceCents ? [] : [{ id: products[position].id, ...item, position }],
+    );
+    const column = <T>(pick: (change: (typeof changes)[number]) => T) => changes.map(pick);
+    const events =
+      changes.length === 0
+        ? []
+        : await sqlQuery<EventRow & { notifications: string }>(
+            Prisma.sql`
+      WITH item AS (
+        SELECT * FROM unnest(
+          ${column((change) => change.id)}::int[], ${column((change) => change.priceCents)}::int[],
+          ${column((change) => change.position)}::int[]
+        ) AS i(id, "priceCents", position)
+      ),
+      changed AS (
+        UPDATE "Product" p SET "priceCents" = i."priceCents", version = p.version + 1, "updatedAt" = now()
+        FROM item i WHERE p.id = i.id
+        RETURNING p.*, i.position
+      ),
+      ordered AS (SELECT pg_advisory_xact_lock(${EVENT_ORDER_LOCK}::bigint)),
+      event AS (
+        INSERT INTO "ProductEvent"
+          ("productId", kind, sku, name, stock, "priceCents", "lowStockThreshold", version, delta, reason, actor,
+           "stockLevel", "previousStockLevel")
+        SELECT c.id, 'price', c.sku, c.name, c.stock, c."priceCents", c."lowStockThreshold", c.version,
+               NULL, ${input.reason ?? null}::varchar, ${actor.name}::varchar,
+               stock_level(c.stock, c."lowStockThreshold"), stock_level(c.stock, c."lowStockThreshold")
+        FROM changed c, ordered
+        ORDER BY c.position
+        RETURNING *
+      ),
+      notified AS (
+        SELECT count(pg_notify(${NOTIFY_CHANNEL}, ${feedEventJson})) AS notifications
+        FROM (SELECT * FROM event ORDER BY id) e
+      )
+      SELECT e.id::text AS "eventId", c.position, n.notifications
+      FROM event e JOIN changed c ON c.id = e."productId", notified n
+      ORDER BY c.position`,
+            client,
+          );
+    const planned = products.map((product): Planned => ({ product, stock: null, delta: null, reason: null }));
+    return {
+      products: await productsAfter(client, planned),
+      changed: events.length,
+      lastEventId: events.at(-1)?.eventId ?? (await newestEventId(client)),
+    };
+  });
+}
