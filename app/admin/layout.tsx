@@ -17,6 +17,9 @@ export default async function AdminLayout({ children }: { children: React.ReactN
         <Link href="/admin" className="underline">
           Products
         </Link>
+        <Link href="/admin/import" className="underline">
+          Import CSV
+        </Link>
         <Link href="/admin/webhooks" className="underline">
           Webhooks
         </Link>
