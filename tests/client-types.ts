@@ -19,6 +19,7 @@ import type {
   updateProductSchema,
 } from "../lib/products/validation";
 import type { alertsSchema } from "../lib/events/alerts";
+import type { importPreviewSchema, importResultSchema } from "../lib/imports/dto";
 import type {
   createdWebhookSchema,
   deliveryPageSchema,
@@ -51,4 +52,28 @@ export const clientTypesMatchTheServer: [
   Same<{ alerts: Client.FeedEvent[] }, z.infer<typeof alertsSchema>>,
   Same<Client.NewWebhook, z.input<typeof createWebhookSchema>>,
   Accepted<Client.WebhookChanges, z.input<typeof updateWebhookSchema>>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
+  Same<Client.ImportPreview, z.infer<typeof importPreviewSchema>>,
+  Same<Client.ImportResult, z.infer<typeof importResultSchema>>,
+] = [
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+  true,
+];

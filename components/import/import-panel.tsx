@@ -136,8 +136,10 @@ export function ImportPanel({ locale }: { locale: string }) {
           className={inputClass}
         />
         <p id={fileHelp} className="text-sm text-slate-600 dark:text-slate-300">
-          Columns <code>{columns}</code> (header names in any case; other columns are ignored), saved as CSV UTF-8.
-          Prices in the shop currency, e.g. 12.50 (or 12,50 in a file separated by <code>;</code>). At most 10,000 rows.
+          Columns <code>{columns}</code> (header names in any case; other columns are ignored), saved as CSV UTF-8, at
+          most 10,000 rows.
+          {kind === "prices" &&
+            " Prices in the shop currency as the spreadsheet writes them: 12.50, or 12,50 in a file separated by semicolons."}
         </p>
       </div>
       {progress && <ImportProgress progress={progress} />}
