@@ -69,12 +69,43 @@ test("a German price list (`;`, decimal commas, BOM) previews in the shop curren
   await page.getByLabel("CSV file").setInputFiles(fixtureFile("prices-de.csv", shop));
   await expect(changeRow(page, shop.sku("COF-250"))).toContainText("€11.90 → €12.50");
   await expect(changeRow(page, shop.sku("CUP-PAPER-8OZ"))).toContainText("€9.99 → €0.15");
-  await expect(page.getByText(/separated by semicolons/)).toBeVisible();
+  await expect(page.getByText(/^Columns are separated by semicolons/)).toBeVisible();
   await page.getByRole("button", { name: "Cancel" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Cancelled" })).toHaveText("Cancelled: nothing was changed.");
   await expect(page.getByTestId("import-summary")).toHaveCount(0);
   const now = await (await page.request.get(`/api/v1/products/${beans.id}`)).json();
   expect(now.priceCents).toBe(1190);
+});
+
+test("a product changed after the preview: Apply is refused naming its line; Preview again shows it and applies", async ({
+  page,
+  shop,
+  staff,
+}) => {
+  const products = [];
+  for (const [sku, stock] of [
+    ["COF-250", 20],
+    ["COF-1000", 4],
+    ["MLK-OAT-1L", 6],
+    ["TEA-GRN-50", 25],
+    ["CUP-PAPER-8OZ", 300],
+  ] as const)
+    products.push(await shop.product({ sku, stock }));
+  await signIn(page, await staff.admin(), "/admin/import");
+  await page.getByLabel("CSV file").setInputFiles(fixtureFile("stocktake.csv", shop));
+  await expect(changeRow(page, shop.sku("TEA-GRN-50"))).toContainText("25 → 30");
+  // A sale on the till meanwhile.
+  await shop.patch(products[3].id, { stock: 24 });
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Not applied" })).toHaveText(
+    "Not applied: The product on line 5 changed after the preview: preview the file again",
+  );
+  const tea = await (await page.request.get(`/api/v1/products/${products[3].id}`)).json();
+  expect(tea.stock).toBe(24);
+  await page.getByRole("button", { name: "Preview again" }).click();
+  await expect(changeRow(page, shop.sku("TEA-GRN-50"))).toContainText("24 → 30");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Applied" })).toContainText("4 products changed");
 });
 
 test("a broken file: each problem with its line number, and Apply disabled", async ({ page, shop, staff }) => {

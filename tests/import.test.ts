@@ -394,6 +394,22 @@ describe("between preview and apply", () => {
     assert.equal(applied.status, 200, JSON.stringify(applied.body));
   });
 
+  test("a preview older than the kept history: 409, since a change after it cannot be ruled out", async () => {
+    const seen = await preview("stocktake", fixture("stocktake.csv"));
+    const other = (await api.products()).body.products.find(
+      (product: { sku: string }) => !SHOP.some((shop) => shop.sku === product.sku),
+    );
+    for (const delta of [1, -1]) assert.equal((await api.adjust(other.id, { delta })).status, 200);
+    // What the retention sweep does to events past EVENT_RETENTION_DAYS.
+    await stack.db.productEvent.deleteMany({ where: { id: { lte: BigInt(seen.body.asOf) + BigInt(1) } } });
+    const before = await shopState();
+    const answer = await apply(`kind=stocktake&reason=stocktake&asOf=${seen.body.asOf}`, fixture("stocktake.csv"));
+    assert.equal(answer.status, 409, JSON.stringify(answer.body));
+    assert.equal(answer.body.error.code, "PREVIEW_STALE");
+    assert.match(answer.body.error.message, /older than the kept history/);
+    assert.deepEqual(await shopState(), before);
+  });
+
   test("a keyed apply retried answers the first answer and applies once; another file with the key is 422", async () => {
     const seen = await preview("prices", fixture("prices-de.csv"));
     const query = `kind=prices&reason=prices&asOf=${seen.body.asOf}`;

@@ -32,6 +32,8 @@ export function ImportPanel({ locale }: { locale: string }) {
   const [preview, setPreview] = useState<Preview | null>(null);
   const [progress, setProgress] = useState<Progress | null>(null);
   const [outcome, setOutcome] = useState<Outcome>(null);
+  // Apply was refused because a product changed after the preview: the same file, checked again.
+  const [stale, setStale] = useState(false);
   const idempotencyKey = useRef("");
   const fileInput = useRef<HTMLInputElement>(null);
   const fileHelp = useId();
@@ -39,6 +41,7 @@ export function ImportPanel({ locale }: { locale: string }) {
   async function check(chosen: File, as: ImportKind) {
     setPreview(null);
     setOutcome(null);
+    setStale(false);
     const rows = await countRows(chosen);
     setProgress({ step: "upload", action: "preview", sent: 0, total: chosen.size, rows });
     const result = await uploadCsv<Preview>(`/api/v1/imports/preview?kind=${as}`, chosen, {
@@ -64,6 +67,7 @@ export function ImportPanel({ locale }: { locale: string }) {
   }
 
   function cancel() {
+    setStale(false);
     setFile(null);
     setPreview(null);
     setProgress(null);
@@ -89,7 +93,10 @@ export function ImportPanel({ locale }: { locale: string }) {
     });
     setProgress(null);
     if (!result.ok) {
-      if (result.code === "PREVIEW_STALE") setPreview(null);
+      if (result.code === "PREVIEW_STALE") {
+        setPreview(null);
+        setStale(true);
+      }
       return setOutcome({ ok: false, text: `Not applied: ${result.message}` });
     }
     const { changed, unchanged } = result.data;
@@ -160,6 +167,11 @@ export function ImportPanel({ locale }: { locale: string }) {
         <button type="submit" className={buttonClass} disabled={busy || !preview?.canApply}>
           {progress?.action === "apply" ? "Applying…" : "Apply"}
         </button>
+        {stale && file && (
+          <button type="button" onClick={() => void check(file, kind)} disabled={busy} className={buttonClass}>
+            Preview again
+          </button>
+        )}
         <button
           type="button"
           onClick={cancel}

@@ -130,6 +130,16 @@ export async function applyImport(
       true,
     );
     if (asOf !== undefined) {
+      // Events before the retained history are gone: a change after such a preview cannot be ruled out.
+      const [{ oldest }] = await sqlQuery<{ oldest: string | null }>(
+        Prisma.sql`SELECT min(id)::text AS oldest FROM "ProductEvent"`,
+        client,
+      );
+      if (oldest !== null && BigInt(asOf) < BigInt(oldest) - BigInt(1)) {
+        throw new ApiError(409, "PREVIEW_STALE", "The preview is older than the kept history: preview the file again", {
+          lines: file.rows.map((row) => row.line),
+        });
+      }
       const moved = await sqlQuery<{ productId: number }>(
         Prisma.sql`SELECT DISTINCT "productId" FROM "ProductEvent"
                    WHERE id > ${asOf}::bigint AND "productId" = ANY(${[...products.values()].map((product) => product.id)}::int[])`,
