@@ -10,7 +10,7 @@ import { ApiError } from "@/lib/errors";
 import { Prisma, type Product } from "@/lib/generated/prisma/client";
 import { readImportFile, type ImportFile, type ImportKind, type Problem } from "@/lib/imports/csv";
 import type { ImportChange, ImportPreview, ImportResult, UnknownSku } from "@/lib/imports/dto";
-import { applyPriceList, applyStocktake } from "@/lib/products/bulk";
+import { setLockedCounts, setLockedPrices } from "@/lib/products/bulk";
 import { throughGate } from "@/lib/products/mutations";
 
 /**
@@ -158,18 +158,20 @@ export async function applyImport(
     }
     const { unknown, unchanged } = plan(file, products);
     if (unknown.length > 0) throw invalidImport([], unknown);
-    const items = file.rows.map((row) => ({ productId: products.get(row.sku)!.id, value: row.value }));
+    // Locked above, in id order: the bulk writes' lock order, so imports and bulks queue, never deadlock.
     const result =
       kind === "stocktake"
-        ? await applyStocktake(
-            { reason, items: items.map(({ productId, value }) => ({ productId, count: value })) },
-            actor,
+        ? await setLockedCounts(
             client,
+            file.rows.map((row) => ({ product: products.get(row.sku)!, count: row.value })),
+            reason,
+            actor,
           )
-        : await applyPriceList(
-            { reason, items: items.map(({ productId, value }) => ({ productId, priceCents: value })) },
-            actor,
+        : await setLockedPrices(
             client,
+            file.rows.map((row) => ({ product: products.get(row.sku)!, priceCents: row.value })),
+            reason,
+            actor,
           );
     return { kind, rows: file.rows.length, changed: result.changed, unchanged, lastEventId: result.lastEventId };
   };
