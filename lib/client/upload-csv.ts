@@ -18,6 +18,8 @@ export function uploadCsv<T>(
     request.setRequestHeader("content-type", "text/csv");
     for (const [name, value] of Object.entries(headers)) request.setRequestHeader(name, value);
     request.upload.onprogress = (event) => onProgress?.(event.loaded, event.lengthComputable ? event.total : file.size);
+    // Sent in full: the server's step begins (also when no progress event came before).
+    request.upload.onload = () => onProgress?.(file.size, file.size);
     request.onload = () => {
       let body: unknown = null;
       try {
