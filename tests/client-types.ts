@@ -21,6 +21,7 @@ import type {
   updateProductSchema,
 } from "../lib/products/validation";
 import type { alertsSchema } from "../lib/events/alerts";
+import type { importPreviewSchema, importResultSchema } from "../lib/imports/dto";
 import type {
   createdWebhookSchema,
   deliveryPageSchema,
@@ -55,7 +56,11 @@ export const clientTypesMatchTheServer: [
   Accepted<Client.WebhookChanges, z.input<typeof updateWebhookSchema>>,
   Same<Client.ArchiveRequest, z.input<typeof archiveSchema>>,
   Same<Client.ArchivedFilter, z.infer<typeof archivedFilterSchema>>,
+  Same<Client.ImportPreview, z.infer<typeof importPreviewSchema>>,
+  Same<Client.ImportResult, z.infer<typeof importResultSchema>>,
 ] = [
+  true,
+  true,
   true,
   true,
   true,

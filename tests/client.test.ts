@@ -125,6 +125,21 @@ test("typed calls for the routes: products, history, writes, errors, health, the
     assert.equal(counted.products[0].stock, 3);
     assert.equal(counted.changed, 1);
   });
+
+  await t.test("CSV import: preview, then apply with its asOf", async () => {
+    const file = `sku,count\n${created.sku},9\n`;
+    const preview = await api.previewImport("stocktake", file);
+    assert.deepEqual(
+      preview.changes.map((change) => [change.line, change.old, change.new]),
+      [[2, 3, 9]],
+    );
+    const applied = await api.applyImport("stocktake", file, { reason: "client stocktake", asOf: preview.asOf });
+    assert.equal(applied.changed, 1);
+    await assert.rejects(api.applyImport("stocktake", file, { reason: "again", asOf: preview.asOf }), {
+      status: 409,
+      code: "PREVIEW_STALE",
+    });
+  });
 });
 
 /** A proxy in front of `target` that answers the first requests itself (`failures`), then forwards. */

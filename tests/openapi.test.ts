@@ -381,6 +381,56 @@ test("stocktakes", async () => {
   await bodyProbes(S, S, "POST", TOO_LARGE_FOR_BULK);
 });
 
+test("CSV imports: preview and apply", async () => {
+  const PREVIEW = "/api/v1/imports/preview";
+  const APPLY = "/api/v1/imports";
+  const { body: snapshot } = await probe<ProductSnapshot>("/api/v1/products", "/api/v1/products", 200);
+  const [first] = snapshot.products;
+  const csv = (headers: Record<string, string> = {}) => ({ ...admin(), "content-type": "text/csv", ...headers });
+  const file = `sku,count\n${first.sku},${first.stock + 3}\n`;
+  const { body: seen } = await probe<{ asOf: string }>(PREVIEW, `${PREVIEW}?kind=stocktake`, 200, {
+    method: "POST",
+    headers: csv(),
+    body: file,
+  });
+  await probe(PREVIEW, `${PREVIEW}?kind=stocktake`, 400, { method: "POST", headers: csv(), body: "qty\n1\n" });
+  const tooManyRows = "sku,count\n" + "A,1\n".repeat(10_001);
+  for (const [template, url] of [
+    [PREVIEW, `${PREVIEW}?kind=stocktake`],
+    [APPLY, `${APPLY}?kind=stocktake&reason=oas`],
+  ]) {
+    await probe(template, url, 401, { method: "POST", body: file, headers: { "content-type": "text/csv" } });
+    await probe(template, url, 403, {
+      method: "POST",
+      body: file,
+      headers: csv({ authorization: `Bearer ${readToken}` }),
+    });
+    await probe(template, url, 403, {
+      method: "POST",
+      body: file,
+      headers: { cookie: adminCookie, origin: "https://evil.example", "content-type": "text/csv" },
+    });
+    await probe(template, url, 413, { method: "POST", headers: csv(), body: tooManyRows });
+    await probe(template, url, 415, { method: "POST", headers: admin(), body: file });
+  }
+  // The product changes after the preview: 409; previewed again, it applies.
+  await probe("/api/v1/stocktakes", "/api/v1/stocktakes", 200, {
+    method: "POST",
+    headers: admin(),
+    body: { items: [{ productId: first.id, count: first.stock + 1 }] },
+  });
+  const stale = `${APPLY}?kind=stocktake&reason=oas&asOf=${seen.asOf}`;
+  await probe(APPLY, stale, 409, { method: "POST", headers: csv(), body: file });
+  await probe(APPLY, `${APPLY}?kind=stocktake`, 400, { method: "POST", headers: csv(), body: file });
+  const headers = csv({ "idempotency-key": `oas-import-${randomBytes(8).toString("hex")}` });
+  await probe(APPLY, `${APPLY}?kind=stocktake&reason=oas`, 200, { method: "POST", headers, body: file });
+  await probe(APPLY, `${APPLY}?kind=stocktake&reason=oas`, 422, {
+    method: "POST",
+    headers,
+    body: `${file}\n` + "" + `${first.sku}x,1\n`,
+  });
+});
+
 test("Idempotency-Key answers", async () => {
   const template = "/api/v1/products/{id}/stock-adjustments";
   const url = "/api/v1/products/3/stock-adjustments";

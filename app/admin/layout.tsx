@@ -20,6 +20,9 @@ export default async function AdminLayout({ children }: { children: React.ReactN
         <Link href="/admin/archived" className="underline">
           Archived
         </Link>
+        <Link href="/admin/import" className="underline">
+          Import CSV
+        </Link>
         <Link href="/admin/webhooks" className="underline">
           Webhooks
         </Link>

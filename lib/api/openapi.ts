@@ -15,6 +15,8 @@ import { credentialsSchema } from "@/lib/auth/sign-in";
 import { alertsLimitSchema, alertsSchema } from "@/lib/events/alerts";
 import { feedEventSchema, feedStatusSchema } from "@/lib/events/feed-event";
 import { eventIdSchema, productIdsSchema } from "@/lib/events/feed-request";
+import { IMPORT_KINDS, MAX_IMPORT_ROWS } from "@/lib/imports/csv";
+import { importPreviewSchema, importResultSchema } from "@/lib/imports/dto";
 import {
   bulkAdjustmentResultSchema,
   productDtoSchema,
@@ -74,6 +76,8 @@ const RESPONSES = {
   ProductHistoryEntry: productHistoryEntrySchema,
   BulkAdjustmentResult: bulkAdjustmentResultSchema,
   StocktakeResult: stocktakeResultSchema,
+  ImportPreview: importPreviewSchema,
+  ImportResult: importResultSchema,
   FeedEvent: feedEventSchema,
   FeedStatus: feedStatusSchema,
   Error: errorBodySchema,
@@ -230,6 +234,96 @@ const VALIDATION = (what: string) =>
     "INVALID_JSON: the body is not JSON",
     "INVALID_IDEMPOTENCY_KEY: the Idempotency-Key header is not 1-255 visible ASCII characters",
   );
+
+const IMPORT_FILE_ERRORS =
+  "CSV_ENCODING: UTF-16 or not UTF-8 (save as CSV UTF-8); CSV_NOT_TEXT: binary data; CSV_EMPTY: no header, or no rows; " +
+  "CSV_COLUMNS: the header lacks sku or the value column (error.expected, error.found); CSV_MALFORMED: a quoted cell never closed (error.line); " +
+  "VALIDATION_FAILED: kind (or, for apply, reason or asOf) missing or malformed";
+
+/** POST /api/v1/imports/preview and /api/v1/imports: a CSV body, the kind and the rest in the query. */
+function importOperation(step: "preview" | "apply"): Operation {
+  const query = (name: string, description: string, schema: JsonSchema, required = true) => ({
+    name,
+    in: "query",
+    required,
+    description,
+    schema,
+  });
+  const parameters = [
+    query("kind", "stocktake (columns sku,count) or prices (columns sku,price)", {
+      type: "string",
+      enum: [...IMPORT_KINDS],
+    }),
+    ...(step === "apply"
+      ? [
+          query("reason", "why, recorded on every event (1-200 characters), e.g. stocktake 2026-11", {
+            type: "string",
+            minLength: 1,
+            maxLength: 200,
+          }),
+          query(
+            "asOf",
+            "the preview's asOf: refuse (409) if a product of the file changed after it",
+            {
+              type: "string",
+              pattern: "^\\d{1,18}$",
+            },
+            false,
+          ),
+          idempotencyKeyParameter,
+        ]
+      : []),
+  ];
+  const success =
+    step === "preview"
+      ? { description: "what each row would change; nothing is changed", content: json("ImportPreview") }
+      : {
+          description: "applied in one transaction: one event per changed product, in file order",
+          content: json("ImportResult"),
+          headers: REPLAYED_HEADER,
+        };
+  return {
+    summary:
+      step === "preview"
+        ? "Preview a stocktake or price list CSV: old -> new per line, unknown skus, invalid cells"
+        : "Apply a stocktake or price list CSV, all or nothing, with one reason",
+    description: `The body is the CSV file as a spreadsheet saves it (text/csv, UTF-8, a byte-order mark allowed; \`,\` or \`;\` separated, detected from the header), at most ${MAX_IMPORT_ROWS.toLocaleString("en")} rows and 4 MiB. See docs/api.md, CSV import.`,
+    tags: ["products"],
+    security: WRITE_SECURITY,
+    parameters,
+    requestBody: { required: true, content: { "text/csv": { schema: { type: "string" } } } },
+    responses: {
+      "200": success,
+      "400": error(
+        IMPORT_FILE_ERRORS,
+        ...(step === "apply"
+          ? [
+              "IMPORT_INVALID: rows are invalid or name unknown skus (error.invalid, error.unknown); nothing was changed",
+              "INVALID_IDEMPOTENCY_KEY: the Idempotency-Key header is not 1-255 visible ASCII characters",
+            ]
+          : []),
+      ),
+      "401": WRITE_401,
+      "403": WRITE_403,
+      ...(step === "apply"
+        ? {
+            "409": {
+              ...error(
+                "PREVIEW_STALE: a product of the file changed after asOf (error.lines): preview again",
+                IDEMPOTENCY_ERRORS["409"].description,
+              ),
+              headers: IDEMPOTENCY_ERRORS["409"].headers,
+            },
+          }
+        : {}),
+      "413": error(`IMPORT_TOO_LARGE: more than ${MAX_IMPORT_ROWS.toLocaleString("en")} rows, or more than 4 MiB`),
+      "415": error("UNSUPPORTED_MEDIA_TYPE: not text/csv (or text/plain)"),
+      ...(step === "apply" ? { "422": IDEMPOTENCY_ERRORS["422"] } : {}),
+      "429": RATE_LIMITED,
+      "503": UNAVAILABLE,
+    },
+  };
+}
 
 const FEED_DESCRIPTION = `Server-Sent Events. The stream starts with \`retry: <ms>\`, then frames:
 
@@ -638,6 +732,12 @@ const PATHS: Record<string, Record<string, Operation>> = {
         ),
       },
     }),
+  },
+  "/api/v1/imports/preview": {
+    post: importOperation("preview"),
+  },
+  "/api/v1/imports": {
+    post: importOperation("apply"),
   },
   "/api/v1/stream/product-updates": { get: feedOperation(false), head: feedOperation(true) },
   "/api/v1/session": {

@@ -89,7 +89,10 @@ const deltaSchema = z
   .min(-INT32_MAX, "delta is out of range")
   .max(INT32_MAX, "delta is out of range")
   .refine((delta) => delta !== 0, "delta must not be zero");
-const reasonSchema = storableText("reason", 200).refine((reason) => reason.length > 0, "reason must not be empty");
+export const reasonSchema = storableText("reason", 200).refine(
+  (reason) => reason.length > 0,
+  "reason must not be empty",
+);
 
 export const stockAdjustmentSchema = z.strictObject({
   delta: deltaSchema,

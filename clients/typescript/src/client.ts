@@ -11,6 +11,9 @@ import type {
   FeedEvent,
   Health,
   HistoryEntry,
+  ImportKind,
+  ImportPreview,
+  ImportResult,
   NewProduct,
   Product,
   ProductChanges,
@@ -65,6 +68,8 @@ type Request = {
   method: "GET" | "POST" | "PATCH" | "DELETE";
   path: string;
   body?: unknown;
+  /** A CSV file sent as is (text/csv) instead of a JSON body. */
+  csv?: string | Blob | Uint8Array<ArrayBuffer>;
   idempotencyKey?: string;
   signal?: AbortSignal;
 };
@@ -124,9 +129,10 @@ export class StockPulseClient {
     return Math.max(backoff, Number.isFinite(asked) ? Math.min(asked, this.options.maxRetryDelayMs) : 0);
   }
 
-  private async request<T>({ method, path, body, idempotencyKey, signal }: Request): Promise<T> {
+  private async request<T>({ method, path, body, csv, idempotencyKey, signal }: Request): Promise<T> {
     const headers: Record<string, string> = { accept: "application/json", ...this.authHeaders() };
     if (body !== undefined) headers["content-type"] = "application/json";
+    if (csv !== undefined) headers["content-type"] = "text/csv";
     if (idempotencyKey) headers["idempotency-key"] = idempotencyKey;
     for (let attempt = 0; ; attempt++) {
       let response: Response;
@@ -134,7 +140,7 @@ export class StockPulseClient {
         response = await this.fetch(`${this.baseUrl}${path}`, {
           method,
           headers,
-          body: body === undefined ? undefined : JSON.stringify(body),
+          body: csv ?? (body === undefined ? undefined : JSON.stringify(body)),
           credentials: "same-origin",
           signal,
         });
@@ -233,6 +239,37 @@ export class StockPulseClient {
   /** Up to 1,000 absolute counts, all or nothing. */
   stocktake(stocktake: Stocktake, options?: WriteOptions): Promise<StocktakeResult> {
     return this.write("POST", "/api/v1/stocktakes", stocktake, options);
+  }
+
+  // ---- CSV import ----
+
+  /** What a stocktake (`sku,count`) or price list (`sku,price`) CSV would change, line by line; changes nothing. */
+  previewImport(
+    kind: ImportKind,
+    csv: string | Blob | Uint8Array<ArrayBuffer>,
+    signal?: AbortSignal,
+  ): Promise<ImportPreview> {
+    return this.request({ method: "POST", path: `/api/v1/imports/preview?kind=${kind}`, csv, signal });
+  }
+
+  /**
+   * Applies a stocktake or price list CSV, all or nothing, with one reason. Pass the preview's
+   * `asOf` to be refused (409 PREVIEW_STALE) if a product of the file changed after the preview.
+   */
+  applyImport(
+    kind: ImportKind,
+    csv: string | Blob | Uint8Array<ArrayBuffer>,
+    { reason, asOf, ...options }: WriteOptions & { reason: string; asOf?: string },
+  ): Promise<ImportResult> {
+    const query = new URLSearchParams({ kind, reason, ...(asOf === undefined ? {} : { asOf }) });
+    const idempotencyKey = options.idempotencyKey ?? globalThis.crypto.randomUUID();
+    return this.request({
+      method: "POST",
+      path: `/api/v1/imports?${query}`,
+      csv,
+      idempotencyKey,
+      signal: options.signal,
+    });
   }
 
   // ---- stock alerts ----

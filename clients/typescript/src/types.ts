@@ -110,6 +110,34 @@ export type Stocktake = {
 
 export type StocktakeResult = { products: Product[]; changed: number; lastEventId: string };
 
+export type ImportKind = "stocktake" | "prices";
+
+/** POST /api/v1/imports/preview: `old`/`new` are stock, or price in the currency's minor units. */
+export type ImportPreview = {
+  kind: ImportKind;
+  currency: string;
+  delimiter: "," | ";" | "\t";
+  notes: string[];
+  ignoredColumns: string[];
+  rows: number;
+  changes: Array<{
+    line: number;
+    sku: string;
+    productId: number;
+    name: string;
+    version: number;
+    old: number;
+    new: number;
+  }>;
+  unchanged: number;
+  unknown: Array<{ line: number; sku: string; message: string }>;
+  invalid: Array<{ line: number; column: string; value: string; message: string }>;
+  asOf: string;
+  canApply: boolean;
+};
+
+export type ImportResult = { kind: ImportKind; rows: number; changed: number; unchanged: number; lastEventId: string };
+
 export type Health = {
   status: "ok" | "degraded";
   database: "ok" | "unreachable";

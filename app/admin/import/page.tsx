@@ -1,0 +1,13 @@
+import { ImportPanel } from "@/components/import/import-panel";
+import { env } from "@/lib/env";
+
+export const metadata = { title: "Import CSV · StockPulse" };
+
+export default function ImportPage() {
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-semibold">Import a stocktake or price list</h1>
+      <ImportPanel locale={env().DISPLAY_LOCALE} />
+    </div>
+  );
+}

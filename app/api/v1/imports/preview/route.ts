@@ -1,0 +1,16 @@
+import { NextResponse } from "next/server";
+import { requireAdmin } from "@/lib/auth/guards";
+import { env } from "@/lib/env";
+import { apiRoute } from "@/lib/http/api-route";
+import { previewImport } from "@/lib/imports/import";
+import { importQuerySchema, queryOf, readCsvBody } from "@/lib/imports/request";
+
+export const dynamic = "force-dynamic";
+
+// POST /api/v1/imports/preview?kind= - what a stocktake or price list CSV would change, row by row (admin); changes nothing
+export const POST = apiRoute(async (request: Request) => {
+  await requireAdmin(request);
+  const { kind } = importQuerySchema.parse(queryOf(request));
+  const bytes = await readCsvBody(request);
+  return NextResponse.json(await previewImport(bytes, kind, env().DISPLAY_CURRENCY));
+});

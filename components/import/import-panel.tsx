@@ -1,0 +1,187 @@
+"use client";
+// Upload a stocktake or a price list, see what it would change, then apply it with one reason
+// or cancel. The server reads the file (POST /api/v1/imports/preview) and applies it all or
+// nothing (POST /api/v1/imports), refusing with 409 when a product changed after the preview.
+import { useId, useRef, useState } from "react";
+import { ImportPreview } from "@/components/import/import-preview";
+import { ImportProgress, type Progress } from "@/components/import/import-progress";
+import { FormStatus, type Outcome } from "@/components/form-status";
+import { uploadCsv } from "@/lib/client/upload-csv";
+import { buttonClass, cardClass, inputClass } from "@/lib/client/styles";
+import type { ImportKind } from "@/lib/imports/csv";
+import type { ImportPreview as Preview, ImportResult } from "@/lib/imports/dto";
+
+const KINDS: Array<{ kind: ImportKind; label: string; columns: string; reason: string }> = [
+  { kind: "stocktake", label: "Stocktake (counts)", columns: "sku,count", reason: "stocktake" },
+  { kind: "prices", label: "Price list", columns: "sku,price", reason: "price list" },
+];
+
+const month = () => new Date().toISOString().slice(0, 7);
+const defaultReason = (kind: ImportKind) => `${KINDS.find((k) => k.kind === kind)!.reason} ${month()}`;
+
+/** Data rows in the file, for "n of m rows" while it uploads: its lines after the header. */
+async function countRows(file: File): Promise<number> {
+  const lines = (await file.text()).split(/\r?\n/).filter((line) => line.trim() !== "");
+  return Math.max(lines.length - 1, 0);
+}
+
+export function ImportPanel({ locale }: { locale: string }) {
+  const [kind, setKind] = useState<ImportKind>("stocktake");
+  const [file, setFile] = useState<File | null>(null);
+  const [reason, setReason] = useState(() => defaultReason("stocktake"));
+  const [preview, setPreview] = useState<Preview | null>(null);
+  const [progress, setProgress] = useState<Progress | null>(null);
+  const [outcome, setOutcome] = useState<Outcome>(null);
+  // Apply was refused because a product changed after the preview: the same file, checked again.
+  const [stale, setStale] = useState(false);
+  const idempotencyKey = useRef("");
+  const fileInput = useRef<HTMLInputElement>(null);
+  const fileHelp = useId();
+
+  async function check(chosen: File, as: ImportKind) {
+    setPreview(null);
+    setOutcome(null);
+    setStale(false);
+    const rows = await countRows(chosen);
+    setProgress({ step: "upload", action: "preview", sent: 0, total: chosen.size, rows });
+    const result = await uploadCsv<Preview>(`/api/v1/imports/preview?kind=${as}`, chosen, {
+      onProgress: (sent, total) =>
+        setProgress(
+          sent < total
+            ? { step: "upload", action: "preview", sent, total, rows }
+            : { step: "server", action: "preview", rows },
+        ),
+    });
+    setProgress(null);
+    if (!result.ok) return setOutcome({ ok: false, text: `The file cannot be imported: ${result.message}` });
+    // One key per preview: a retried Apply (a lost answer) applies once.
+    idempotencyKey.current = crypto.randomUUID();
+    setPreview(result.data);
+  }
+
+  function choose(kindChosen: ImportKind, fileChosen: File | null) {
+    if (kindChosen !== kind && reason === defaultReason(kind)) setReason(defaultReason(kindChosen));
+    setKind(kindChosen);
+    setFile(fileChosen);
+    if (fileChosen) void check(fileChosen, kindChosen);
+  }
+
+  function cancel() {
+    setStale(false);
+    setFile(null);
+    setPreview(null);
+    setProgress(null);
+    setOutcome({ ok: true, text: "Cancelled: nothing was changed." });
+    if (fileInput.current) fileInput.current.value = "";
+  }
+
+  async function apply(event: React.FormEvent) {
+    event.preventDefault();
+    if (!file || !preview?.canApply) return;
+    if (reason.trim() === "") return setOutcome({ ok: false, text: "Say why: give a reason, e.g. stocktake 2026-11." });
+    const rows = preview.rows;
+    setProgress({ step: "upload", action: "apply", sent: 0, total: file.size, rows });
+    const query = new URLSearchParams({ kind: preview.kind, reason: reason.trim(), asOf: preview.asOf });
+    const result = await uploadCsv<ImportResult>(`/api/v1/imports?${query}`, file, {
+      headers: { "idempotency-key": idempotencyKey.current },
+      onProgress: (sent, total) =>
+        setProgress(
+          sent < total
+            ? { step: "upload", action: "apply", sent, total, rows }
+            : { step: "server", action: "apply", rows },
+        ),
+    });
+    setProgress(null);
+    if (!result.ok) {
+      if (result.code === "PREVIEW_STALE") {
+        setPreview(null);
+        setStale(true);
+      }
+      return setOutcome({ ok: false, text: `Not applied: ${result.message}` });
+    }
+    const { changed, unchanged } = result.data;
+    setPreview(null);
+    setFile(null);
+    if (fileInput.current) fileInput.current.value = "";
+    setOutcome({
+      ok: true,
+      text: `Applied (${reason.trim()}): ${changed.toLocaleString("en")} products changed, ${unchanged.toLocaleString("en")} unchanged.`,
+    });
+  }
+
+  const busy = progress !== null;
+  const columns = KINDS.find((k) => k.kind === kind)!.columns;
+  return (
+    <form onSubmit={apply} className={`space-y-6 ${cardClass}`} aria-busy={busy}>
+      <fieldset className="space-y-2" disabled={busy}>
+        <legend className="text-sm font-medium">What the file holds</legend>
+        {KINDS.map((option) => (
+          <label key={option.kind} className="mr-6 inline-flex items-center gap-2">
+            <input
+              type="radio"
+              name="kind"
+              value={option.kind}
+              checked={kind === option.kind}
+              onChange={() => choose(option.kind, file)}
+            />
+            {option.label}
+          </label>
+        ))}
+      </fieldset>
+      <div className="space-y-1">
+        <label htmlFor="import-file" className="block text-sm font-medium">
+          CSV file
+        </label>
+        <input
+          id="import-file"
+          ref={fileInput}
+          type="file"
+          accept=".csv,text/csv"
+          disabled={busy}
+          aria-describedby={fileHelp}
+          onChange={(event) => choose(kind, event.target.files?.[0] ?? null)}
+          className={inputClass}
+        />
+        <p id={fileHelp} className="text-sm text-slate-600 dark:text-slate-300">
+          Columns <code>{columns}</code> (header names in any case; other columns are ignored), saved as CSV UTF-8, at
+          most 10,000 rows.
+          {kind === "prices" &&
+            " Prices in the shop currency as the spreadsheet writes them: 12.50, or 12,50 in a file separated by semicolons."}
+        </p>
+      </div>
+      {progress && <ImportProgress progress={progress} />}
+      {preview && <ImportPreview preview={preview} locale={locale} />}
+      <div className="space-y-1">
+        <label htmlFor="import-reason" className="block text-sm font-medium">
+          Reason
+        </label>
+        <input
+          id="import-reason"
+          value={reason}
+          maxLength={200}
+          onChange={(event) => setReason(event.target.value)}
+          className={inputClass}
+        />
+      </div>
+      <div className="flex gap-4">
+        <button type="submit" className={buttonClass} disabled={busy || !preview?.canApply}>
+          {progress?.action === "apply" ? "Applying…" : "Apply"}
+        </button>
+        {stale && file && (
+          <button type="button" onClick={() => void check(file, kind)} disabled={busy} className={buttonClass}>
+            Preview again
+          </button>
+        )}
+        <button
+          type="button"
+          onClick={cancel}
+          disabled={busy || (!file && !preview)}
+          className="rounded border px-4 py-2 disabled:opacity-50"
+        >
+          Cancel
+        </button>
+      </div>
+      <FormStatus outcome={outcome} />
+    </form>
+  );
+}

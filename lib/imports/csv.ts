@@ -1,0 +1,216 @@
+// Reading an import file (docs/api.md, "CSV import"): the bytes a spreadsheet saved, decoded and
+// split by csv-parse, then every row's cells checked. Preview and apply both start here, so they
+// see the same rows. A file that cannot be read at all (encoding, columns, quoting, size) is an
+// ApiError; a row that can be read but is wrong is a Problem, listed with its line number.
+import { parse } from "csv-parse/sync";
+import { ApiError } from "@/lib/errors";
+import { exampleAmount, fractionDigits } from "@/lib/money";
+import { INT32_MAX } from "@/lib/products/validation";
+
+export const IMPORT_KINDS = ["stocktake", "prices"] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+
+// 10,000 rows in one all-or-nothing change; 4 MiB holds them with a name column of ~300 bytes.
+export const MAX_IMPORT_ROWS = 10_000;
+export const MAX_IMPORT_BYTES = 4 * 1024 * 1024;
+
+/** The column holding each kind's value, beside `sku`. */
+export const VALUE_COLUMN: Record<ImportKind, "count" | "price"> = { stocktake: "count", prices: "price" };
+
+export type ImportRow = { line: number; sku: string; value: number };
+export type Problem = { line: number; column: string; value: string; message: string };
+
+export type ImportFile = {
+  kind: ImportKind;
+  delimiter: "," | ";" | "\t";
+  /** Header names other than sku and the value column: read past, never imported. */
+  ignoredColumns: string[];
+  /** What the reader noticed and how it read it (a `;` file, a byte-order mark). */
+  notes: string[];
+  rows: ImportRow[];
+  problems: Problem[];
+};
+
+const SAVE_AS_UTF8 = 'save it from the spreadsheet as "CSV UTF-8 (comma delimited)" and upload that';
+
+const fileError = (code: string, message: string, details?: Record<string, unknown>) =>
+  new ApiError(400, code, message, details);
+
+/** The file's text: UTF-8 (a byte-order mark is fine); UTF-16, other encodings and binary files are refused. */
+function decode(bytes: Uint8Array): { text: string; bom: boolean } {
+  if (bytes.length === 0) throw fileError("CSV_EMPTY", "The file is empty: expected a header line and rows");
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw fileError("CSV_ENCODING", `The file is UTF-16 ("Unicode text"), not UTF-8: ${SAVE_AS_UTF8}`);
+  }
+  const sample = bytes.subarray(0, 4096);
+  const nuls = sample.filter((byte) => byte === 0).length;
+  // UTF-16 without a byte-order mark has a NUL beside every ASCII character.
+  if (nuls > 0 && nuls >= sample.length / 4) {
+    throw fileError("CSV_ENCODING", `The file looks like UTF-16 text, not UTF-8: ${SAVE_AS_UTF8}`);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    if (nuls > 0) throw fileError("CSV_NOT_TEXT", "The file is not a CSV text file (it holds binary data)");
+    throw fileError("CSV_ENCODING", `The file is not UTF-8 (perhaps Windows-1252 or Mac Roman): ${SAVE_AS_UTF8}`);
+  }
+  // Control characters other than tab and line breaks: a binary file that happens to decode.
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text)) {
+    throw fileError("CSV_NOT_TEXT", "The file is not a CSV text file (it holds binary data)");
+  }
+  const bom = text.charCodeAt(0) === 0xfeff;
+  return { text: bom ? text.slice(1) : text, bom };
+}
+
+const headerName = (cell: string) => cell.trim().replace(/^"|"$/g, "").trim().toLowerCase();
+
+/**
+ * The separator the header uses: the one that splits it into a `sku` column. Spreadsheets in
+ * locales whose decimal mark is a comma (de-DE, fr-FR) save "CSV" with `;`; a shop has such files
+ * and means them, so they are read, and the preview says so.
+ */
+function detectDelimiter(text: string): ImportFile["delimiter"] {
+  const header = text.slice(0, text.search(/\r?\n|$/));
+  for (const delimiter of [",", ";", "\t"] as const) {
+    if (header.split(delimiter).map(headerName).includes("sku")) return delimiter;
+  }
+  return ",";
+}
+
+const FORMULA = /^[=+@]/;
+const formulaProblem = (line: number, column: string, value: string): Problem => ({
+  line,
+  column,
+  value,
+  message: "a formula, not a value: save the sheet's values (paste as values) before exporting",
+});
+
+/** A count cell: a whole number, 0 or more. */
+function readCount(cell: string): number | string {
+  if (!/^\d+$/.test(cell)) return `count must be a whole number of 0 or more, not "${cell}"`;
+  const count = Number(cell);
+  return count > INT32_MAX ? `count must be at most ${INT32_MAX}` : count;
+}
+
+/** A price cell in major units (12.50, or 12,50 as a comma-decimal spreadsheet writes it), in minor units. */
+function readPrice(cell: string, currency: string, digits: number): number | string {
+  const match = /^(\d+)(?:[.,](\d+))?$/.exec(cell);
+  if (!match) {
+    return `price must be a number such as ${exampleAmount(currency)} (no currency sign, no thousands separator), not "${cell}"`;
+  }
+  const [, whole, fraction = ""] = match;
+  if (fraction.replace(/0+$/, "").length > digits) {
+    return `price has more decimals than ${currency} allows (${digits}): "${cell}"`;
+  }
+  const minor = Number(whole) * 10 ** digits + Number(fraction.padEnd(digits, "0").slice(0, digits) || "0");
+  return minor > INT32_MAX ? `price is too large: "${cell}"` : minor;
+}
+
+/** The first line of a record: csv-parse reports the last, and a quoted cell may hold line breaks. */
+const firstLine = (cells: string[], lastLine: number) =>
+  lastLine - cells.reduce((breaks, cell) => breaks + (cell.match(/\n/g)?.length ?? 0), 0);
+
+/** Reads an uploaded file as `kind`; throws an ApiError naming the problem when it cannot. */
+export function readImportFile(bytes: Uint8Array, kind: ImportKind, currency: string): ImportFile {
+  if (bytes.length > MAX_IMPORT_BYTES) {
+    throw new ApiError(413, "IMPORT_TOO_LARGE", `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB`);
+  }
+  const { text, bom } = decode(bytes);
+  if (text.trim() === "") throw fileError("CSV_EMPTY", "The file is empty: expected a header line and rows");
+  const delimiter = detectDelimiter(text);
+
+  // The line each record ends on, in record order (csv-parse's context, as it parses).
+  const endLines: number[] = [];
+  const lastLine = () => endLines.at(-1) ?? 0;
+  let records: string[][];
+  try {
+    records = parse(text, {
+      delimiter,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      // Rows of empty cells (",,"), as spreadsheets write below the data, are not rows.
+      skip_records_with_empty_values: true,
+      on_record: (record, context) => {
+        endLines.push(context.lines);
+        return record;
+      },
+    });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === "CSV_QUOTE_NOT_CLOSED") {
+      throw fileError(
+        "CSV_MALFORMED",
+        `A quoted cell starting on line ${lastLine() + 1} is never closed: its opening " has no closing "`,
+        { line: lastLine() + 1 },
+      );
+    }
+    const line = (error as { lines?: number }).lines ?? lastLine() + 1;
+    throw fileError("CSV_MALFORMED", `The file is not valid CSV at line ${line}: ${(error as Error).message}`, {
+      line,
+    });
+  }
+
+  const [header, ...body] = records.map((record, i) => ({ record, endLine: endLines[i] }));
+  const valueColumn = VALUE_COLUMN[kind];
+  const names = header.record.map(headerName);
+  const expected = ["sku", valueColumn];
+  const missing = expected.filter((name) => !names.includes(name));
+  if (missing.length > 0) {
+    const found = names.filter(Boolean).join(", ") || "nothing";
+    const other = IMPORT_KINDS.find((candidate) => candidate !== kind && names.includes(VALUE_COLUMN[candidate]));
+    const hint = other ? ` (it looks like a ${other === "prices" ? "price list" : "stocktake"})` : "";
+    throw fileError(
+      "CSV_COLUMNS",
+      `The header must name the columns ${expected.join(" and ")}; found ${found}${hint}`,
+      { expected, found: names },
+    );
+  }
+  const repeated = expected.find((name) => names.indexOf(name) !== names.lastIndexOf(name));
+  if (repeated)
+    throw fileError("CSV_COLUMNS", `The header names the column ${repeated} twice`, { expected, found: names });
+  if (body.length === 0) throw fileError("CSV_EMPTY", "The file has a header but no rows");
+  if (body.length > MAX_IMPORT_ROWS) {
+    throw new ApiError(
+      413,
+      "IMPORT_TOO_LARGE",
+      `The file has ${body.length.toLocaleString("en")} rows; at most ${MAX_IMPORT_ROWS.toLocaleString("en")} per import: split it`,
+    );
+  }
+
+  const skuAt = names.indexOf("sku");
+  const valueAt = names.indexOf(valueColumn);
+  const digits = fractionDigits(currency);
+  const rows: ImportRow[] = [];
+  const problems: Problem[] = [];
+  const lineOfSku = new Map<string, number>();
+  for (const { record, endLine } of body) {
+    const line = firstLine(record, endLine);
+    const sku = (record[skuAt] ?? "").trim();
+    const cell = (record[valueAt] ?? "").trim();
+    const before = problems.length;
+    if (sku === "") problems.push({ line, column: "sku", value: "", message: "sku is empty" });
+    else if (FORMULA.test(sku)) problems.push(formulaProblem(line, "sku", sku));
+    let value: number | string;
+    if (cell === "") value = `${valueColumn} is empty`;
+    else if (FORMULA.test(cell)) value = formulaProblem(line, valueColumn, cell).message;
+    else value = kind === "stocktake" ? readCount(cell) : readPrice(cell, currency, digits);
+    if (typeof value === "string") problems.push({ line, column: valueColumn, value: cell, message: value });
+    if (sku !== "") {
+      const earlier = lineOfSku.get(sku);
+      if (earlier !== undefined) {
+        problems.push({ line, column: "sku", value: sku, message: `sku ${sku} is on lines ${earlier} and ${line}` });
+      } else lineOfSku.set(sku, line);
+    }
+    if (problems.length === before && typeof value === "number") rows.push({ line, sku, value });
+  }
+
+  const notes: string[] = [];
+  if (delimiter === ";") {
+    notes.push("Columns are separated by semicolons (;), as spreadsheets in many European locales save CSV.");
+  }
+  if (delimiter === "\t") notes.push("Columns are separated by tabs.");
+  if (bom) notes.push("The file starts with a UTF-8 byte-order mark (as Excel saves CSV UTF-8); it was skipped.");
+  const ignoredColumns = header.record.map((cell) => cell.trim()).filter((_, i) => i !== skuAt && i !== valueAt);
+  return { kind, delimiter, ignoredColumns: ignoredColumns.filter(Boolean), notes, rows, problems };
+}

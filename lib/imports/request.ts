@@ -1,0 +1,46 @@
+// An import request's parts, for both import routes: the query (kind, reason, asOf) and the
+// CSV body, read as bytes (lib/imports/csv.ts decides the encoding) and bounded in size.
+import { z } from "zod";
+import { ApiError } from "@/lib/errors";
+import { IMPORT_KINDS, MAX_IMPORT_BYTES } from "@/lib/imports/csv";
+import { reasonSchema } from "@/lib/products/validation";
+
+export const importQuerySchema = z.object({
+  kind: z.enum(IMPORT_KINDS, { error: `kind must be one of ${IMPORT_KINDS.join(", ")}` }),
+});
+
+export const applyQuerySchema = importQuerySchema.extend({
+  reason: z.string({ error: "reason is required: say why, e.g. reason=stocktake 2026-11" }).pipe(reasonSchema),
+  asOf: z
+    .string()
+    .regex(/^\d{1,18}$/, "asOf must be the preview's asOf, an event id")
+    .optional(),
+});
+
+/** The query parameters as an object: the last value of each. */
+export const queryOf = (request: Request) => Object.fromEntries(new URL(request.url).searchParams);
+
+const tooLarge = () =>
+  new ApiError(413, "IMPORT_TOO_LARGE", `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB`);
+
+/** The body's bytes: text/csv (or text/plain), at most MAX_IMPORT_BYTES, without reading past that. */
+export async function readCsvBody(request: Request): Promise<Uint8Array> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^text\/(csv|plain)\s*(;|$)/i.test(type)) {
+    throw new ApiError(
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+      "Content-Type must be text/csv: send the file itself as the body",
+    );
+  }
+  if (Number(request.headers.get("content-length") ?? 0) > MAX_IMPORT_BYTES) throw tooLarge();
+  if (!request.body) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > MAX_IMPORT_BYTES) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,478 @@
+// CSV import over real HTTP and PostgreSQL, with files as a spreadsheet saves them
+// (tests/fixtures/imports): the preview says what each line would change and changes nothing;
+// apply is one transaction with one event per changed product; every bad file gets its own
+// message and changes nothing; a stale preview is refused; a keyed apply runs once.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { after, before, beforeEach, describe, test } from "node:test";
+import type { ImportPreview, ImportResult } from "../lib/imports/dto";
+import { startStack, type Server, type Stack } from "../scripts/stack";
+import { apiClient, signIn, withCookie, type Api } from "./support/api";
+import { followFeed, openFeed } from "./support/sse";
+
+const FEED = "/api/v1/stream/product-updates";
+const fixture = (name: string) => readFileSync(new URL(`./fixtures/imports/${name}`, import.meta.url));
+
+let stack: Stack;
+let server: Server;
+let api: Api;
+
+/** The products the fixture files name, as each test starts: stock and price in cents. */
+const SHOP = [
+  { sku: "COF-250", name: "Espresso beans, 250 g", stock: 20, priceCents: 1190 },
+  { sku: "COF-1000", name: "Espresso beans, 1 kg", stock: 4, priceCents: 3990 },
+  { sku: "MLK-OAT-1L", name: "Oat milk, 1 l", stock: 6, priceCents: 239 },
+  { sku: "TEA-GRN-50", name: "Green tea 50 bags", stock: 25, priceCents: 420 },
+  { sku: "CUP-PAPER-8OZ", name: "Paper cup 8 oz", stock: 300, priceCents: 12 },
+];
+
+before(async () => {
+  stack = await startStack();
+  server = await stack.startServer();
+  api = apiClient(server.baseUrl, stack.adminToken);
+  // The demo shop has some of these skus already; they become the fixtures' products.
+  for (const product of SHOP) {
+    await stack.db.product.upsert({
+      where: { sku: product.sku },
+      create: { ...product, lowStockThreshold: 5 },
+      update: product,
+    });
+  }
+});
+after(() => stack?.stop());
+
+beforeEach(async () => {
+  for (const product of SHOP)
+    await stack.db.product.update({ where: { sku: product.sku }, data: { ...product, lowStockThreshold: 5 } });
+});
+
+type ErrorBody = { error: { code: string; message: string; [detail: string]: unknown } };
+type Answer<T> = { status: number; body: T & ErrorBody; headers: Headers };
+
+async function send<T = unknown>(
+  path: string,
+  file: Uint8Array | string,
+  headers: Record<string, string> = {},
+): Promise<Answer<T>> {
+  const response = await fetch(`${server.baseUrl}${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${stack.adminToken}`, "content-type": "text/csv", ...headers },
+    body: typeof file === "string" ? file : new Uint8Array(file),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
+}
+
+const preview = (kind: string, file: Uint8Array | string) =>
+  send<ImportPreview>(`/api/v1/imports/preview?kind=${kind}`, file);
+const apply = (query: string, file: Uint8Array | string, headers: Record<string, string> = {}) =>
+  send<ImportResult>(`/api/v1/imports?${query}`, file, headers);
+
+const shopState = async () => ({
+  products: await stack.db.product.findMany({ orderBy: { id: "asc" } }),
+  events: await stack.db.productEvent.count(),
+});
+const idOf = async (sku: string) => (await stack.db.product.findUniqueOrThrow({ where: { sku } })).id;
+const newestEventId = async () => (await api.products()).body.lastEventId as string;
+
+describe("a clean stocktake", () => {
+  test("preview lists old -> new per line and counts the unchanged; changes nothing", async () => {
+    const before = await shopState();
+    const answer = await preview("stocktake", fixture("stocktake.csv"));
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.equal(answer.body.canApply, true);
+    assert.equal(answer.body.rows, 5);
+    assert.equal(answer.body.unchanged, 1);
+    assert.deepEqual(answer.body.ignoredColumns, ["Name"]);
+    assert.deepEqual(
+      answer.body.changes.map((change) => [change.line, change.sku, change.name, change.old, change.new]),
+      [
+        [2, "COF-250", "Espresso beans, 250 g", 20, 18],
+        [4, "MLK-OAT-1L", "Oat milk, 1 l", 6, 0],
+        [5, "TEA-GRN-50", "Green tea 50 bags", 25, 30],
+        [6, "CUP-PAPER-8OZ", "Paper cup 8 oz", 300, 250],
+      ],
+    );
+    assert.deepEqual(answer.body.unknown, []);
+    assert.deepEqual(answer.body.invalid, []);
+    assert.deepEqual(await shopState(), before);
+  });
+
+  test("apply: one event per changed product, in file order, all with the one reason and one transaction", async () => {
+    const { body: seen } = await preview("stocktake", fixture("stocktake.csv"));
+    const feed = await openFeed(`${server.baseUrl}${FEED}?lastEventId=${seen.asOf}`);
+    const answer = await apply(`kind=stocktake&reason=stocktake%202026-11&asOf=${seen.asOf}`, fixture("stocktake.csv"));
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.deepEqual(
+      { ...answer.body, lastEventId: undefined },
+      {
+        kind: "stocktake",
+        rows: 5,
+        changed: 4,
+        unchanged: 1,
+        lastEventId: undefined,
+      },
+    );
+    await feed.waitFor(() => feed.events().length >= 4, "4 events");
+    const events = feed.events();
+    assert.deepEqual(
+      events.map((event) => [event.sku, event.kind, event.newStock, event.delta]),
+      [
+        ["COF-250", "stock", 18, -2],
+        ["MLK-OAT-1L", "stock", 0, -6],
+        ["TEA-GRN-50", "stock", 30, 5],
+        ["CUP-PAPER-8OZ", "stock", 250, -50],
+      ],
+    );
+    assert.equal(events[1].stockLevel, "out");
+    assert.equal(answer.body.lastEventId, events.at(-1)!.eventId);
+    const stored = await stack.db.productEvent.findMany({ where: { id: { gt: BigInt(seen.asOf) } } });
+    assert.equal(stored.length, 4);
+    assert.ok(stored.every((event) => event.reason === "stocktake 2026-11" && event.actor === "api:default"));
+    feed.close();
+  });
+});
+
+describe("a price list from a German spreadsheet (BOM, `;`, decimal commas)", () => {
+  test("preview reads it, says so, and converts to cents; apply writes price events", async () => {
+    const seen = await preview("prices", fixture("prices-de.csv"));
+    assert.equal(seen.status, 200, JSON.stringify(seen.body));
+    assert.equal(seen.body.delimiter, ";");
+    assert.match(seen.body.notes.join(" "), /semicolons/);
+    assert.match(seen.body.notes.join(" "), /byte-order mark/);
+    assert.deepEqual(
+      seen.body.changes.map((change) => [change.line, change.sku, change.old, change.new]),
+      [
+        [2, "COF-250", 1190, 1250],
+        [4, "MLK-OAT-1L", 239, 249],
+        [5, "TEA-GRN-50", 420, 450],
+        [6, "CUP-PAPER-8OZ", 12, 15],
+      ],
+    );
+    assert.equal(seen.body.unchanged, 1);
+
+    const answer = await apply(
+      `kind=prices&reason=supplier%20list%202026-11&asOf=${seen.body.asOf}`,
+      fixture("prices-de.csv"),
+    );
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.equal(answer.body.changed, 4);
+    const events = await stack.db.productEvent.findMany({
+      where: { id: { gt: BigInt(seen.body.asOf) } },
+      orderBy: { id: "asc" },
+    });
+    assert.deepEqual(
+      events.map((event) => [event.sku, event.kind, event.priceCents, event.stock, event.reason]),
+      [
+        ["COF-250", "price", 1250, 20, "supplier list 2026-11"],
+        ["MLK-OAT-1L", "price", 249, 6, "supplier list 2026-11"],
+        ["TEA-GRN-50", "price", 450, 25, "supplier list 2026-11"],
+        ["CUP-PAPER-8OZ", "price", 15, 300, "supplier list 2026-11"],
+      ],
+    );
+    assert.ok(events.every((event) => event.stockLevel === event.previousStockLevel));
+  });
+});
+
+describe("a broken file", () => {
+  test("preview names each problem with its line and refuses; apply is refused and changes nothing", async () => {
+    const before = await shopState();
+    const seen = await preview("stocktake", fixture("broken.csv"));
+    assert.equal(seen.status, 200, JSON.stringify(seen.body));
+    assert.equal(seen.body.canApply, false);
+    assert.deepEqual(
+      seen.body.invalid.map((problem) => [problem.line, problem.column]),
+      [
+        [3, "count"],
+        [4, "count"],
+        [5, "sku"],
+      ],
+    );
+    const [formula, word, duplicate] = seen.body.invalid.map((problem) => problem.message);
+    assert.match(formula, /a formula, not a value/);
+    assert.match(word, /whole number.*"twelve"/);
+    assert.match(duplicate, /COF-250 is on lines 2 and 5/);
+    assert.deepEqual(
+      seen.body.unknown.map((unknown) => [unknown.line, unknown.sku]),
+      [[6, "NOPE-404"]],
+    );
+    assert.equal(seen.body.rows, 6);
+
+    const answer = await apply("kind=stocktake&reason=stocktake", fixture("broken.csv"));
+    assert.equal(answer.status, 400);
+    assert.equal(answer.body.error.code, "IMPORT_INVALID");
+    assert.match(answer.body.error.message, /lines 3, 4, 5/);
+    // Cells right, sku unknown: refused by apply too.
+    const unknownOnly = await apply("kind=stocktake&reason=stocktake", "sku,count\nCOF-250,1\nNOPE-404,7\n");
+    assert.equal(unknownOnly.status, 400);
+    assert.equal(unknownOnly.body.error.code, "IMPORT_INVALID");
+    assert.deepEqual(unknownOnly.body.error.unknown, [
+      { line: 3, sku: "NOPE-404", message: "no product has sku NOPE-404" },
+    ]);
+    assert.deepEqual(await shopState(), before);
+  });
+});
+
+describe("files that cannot be read: a 4xx naming the problem, nothing changed, nothing on the feed", () => {
+  const header = "sku,count\n";
+  const cases: Array<{
+    name: string;
+    kind?: string;
+    file: Uint8Array | string;
+    status: number;
+    code: string;
+    message: RegExp;
+    type?: string;
+  }> = [
+    {
+      name: "UTF-16",
+      file: fixture("stocktake-utf16.csv"),
+      status: 400,
+      code: "CSV_ENCODING",
+      message: /UTF-16.*CSV UTF-8/,
+    },
+    {
+      name: "UTF-16 without a byte-order mark",
+      file: fixture("stocktake-utf16.csv").subarray(2),
+      status: 400,
+      code: "CSV_ENCODING",
+      message: /UTF-16.*CSV UTF-8/,
+    },
+    {
+      name: "Windows-1252 bytes",
+      file: Buffer.concat([Buffer.from("sku,name,count\nCOF-250,Caf"), Buffer.from([0xe9]), Buffer.from(",3\n")]),
+      status: 400,
+      code: "CSV_ENCODING",
+      message: /not UTF-8.*CSV UTF-8/,
+    },
+    {
+      name: "binary junk",
+      file: Buffer.from([
+        0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0xff, 0x10,
+      ]),
+      status: 400,
+      code: "CSV_NOT_TEXT",
+      message: /not a CSV text file/,
+    },
+    { name: "an empty file", file: "", status: 400, code: "CSV_EMPTY", message: /empty/ },
+    { name: "blank lines only", file: "\r\n\r\n", status: 400, code: "CSV_EMPTY", message: /empty/ },
+    { name: "a header only", file: header, status: 400, code: "CSV_EMPTY", message: /header but no rows/ },
+    {
+      name: "wrong columns",
+      file: "article,qty\nCOF-250,3\n",
+      status: 400,
+      code: "CSV_COLUMNS",
+      message: /columns sku and count; found article, qty/,
+    },
+    {
+      name: "a price list sent as a stocktake",
+      file: "sku,price\nCOF-250,3.50\n",
+      status: 400,
+      code: "CSV_COLUMNS",
+      message: /found sku, price \(it looks like a price list\)/,
+    },
+    {
+      name: "a quoted field left open",
+      file: `${header}COF-250,3\n"COF-1000,4\nTEA-GRN-50,1\n`,
+      status: 400,
+      code: "CSV_MALFORMED",
+      message: /line 3 is never closed/,
+    },
+    {
+      name: "10,001 rows",
+      file: header + Array.from({ length: 10_001 }, (_, i) => `SKU-${i},1\n`).join(""),
+      status: 413,
+      code: "IMPORT_TOO_LARGE",
+      message: /10,001 rows; at most 10,000/,
+    },
+    {
+      name: "more than 4 MiB",
+      file: header + `COF-250,1,${"x".repeat(4 * 1024 * 1024)}\n`,
+      status: 413,
+      code: "IMPORT_TOO_LARGE",
+      message: /larger than 4 MiB/,
+    },
+    {
+      name: "not sent as text/csv",
+      file: "sku,count\nCOF-250,1\n",
+      type: "application/json",
+      status: 415,
+      code: "UNSUPPORTED_MEDIA_TYPE",
+      message: /text\/csv/,
+    },
+    {
+      name: "an unknown kind",
+      kind: "orders",
+      file: `${header}COF-250,1\n`,
+      status: 400,
+      code: "VALIDATION_FAILED",
+      message: /kind must be one of stocktake, prices/,
+    },
+  ];
+
+  test("preview and apply answer each case the same, and the feed stays quiet", async () => {
+    const before = await shopState();
+    const feed = await openFeed(`${server.baseUrl}${FEED}?lastEventId=${await newestEventId()}`);
+    for (const { name, kind = "stocktake", file, status, code, message, type } of cases) {
+      const headers: Record<string, string> = type ? { "content-type": type } : {};
+      for (const path of [`/api/v1/imports/preview?kind=${kind}`, `/api/v1/imports?kind=${kind}&reason=stocktake`]) {
+        const answer = await send(path, file, headers);
+        assert.equal(answer.status, status, `${name} ${path}: ${JSON.stringify(answer.body)}`);
+        assert.equal(answer.body.error.code, code, name);
+        assert.match(answer.body.error.message, message, name);
+      }
+    }
+    const noReason = await apply("kind=stocktake", "sku,count\nCOF-250,1\n");
+    assert.equal(noReason.status, 400);
+    assert.match(noReason.body.error.message, /reason is required/);
+    assert.deepEqual(await shopState(), before);
+    // A change made now is the first thing the feed sends.
+    const marker = await api.adjust(await idOf("COF-250"), { delta: 1 });
+    assert.equal(marker.status, 200);
+    await feed.waitFor(() => feed.events().length >= 1, "the marker");
+    assert.deepEqual(
+      feed.events().map((event) => event.sku),
+      ["COF-250"],
+    );
+    feed.close();
+  });
+
+  test("a browser session needs the admin role and our own origin", async () => {
+    const viewer = await signIn(
+      server.baseUrl,
+      "viewer-import@stockpulse.test",
+      await stack.addUser("viewer-import@stockpulse.test", "viewer"),
+    );
+    const asViewer = await withCookie(
+      server.baseUrl,
+      viewer.cookie,
+      "POST",
+      "/api/v1/imports/preview?kind=stocktake",
+      "sku,count\nCOF-250,1\n",
+      {
+        "content-type": "text/csv",
+      },
+    );
+    assert.equal(asViewer.status, 403);
+    const admin = await signIn(server.baseUrl, stack.admin.email, stack.admin.password);
+    const crossSite = await withCookie(
+      server.baseUrl,
+      admin.cookie,
+      "POST",
+      "/api/v1/imports?kind=stocktake&reason=x",
+      "sku,count\nCOF-250,1\n",
+      {
+        "content-type": "text/csv",
+        origin: "https://evil.example",
+      },
+    );
+    assert.equal(crossSite.status, 403);
+    assert.equal(crossSite.body?.error?.code, "CROSS_ORIGIN");
+    const unauthenticated = await fetch(`${server.baseUrl}/api/v1/imports/preview?kind=stocktake`, {
+      method: "POST",
+      headers: { "content-type": "text/csv" },
+      body: "sku,count\nCOF-250,1\n",
+    });
+    assert.equal(unauthenticated.status, 401);
+  });
+});
+
+describe("between preview and apply", () => {
+  test("a product changed after the preview: 409 naming its line, nothing applied", async () => {
+    const seen = await preview("stocktake", fixture("stocktake.csv"));
+    assert.equal((await api.adjust(await idOf("TEA-GRN-50"), { delta: -1, reason: "sale" })).status, 200);
+    const before = await shopState();
+    const answer = await apply(`kind=stocktake&reason=stocktake&asOf=${seen.body.asOf}`, fixture("stocktake.csv"));
+    assert.equal(answer.status, 409, JSON.stringify(answer.body));
+    assert.equal(answer.body.error.code, "PREVIEW_STALE");
+    assert.deepEqual(answer.body.error.lines, [5]);
+    assert.match(answer.body.error.message, /line 5 changed after the preview: preview the file again/);
+    assert.deepEqual(await shopState(), before);
+
+    const again = await preview("stocktake", fixture("stocktake.csv"));
+    const applied = await apply(`kind=stocktake&reason=stocktake&asOf=${again.body.asOf}`, fixture("stocktake.csv"));
+    assert.equal(applied.status, 200, JSON.stringify(applied.body));
+  });
+
+  test("a preview older than the kept history: 409, since a change after it cannot be ruled out", async () => {
+    const seen = await preview("stocktake", fixture("stocktake.csv"));
+    const other = (await api.products()).body.products.find(
+      (product: { sku: string }) => !SHOP.some((shop) => shop.sku === product.sku),
+    );
+    for (const delta of [1, -1]) assert.equal((await api.adjust(other.id, { delta })).status, 200);
+    // What the retention sweep does to events past EVENT_RETENTION_DAYS.
+    await stack.db.productEvent.deleteMany({ where: { id: { lte: BigInt(seen.body.asOf) + BigInt(1) } } });
+    const before = await shopState();
+    const answer = await apply(`kind=stocktake&reason=stocktake&asOf=${seen.body.asOf}`, fixture("stocktake.csv"));
+    assert.equal(answer.status, 409, JSON.stringify(answer.body));
+    assert.equal(answer.body.error.code, "PREVIEW_STALE");
+    assert.match(answer.body.error.message, /older than the kept history/);
+    assert.deepEqual(await shopState(), before);
+  });
+
+  test("a keyed apply retried answers the first answer and applies once; another file with the key is 422", async () => {
+    const seen = await preview("prices", fixture("prices-de.csv"));
+    const query = `kind=prices&reason=prices&asOf=${seen.body.asOf}`;
+    const key = { "idempotency-key": `import-${seen.body.asOf}` };
+    const first = await apply(query, fixture("prices-de.csv"), key);
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    const events = await stack.db.productEvent.count();
+    const retry = await apply(query, fixture("prices-de.csv"), key);
+    assert.equal(retry.status, 200);
+    assert.deepEqual(retry.body, first.body);
+    assert.equal(retry.headers.get("idempotent-replayed"), "true");
+    assert.equal(await stack.db.productEvent.count(), events);
+    const other = await apply(query, fixture("stocktake.csv"), key);
+    assert.equal(other.status, 422);
+    assert.equal(other.body.error.code, "IDEMPOTENCY_KEY_REUSED");
+  });
+});
+
+describe("10,000 rows", () => {
+  test("preview lists every change; apply is one transaction with 10,000 events in file order", async () => {
+    await stack.db.product.createMany({
+      data: Array.from({ length: 10_000 }, (_, i) => ({
+        sku: `BIG-${String(i).padStart(5, "0")}`,
+        name: `Big shop item ${i}`,
+        priceCents: 100,
+        stock: 50,
+        lowStockThreshold: 5,
+      })),
+    });
+    // Descending sku: file order is not id order.
+    const lines = Array.from({ length: 10_000 }, (_, i) => `BIG-${String(9_999 - i).padStart(5, "0")},${i % 100}`);
+    const file = `sku,count\r\n${lines.join("\r\n")}\r\n`;
+    const seen = await preview("stocktake", file);
+    assert.equal(seen.status, 200);
+    assert.equal(seen.body.canApply, true);
+    assert.equal(seen.body.rows, 10_000);
+    assert.equal(seen.body.changes.length + seen.body.unchanged, 10_000);
+    assert.deepEqual(seen.body.changes[0], {
+      line: 2,
+      sku: "BIG-09999",
+      productId: await idOf("BIG-09999"),
+      name: "Big shop item 9999",
+      version: 1,
+      old: 50,
+      new: 0,
+    });
+
+    // 10,000 events at once outgrow a live client's buffer: it is cut and resumes from its last
+    // id (lib/events/session.ts), as EventSource does; the follower does the same.
+    const feed = followFeed(`${server.baseUrl}${FEED}?lastEventId=${seen.body.asOf}`);
+    const answer = await apply(`kind=stocktake&reason=stocktake%202026-11&asOf=${seen.body.asOf}`, file);
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.equal(answer.body.changed, seen.body.changes.length);
+    await feed.waitFor(() => feed.events.length >= answer.body.changed, "every event");
+    const events = feed.events;
+    assert.deepEqual(
+      events.map((event) => event.sku),
+      seen.body.changes.map((change) => change.sku),
+    );
+    for (let i = 1; i < events.length; i++) assert.ok(BigInt(events[i].eventId) > BigInt(events[i - 1].eventId));
+    // One transaction: now() is its start, the same for every event it wrote.
+    const stored = await stack.db.productEvent.findMany({ where: { id: { gt: BigInt(seen.body.asOf) } } });
+    assert.equal(new Set(stored.map((event) => event.createdAt.getTime())).size, 1);
+    feed.stop();
+  });
+});
