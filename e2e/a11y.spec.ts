@@ -49,7 +49,7 @@ const ROUTES: Route[] = [
   { name: "product admin", as: "admin", path: productAdminPage, heading: /^Oolong tea/ },
   { name: "archived product", as: "admin", path: archivedProductPage, heading: /^Oolong tea/ },
   { name: "archived products", as: "admin", path: "/admin/archived", heading: "Archived products" },
-  { name: "CSV import", as: "admin", path: "/admin/import", heading: "Import CSV" },
+  { name: "CSV import", as: "admin", path: "/admin/import", heading: "Import a stocktake or price list" },
   { name: "webhooks", as: "admin", path: "/admin/webhooks", heading: "Webhooks" },
   { name: "webhook", as: "admin", path: webhookPage, heading: /^Webhook \d+$/ },
 ];
