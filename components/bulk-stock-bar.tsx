@@ -8,11 +8,12 @@ import { useRef, useState } from "react";
 import type { SelectedProducts } from "@/components/product-table/product-table";
 import type { Outcome } from "@/components/form-status";
 import { sendJson, type ApiFailure } from "@/lib/client/send-json";
-import { inputClass } from "@/lib/client/styles";
 import type { ProductDto } from "@/lib/products/dto";
 import { MAX_BULK_ITEMS, STOCK_REASONS, bulkStockFormSchema, type BulkStockForm } from "@/lib/products/validation";
 
 const OTHER = "other";
+// Narrow fields, so the whole bar fits one line on a laptop (the forms' inputClass is full width).
+const fieldClass = "rounded border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-950";
 const count = (n: number) => `${n.toLocaleString("en")} product${n === 1 ? "" : "s"}`;
 
 /** A fresh Idempotency-Key; getRandomValues, since randomUUID needs a secure (HTTPS) page. */
@@ -130,7 +131,7 @@ export function BulkStockBar({ products, shown, note, clear, flag }: SelectedPro
                 placeholder={mode === "adjust" ? "-3 or +12" : "0 or more"}
                 value={amount}
                 onChange={(event) => setAmount(event.target.value)}
-                className={`${inputClass} w-28 py-1`}
+                className={`${fieldClass} w-24`}
               />
             </div>
             <div>
@@ -141,7 +142,7 @@ export function BulkStockBar({ products, shown, note, clear, flag }: SelectedPro
                 id="bulk-reason"
                 value={reason}
                 onChange={(event) => setReason(event.target.value)}
-                className={`${inputClass} w-36 py-1`}
+                className={`${fieldClass} w-32`}
               >
                 {STOCK_REASONS.map((value) => (
                   <option key={value} value={value}>
@@ -161,7 +162,7 @@ export function BulkStockBar({ products, shown, note, clear, flag }: SelectedPro
                   maxLength={200}
                   value={otherReason}
                   onChange={(event) => setOtherReason(event.target.value)}
-                  className={`${inputClass} w-48 py-1`}
+                  className={`${fieldClass} w-44`}
                 />
               </div>
             )}

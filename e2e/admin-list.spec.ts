@@ -1,6 +1,7 @@
 // The admin list: the dashboard's table made selectable, with a bar that adjusts or sets the
 // stock of every selected product in one all-or-nothing bulk request.
 import type { APIRequestContext, Page } from "@playwright/test";
+import { MAX_BULK_ITEMS } from "../lib/products/validation";
 import { adminToken, expect, test } from "./fixtures";
 import { openDashboard, row, signIn, waitLive } from "./support";
 
@@ -251,4 +252,42 @@ test("a large shop stays virtualised in the admin list, and select-all selects e
   );
   expect(ours).toHaveLength(ADDED);
   expect(ours.every((product) => product.stock === 51)).toBe(true);
+});
+
+test("a selection over the bulk limit says so and cannot be applied until it is within it", async ({
+  page,
+  shop,
+  staff,
+  database,
+}) => {
+  test.setTimeout(180_000);
+  // One more than a bulk request may carry, straight into the database (one statement, whatever
+  // the limit), and removed again so later tests' pages do not carry them.
+  const over = MAX_BULK_ITEMS + 1;
+  const sku = (i: number) => shop.sku(`CAP-${String(i).padStart(5, "0")}`);
+  await database.product.createMany({
+    data: Array.from({ length: over }, (_, i) => ({
+      sku: sku(i),
+      name: `Cap item ${String(i).padStart(5, "0")} ${shop.tag}`,
+      priceCents: 100,
+      stock: 5,
+    })),
+  });
+  try {
+    await signIn(page, await staff.admin(), `/admin?q=${shop.tag}`);
+    await waitLive(page);
+    await page.getByRole("checkbox", { name: `Select all ${over} shown` }).check();
+    const limit = bar(page).getByRole("alert");
+    await expect(limit).toHaveText(
+      `${over.toLocaleString("en")} products selected: at most ${MAX_BULK_ITEMS.toLocaleString("en")} can be changed at once. Narrow the search or filter, or unselect some.`,
+    );
+    await expect(bar(page).getByRole("button", { name: "Apply" })).toBeDisabled();
+
+    const first = page.locator("tbody tr[aria-rowindex]").first();
+    await first.getByRole("checkbox").uncheck();
+    await expect(limit).toHaveCount(0);
+    await expect(bar(page).getByRole("button", { name: "Apply" })).toBeEnabled();
+  } finally {
+    await database.product.deleteMany({ where: { sku: { startsWith: shop.sku("CAP-") } } });
+  }
 });
