@@ -91,10 +91,7 @@ export function ProductTable({ initial, title = "Products", actions, bulk, RowAc
   const live = connection === "live";
   const selection = useSelection(shown);
   const [flagged, flag] = useState<number | null>(null);
-  const selected = useMemo(
-    () => (selection.ids.size ? shown.filter((product) => selection.ids.has(product.id)) : []),
-    [shown, selection.ids],
-  );
+  const { selected } = selection;
   const columns = COLUMNS.length + (bulk ? 1 : 0) + (RowActions ? 1 : 0);
 
   return (

@@ -3,13 +3,15 @@
 // id, so it survives live updates and re-sorting. It only ever holds products the view shows:
 // when the search, the filter or a live change takes selected products out of the view, they are
 // unselected and a note says how many, so nothing is ever applied to a product nobody can see.
-import { useCallback, useLayoutEffect, useRef, useState } from "react";
+import { useCallback, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { ProductDto } from "@/lib/products/dto";
 
-type State = { ids: ReadonlySet<number>; shown: ProductDto[]; note: string };
+type State = { ids: ReadonlySet<number>; note: string };
 
 export type Selection = {
   ids: ReadonlySet<number>;
+  /** The selected products, in the view's order. */
+  selected: ProductDto[];
   /** Why the selection shrank on its own, if it did since the user last changed it. */
   note: string;
   /** Flips one product; with shift, sets the range from the last flipped row to this one alike. */
@@ -19,26 +21,24 @@ export type Selection = {
   clear: () => void;
 };
 
+const NONE: ProductDto[] = [];
 const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
 
 export function useSelection(shown: ProductDto[]): Selection {
-  const [state, setState] = useState<State>({ ids: new Set(), shown, note: "" });
-  // A new view: drop what left it, during render (React's "adjusting state when a prop changes"),
-  // so no frame ever shows, or applies to, a selection the view does not hold.
-  let current = state;
-  if (state.shown !== shown) {
-    // Cheap when nothing is selected, as on every live frame of an untouched list.
-    const visible = new Set(state.ids.size ? shown.map((product) => product.id) : []);
-    const kept = state.ids.size ? new Set([...state.ids].filter((id) => visible.has(id))) : state.ids;
-    const dropped = state.ids.size - kept.size;
-    current = {
-      ids: dropped ? kept : state.ids,
-      shown,
-      note: dropped
-        ? `${plural(dropped, "selected product is", "selected products are")} no longer shown and ${dropped === 1 ? "was" : "were"} unselected.`
-        : state.note,
-    };
-    setState(current);
+  const [state, setState] = useState<State>({ ids: new Set(), note: "" });
+  // One pass over the view per change (a live frame re-sorts it); none while nothing is selected.
+  const selected = useMemo(
+    () => (state.ids.size ? shown.filter((product) => state.ids.has(product.id)) : NONE),
+    [shown, state.ids],
+  );
+  // Products left the view: drop them during render (React's "adjusting state when a prop
+  // changes"), so no frame ever shows, or applies to, a selection the view does not hold.
+  const dropped = state.ids.size - selected.length;
+  if (dropped > 0) {
+    setState({
+      ids: new Set(selected.map((product) => product.id)),
+      note: `${plural(dropped, "selected product is", "selected products are")} no longer shown and ${dropped === 1 ? "was" : "were"} unselected.`,
+    });
   }
 
   // The latest view and the anchor of a shift-click range, for callbacks that stay the same
@@ -63,7 +63,7 @@ export function useSelection(shown: ProductDto[]): Selection {
         if (select) ids.add(rows[i].id);
         else ids.delete(rows[i].id);
       }
-      return { ...before, ids, note: "" };
+      return { ids, note: "" };
     });
   }, []);
 
@@ -71,11 +71,11 @@ export function useSelection(shown: ProductDto[]): Selection {
     const rows = latest.current;
     setState((before) => {
       const all = rows.length > 0 && rows.every((product) => before.ids.has(product.id));
-      return { ...before, ids: all ? new Set() : new Set(rows.map((product) => product.id)), note: "" };
+      return { ids: all ? new Set() : new Set(rows.map((product) => product.id)), note: "" };
     });
   }, []);
 
-  const clear = useCallback(() => setState((before) => ({ ...before, ids: new Set(), note: "" })), []);
+  const clear = useCallback(() => setState({ ids: new Set(), note: "" }), []);
 
-  return { ids: current.ids, note: current.note, toggle, toggleAll, clear };
+  return { ids: state.ids, selected, note: state.note, toggle, toggleAll, clear };
 }
