@@ -128,6 +128,35 @@ test("set to: a shift-click range, one product already at the count, and a selec
   await expect(page.getByTestId("selection-count")).toHaveText("1 of 4 shown selected");
 });
 
+test("the selection survives re-sorting and live changes; a product a live change takes out of the filter is unselected, with a note", async ({
+  page,
+  shop,
+  staff,
+}) => {
+  const low = [
+    await shop.product({ name: "Filter papers", stock: 2, lowStockThreshold: 5 }),
+    await shop.product({ name: "Descaler", stock: 3, lowStockThreshold: 5 }),
+    await shop.product({ name: "Milk jug", stock: 4, lowStockThreshold: 5 }),
+  ];
+  await signIn(page, await staff.admin(), `/admin?q=${shop.tag}&filter=low`);
+  await waitLive(page);
+  await page.getByRole("checkbox", { name: "Select all 3 shown" }).check();
+
+  // Sorted another way and changed live (still low): the same three stay selected.
+  await page.getByRole("button", { name: "Stock", exact: true }).click();
+  await expect(page).toHaveURL(/sort=stock/);
+  await shop.patch(low[0].id, { stock: 1 });
+  await expect(row(page, low[0].id).getByTestId("stock")).toHaveText("1");
+  await expect(page.getByTestId("selection-count")).toHaveText("3 of 3 shown selected");
+  for (const product of low) await expect(row(page, product.id)).toHaveAttribute("data-selected", "");
+
+  // Restocked elsewhere, the jug is no longer low: it leaves the view and the selection.
+  await shop.patch(low[2].id, { stock: 50 });
+  await expect(row(page, low[2].id)).toHaveCount(0);
+  await expect(page.getByTestId("selection-count")).toHaveText("2 of 2 shown selected");
+  await expect(bar(page)).toContainText("1 selected product is no longer shown and was unselected.");
+});
+
 test("a selection where one product would go below zero is refused: the product is named, its row marked, nothing changed", async ({
   page,
   shop,
