@@ -3,7 +3,7 @@
 // in the header for every product the view shows (rows scrolled out of the DOM included).
 import { useEffect, useRef } from "react";
 
-export const SELECT_CELL_WIDTH = "w-10";
+const SELECT_CELL_WIDTH = "w-10";
 
 export function SelectAllHeader({
   shown,
