@@ -3,6 +3,7 @@
 //
 //   npm run bench:dashboard
 //   BENCH_PRODUCTS=5000 BENCH_RATE=200 BENCH_SECONDS=30 BENCH_VIEWS=name,updated npm run bench:dashboard
+//   BENCH_VIEWS=admin npm run bench:dashboard             # the admin list, every product selected
 //   BENCH_PIN=1 npm run bench:dashboard                   # browser on its own core (see below)
 //   BENCH_CPU_PROFILE=/tmp/prof npm run bench:dashboard   # the page's CPU profile per phase
 //   BENCH_TRACE=/tmp/trace npm run bench:dashboard         # a Chrome trace (devtools.timeline) per phase
@@ -224,8 +225,10 @@ function writeChanges(onScreen: number[], until: () => boolean) {
 
 const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 const views = [
-  { key: "name", name: "sorted by name", query: "" },
-  { key: "updated", name: "sorted by last update", query: "?sort=updated&dir=desc" },
+  { key: "name", name: "sorted by name", query: "", admin: false },
+  { key: "updated", name: "sorted by last update", query: "?sort=updated&dir=desc", admin: false },
+  // The same table with selection on, every product selected (select-all is timed to its paint).
+  { key: "admin", name: "admin list, all selected", query: "admin", admin: true },
 ].filter((view) => (process.env.BENCH_VIEWS ?? "name,updated").split(",").includes(view.key));
 const rows = [];
 for (const view of views) {
@@ -236,10 +239,29 @@ for (const view of views) {
   // the page does not have.
   await page.addInitScript({ content: "window.__name = (target) => target;" });
   await page.addInitScript(instrumentPage);
+  if (view.admin) {
+    const signIn = await context.request.post(`${server.baseUrl}/api/v1/session`, {
+      headers: { origin: server.baseUrl },
+      data: stack.admin,
+    });
+    if (!signIn.ok()) throw new Error(`sign-in failed: ${signIn.status()}`);
+  }
   await page.goto(`${server.baseUrl}/${view.query}`);
   await page.getByTestId("connection-state").and(page.locator('[data-state="live"]')).waitFor({ timeout: 60_000 });
   await sleep(2000);
   rows.push({ view: view.name, ...summarise("load", await probeSince(page, 0)) });
+  if (view.admin) {
+    // From the click to the frame after the one that paints every row ticked.
+    const selectAllMs = await page.evaluate(async () => {
+      const box = document.querySelector<HTMLInputElement>('thead input[type="checkbox"]')!;
+      const start = performance.now();
+      box.click();
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+      return performance.now() - start;
+    });
+    const selected = await page.getByTestId("selection-count").textContent();
+    console.log(`${view.name}: select-all to paint ${selectAllMs.toFixed(1)} ms (${selected})`);
+  }
 
   const onScreen = await page.$$eval('tr[data-testid^="product-row-"]', (elements) =>
     elements.slice(0, 25).map((element) => Number((element as HTMLElement).dataset.testid!.slice(12))),

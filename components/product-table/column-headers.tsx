@@ -2,11 +2,25 @@
 import { COLUMNS } from "@/components/product-table/columns";
 import type { TableView } from "@/components/product-table/use-table-view";
 
-/** The header row: each sortable column is a button that sorts by it, then reverses. */
-export function ColumnHeaders({ view, set }: { view: TableView; set: (changes: Partial<TableView>) => void }) {
+/**
+ * The header row: each sortable column is a button that sorts by it, then reverses. A selectable
+ * table adds a `leading` header cell (select all) and a `trailing` column of row actions.
+ */
+export function ColumnHeaders({
+  view,
+  set,
+  leading,
+  trailing,
+}: {
+  view: TableView;
+  set: (changes: Partial<TableView>) => void;
+  leading?: React.ReactNode;
+  trailing?: string;
+}) {
   return (
     <thead className="bg-slate-100 text-left text-xs tracking-wide text-slate-600 uppercase dark:bg-slate-800 dark:text-slate-300">
       <tr aria-rowindex={1}>
+        {leading}
         {COLUMNS.map(({ key, label, width, numeric, hidden }) => (
           <th
             key={label}
@@ -30,6 +44,11 @@ export function ColumnHeaders({ view, set }: { view: TableView; set: (changes: P
             )}
           </th>
         ))}
+        {trailing && (
+          <th scope="col" className="w-20 px-4 py-2 text-right">
+            <span className="sr-only">{trailing}</span>
+          </th>
+        )}
       </tr>
     </thead>
   );

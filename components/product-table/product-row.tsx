@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { memo } from "react";
 import { useLocale, useMoney } from "@/components/money";
+import { SelectCell } from "@/components/product-table/selection-cells";
 import { stockLevel } from "@/lib/products/stock-level";
 import { formatAgo, formatDateTime } from "@/components/time-format";
 import { useClock } from "@/lib/client/clock";
@@ -14,14 +15,53 @@ const FLASH_MS = 1_500;
 type CellsProps = { product: ProductDto; change: Change | undefined };
 
 /**
+ * What a selectable table (the admin list) adds to a row: a checkbox, a highlight for the row a
+ * refused bulk change named, and a last cell of actions. `onSelect` and `Actions` must keep
+ * their identity across renders, or every row re-renders on every frame.
+ */
+export type RowExtras = {
+  selected?: boolean;
+  flagged?: boolean;
+  onSelect?: (id: number, range: boolean) => void;
+  Actions?: React.ComponentType<{ product: ProductDto }>;
+};
+
+/**
  * One product's row. Its position (aria-rowindex, for the rows not in the DOM) changes whenever
  * a row above it moves, as in a table sorted by last update; the cells re-render only when the
  * product or its change mark does.
  */
-export const ProductRow = memo(function ProductRow({ index, ...cells }: CellsProps & { index: number }) {
+export const ProductRow = memo(function ProductRow({
+  index,
+  selected = false,
+  flagged = false,
+  onSelect,
+  Actions,
+  ...cells
+}: CellsProps & { index: number } & RowExtras) {
+  const { product } = cells;
   return (
-    <tr aria-rowindex={index + 2} data-testid={`product-row-${cells.product.id}`} data-sku={cells.product.sku}>
+    <tr
+      aria-rowindex={index + 2}
+      data-testid={`product-row-${product.id}`}
+      data-sku={product.sku}
+      data-selected={selected ? "" : undefined}
+      data-flagged={flagged ? "" : undefined}
+      className={
+        flagged
+          ? "bg-red-50 outline-2 -outline-offset-2 outline-red-600 dark:bg-red-950"
+          : selected
+            ? "bg-sky-50 dark:bg-sky-950"
+            : undefined
+      }
+    >
+      {onSelect && <SelectCell id={product.id} name={product.name} selected={selected} onSelect={onSelect} />}
       <ProductCells {...cells} />
+      {Actions && (
+        <td className="px-4 py-2 text-right whitespace-nowrap">
+          <Actions product={product} />
+        </td>
+      )}
     </tr>
   );
 });

@@ -7,15 +7,21 @@
 // arrive batched per animation frame (lib/client/use-live-products.ts), rows are memoised so
 // only changed ones re-render (product-row.tsx), each relative time follows one shared clock,
 // and only the rows near the window are in the DOM (virtual-rows.tsx).
+//
+// The admin list is this same table made selectable: a checkbox per row (use-selection.ts), a
+// bar for the selected products above the rows and a last column of row actions.
 import { useMemo, useState } from "react";
 import { ConnectionBadge } from "@/components/connection-badge";
 import { useLocale, useMoney } from "@/components/money";
 import { ColumnHeaders } from "@/components/product-table/column-headers";
 import { EmptyState } from "@/components/product-table/empty-state";
-import { ProductRow } from "@/components/product-table/product-row";
+import { ProductRow, type RowExtras } from "@/components/product-table/product-row";
+import { SelectAllHeader } from "@/components/product-table/selection-cells";
 import { stockLevel } from "@/lib/products/stock-level";
+import { COLUMNS } from "@/components/product-table/columns";
 import { Toolbar } from "@/components/product-table/toolbar";
 import { useSpokenChanges } from "@/components/product-table/use-spoken-changes";
+import { useSelection } from "@/components/product-table/use-selection";
 import { useTableView } from "@/components/product-table/use-table-view";
 import { Spacer, useVirtualRows } from "@/components/product-table/virtual-rows";
 import { StatCards } from "@/components/stat-cards";
@@ -39,13 +45,39 @@ function summarise(products: ProductDto[]) {
   return { low, out, value };
 }
 
+/** What a bar for the selected products gets: them, in the view's order, and two controls. */
+export type SelectedProducts = {
+  products: ProductDto[];
+  /** How many products the view shows. */
+  shown: number;
+  /** Why the selection shrank on its own, if it did. */
+  note: string;
+  clear: () => void;
+  /** Highlights one product's row (a refused change names it), or none. */
+  flag: (id: number | null) => void;
+};
+
+type ProductTableProps = {
+  initial: ProductSnapshot;
+  title?: string;
+  /** Beside the connection state, e.g. a "New product" link. */
+  actions?: React.ReactNode;
+  /** Makes the rows selectable; renders the bar for the selection above the rows. */
+  bulk?: (selection: SelectedProducts) => React.ReactNode;
+  /** A last column with each row's actions; a module-level component (rows are memoised on it). */
+  RowActions?: RowExtras["Actions"];
+  /** The empty shop's message offers to add the first product. */
+  canAddProducts?: boolean;
+};
+
 export function ProductTable({
   initial,
+  title = "Products",
+  actions,
+  bulk,
+  RowActions,
   canAddProducts = false,
-}: {
-  initial: ProductSnapshot;
-  canAddProducts?: boolean;
-}) {
+}: ProductTableProps) {
   const { products, connection, caughtUp, changes, error } = useLiveProducts(initial);
   const { view, set } = useTableView();
   // What the search box shows: typing shows at once; the view read from the URL follows a render later.
@@ -69,14 +101,21 @@ export function ProductTable({
 
   const { body, indexes, above, below } = useVirtualRows(shown.length);
   const live = connection === "live";
+  const selection = useSelection(shown);
+  const [flagged, flag] = useState<number | null>(null);
+  const { selected } = selection;
+  const columns = COLUMNS.length + (bulk ? 1 : 0) + (RowActions ? 1 : 0);
 
   return (
     <section aria-labelledby="products-heading" className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h1 id="products-heading" className="text-2xl font-semibold">
-          Products
+          {title}
         </h1>
-        <ConnectionBadge state={connection} caughtUp={caughtUp} />
+        <div className="flex items-center gap-3">
+          <ConnectionBadge state={connection} caughtUp={caughtUp} />
+          {actions}
+        </div>
       </div>
 
       <StatCards
@@ -98,6 +137,8 @@ export function ProductTable({
           set({ q: text });
         }}
       />
+
+      {bulk?.({ products: selected, shown: shown.length, note: selection.note, clear: selection.clear, flag })}
 
       {!live && (
         <p
@@ -121,15 +162,34 @@ export function ProductTable({
           <caption id="table-caption" className="sr-only">
             {shown.length} of {products.length} products
             {view.sort ? `, sorted by ${view.sort} ${view.dir === "asc" ? "ascending" : "descending"}` : ""}
+            {bulk ? `, ${selected.length} selected` : ""}
           </caption>
-          <ColumnHeaders view={view} set={set} />
+          <ColumnHeaders
+            view={view}
+            set={set}
+            leading={
+              bulk && <SelectAllHeader shown={shown.length} selected={selected.length} onToggle={selection.toggleAll} />
+            }
+            trailing={RowActions && "Actions"}
+          />
           <tbody ref={body} className="divide-y divide-slate-100 dark:divide-slate-800">
-            <Spacer height={above} />
+            <Spacer height={above} columns={columns} />
             {indexes.map((index) => {
               const product = shown[index];
-              return <ProductRow key={product.id} product={product} change={changes[product.id]} index={index} />;
+              return (
+                <ProductRow
+                  key={product.id}
+                  product={product}
+                  change={changes[product.id]}
+                  index={index}
+                  selected={selection.ids.has(product.id)}
+                  flagged={flagged === product.id}
+                  onSelect={bulk && selection.toggle}
+                  Actions={RowActions}
+                />
+              );
             })}
-            <Spacer height={below} />
+            <Spacer height={below} columns={columns} />
           </tbody>
         </table>
         {shown.length === 0 && (

@@ -47,11 +47,11 @@ export function useVirtualRows(count: number) {
 }
 
 /** Spacer standing in for the rows outside the window. */
-export function Spacer({ height }: { height: number }) {
+export function Spacer({ height, columns = COLUMNS.length }: { height: number; columns?: number }) {
   if (height <= 0) return null;
   return (
     <tr aria-hidden="true">
-      <td colSpan={COLUMNS.length} style={{ height, padding: 0 }} />
+      <td colSpan={columns} style={{ height, padding: 0 }} />
     </tr>
   );
 }

@@ -7,15 +7,22 @@ export type ApiFailure = {
   message: string;
   issues?: ApiIssue[];
   current?: unknown;
+  /** Bulk writes: the 0-based item the error is about. */
+  index?: number;
 };
 export type ApiResult<T> = { ok: true; data: T } | ({ ok: false } & ApiFailure);
 
-export async function sendJson<T>(method: string, url: string, body?: unknown): Promise<ApiResult<T>> {
+export async function sendJson<T>(
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<ApiResult<T>> {
   let response: Response;
   try {
     response = await fetch(url, {
       method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
+      headers: body === undefined ? headers : { ...headers, "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
@@ -31,6 +38,7 @@ export async function sendJson<T>(method: string, url: string, body?: unknown): 
     message: error.message ?? `The server answered ${response.status}; nothing was saved.`,
     issues: error.issues,
     current: error.current,
+    index: error.index,
   };
 }
 

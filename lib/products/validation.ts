@@ -203,21 +203,34 @@ export const productFormSchema = (currency: string) =>
 
 export type ProductFormValues = z.input<ReturnType<typeof productFormSchema>>;
 
-// The admin list's quick stock edit: one typed count.
-export const quickStockFormSchema = typedCount("stock", "Enter a whole number, 0 or more");
-
 // The stock adjustment form: a signed whole number typed as text ("+12", "-3") and a reason,
 // turned into the API's body and held to its rules.
-const DELTA_HINT = "Change by: enter a whole number such as -3 or +12 (not 0).";
-export const stockAdjustmentFormSchema = z.object({
-  delta: z
+const typedDelta = (label: string) => {
+  const hint = `${label}: enter a whole number such as -3 or +12 (not 0).`;
+  return z
     .string()
     .trim()
-    .regex(/^[+-]?\d+$/, DELTA_HINT)
+    .regex(/^[+-]?\d+$/, hint)
     .transform((delta) => Number(delta.replace(/^\+/, "")))
-    .refine((delta) => delta !== 0, DELTA_HINT)
-    .pipe(stockAdjustmentSchema.shape.delta),
+    .refine((delta) => delta !== 0, hint)
+    .pipe(stockAdjustmentSchema.shape.delta);
+};
+export const stockAdjustmentFormSchema = z.object({
+  delta: typedDelta("Change by"),
   reason: storableText("reason", 200).refine((reason) => reason.length > 0, "Say why: pick a reason or type one."),
 });
 
 export const STOCK_REASONS = ["sale", "restock", "correction"] as const;
+
+// The admin list's bulk bar: "Adjust by" a signed whole number or "Set to" a count, with a
+// reason, for every selected product (POST /api/v1/stock-adjustments or /api/v1/stocktakes).
+const bulkReason = stockAdjustmentFormSchema.shape.reason;
+export const bulkStockFormSchema = z.discriminatedUnion("mode", [
+  z.object({ mode: z.literal("adjust"), amount: typedDelta("Adjust by"), reason: bulkReason }),
+  z.object({
+    mode: z.literal("set"),
+    amount: typedCount("Set to", "Set to: enter a whole number, 0 or more"),
+    reason: bulkReason,
+  }),
+]);
+export type BulkStockForm = z.infer<typeof bulkStockFormSchema>;
