@@ -2,7 +2,7 @@
 // One product's admin page: the edit form, stock adjustments and the audit trail, all live.
 import { ConnectionBadge } from "@/components/connection-badge";
 import { ProductForm } from "@/components/product-form";
-import { ProductHistory, useProductHistory } from "@/components/product-history";
+import { ProductHistory } from "@/components/product-history";
 import { StockAdjustmentForm } from "@/components/stock-adjustment-form";
 import { useLiveProduct } from "@/lib/client/use-live-products";
 import type { ProductDto } from "@/lib/products/dto";
@@ -18,7 +18,6 @@ export function ProductAdmin({
   created: boolean;
 }) {
   const { product: live, connection } = useLiveProduct(loaded, initial);
-  const history = useProductHistory(loaded.id, live.version);
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -32,7 +31,7 @@ export function ProductAdmin({
       )}
       <ProductForm product={loaded} live={live} />
       <StockAdjustmentForm product={live} />
-      <ProductHistory {...history} />
+      <ProductHistory productId={loaded.id} version={live.version} canSeeAudit />
     </div>
   );
 }

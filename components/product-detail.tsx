@@ -11,7 +11,16 @@ import { useLiveProduct } from "@/lib/client/use-live-products";
 import type { ProductDto } from "@/lib/products/dto";
 import type { ProductSnapshot } from "@/lib/products/queries";
 
-export function ProductDetail({ initial, loaded }: { initial: ProductSnapshot; loaded: ProductDto }) {
+export function ProductDetail({
+  initial,
+  loaded,
+  canSeeAudit,
+}: {
+  initial: ProductSnapshot;
+  loaded: ProductDto;
+  /** Signed in: the history shows who and why, and filters by them. */
+  canSeeAudit: boolean;
+}) {
   const { product, connection, caughtUp } = useLiveProduct(loaded, initial);
   const history = useProductHistory(product.id, product.version);
   const formatCents = useMoney();
@@ -42,7 +51,7 @@ export function ProductDetail({ initial, loaded }: { initial: ProductSnapshot; l
         </h2>
         <StockChart entries={history.entries ?? []} />
       </section>
-      <ProductHistory {...history} />
+      <ProductHistory productId={product.id} version={product.version} canSeeAudit={canSeeAudit} />
     </div>
   );
 }

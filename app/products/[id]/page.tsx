@@ -1,6 +1,6 @@
 import { notFound } from "next/navigation";
 import { ProductDetail } from "@/components/product-detail";
-import { requirePageReader } from "@/lib/auth/guards";
+import { currentUser, requirePageReader } from "@/lib/auth/guards";
 import { fetchProductSnapshot } from "@/lib/products/queries";
 import { productIdSchema } from "@/lib/products/validation";
 
@@ -12,5 +12,5 @@ export default async function ProductPage({ params }: PageProps<"/products/[id]"
   const snapshot = await fetchProductSnapshot();
   const loaded = snapshot.products.find((product) => product.id === id);
   if (!loaded) notFound();
-  return <ProductDetail initial={snapshot} loaded={loaded} />;
+  return <ProductDetail initial={snapshot} loaded={loaded} canSeeAudit={(await currentUser()) !== null} />;
 }
