@@ -22,6 +22,14 @@ after(() => stack?.stop());
 
 const auth = () => ({ authorization: `Bearer ${stack.adminToken}` });
 
+/** Rows the server's CSV exports have read from the database (its /api/metrics). */
+async function rowsRead() {
+  const response = await fetch(`${server.baseUrl}/api/metrics`, {
+    headers: { authorization: `Bearer ${stack.metricsToken}` },
+  });
+  return Number(/^stockpulse_csv_rows_read_total (\d+)/m.exec(await response.text())![1]);
+}
+
 async function download(path: string, headers: Record<string, string> = auth()) {
   const response = await fetch(`${server.baseUrl}${path}`, { headers });
   const bytes = new Uint8Array(await response.arrayBuffer());
@@ -167,20 +175,35 @@ describe("history export", () => {
     assert.equal((await download(`/api/v1/events.csv?productId=99999999`)).response.status, 404);
   });
 
-  test("a large export is streamed: rows deleted after the first bytes arrived are not in it", async () => {
+  test("a large export is streamed: the server reads pages only as fast as the client takes them", async () => {
     // 100,000 events of ~300 bytes: ~30 MB, far more than the socket buffers between server and
-    // client hold. A server that read every page before sending would include the rows deleted
-    // below; one that reads pages as the client takes them reaches them after they are gone.
+    // client hold. A server that read every page before (or while) sending, regardless of the
+    // client, would read all 100,000 rows while this client holds only its first chunk.
     const product = await newProduct();
     await stack.db.$executeRaw`
       INSERT INTO "ProductEvent" ("productId", kind, sku, name, stock, "priceCents", "lowStockThreshold", version, actor, reason, "stockLevel")
       SELECT ${product.id}, 'stock', ${product.sku}, repeat('n', 200), g, 100, 5, g, 'api:bulk', 'bulk', stock_level(g, 5)
       FROM generate_series(1, 100000) AS g`;
+    const readBefore = await rowsRead();
     const response = await fetch(`${server.baseUrl}/api/v1/events.csv?productId=${product.id}`, { headers: auth() });
     const reader = response.body!.getReader();
     const first = await reader.read();
     assert.ok(!first.done && first.value.byteLength > 0);
-    // The oldest 1,000 (the export's last rows) go while the client holds only its first chunk.
+    // The client stops reading. The server fills the buffers between it and the client, then
+    // waits: its count of rows read settles far below the export's size.
+    // Settled: the same count five polls in a row.
+    let settled = await rowsRead();
+    for (let same = 0, polls = 0; same < 5; polls++) {
+      assert.ok(polls < 600, "the export's reads never settled while the client did not read");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const now = await rowsRead();
+      same = now === settled ? same + 1 : 0;
+      settled = now;
+    }
+    const readWhilePaused = settled - readBefore;
+    assert.ok(readWhilePaused < 50_000, `read ${readWhilePaused} rows while the client held one chunk`);
+
+    // The oldest 1,000 (the export's last rows, not read yet) go before the client reads on.
     const oldest = await stack.db.productEvent.findMany({
       where: { productId: product.id },
       orderBy: { id: "asc" },
@@ -190,8 +213,7 @@ describe("history export", () => {
     await stack.db.productEvent.deleteMany({ where: { id: { in: oldest.map((event) => event.id) } } });
     const chunks = [first.value];
     for (let next = await reader.read(); !next.done; next = await reader.read()) chunks.push(next.value);
-    const text = new TextDecoder().decode(Buffer.concat(chunks));
-    const rows = rowsOf(text);
+    const rows = rowsOf(new TextDecoder().decode(Buffer.concat(chunks)));
     assert.equal(rows.length, 100_000 + 1 - 1000);
     const deleted = new Set(oldest.map((event) => event.id.toString()));
     assert.ok(!rows.some((row) => deleted.has(row.eventId)));

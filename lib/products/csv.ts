@@ -75,6 +75,13 @@ export function productColumns(): Array<Column<Product>> {
   ];
 }
 
+// Rows the exports of this instance have read from the database (/api/metrics). On globalThis:
+// each route is its own bundle, and the metrics route must see the exports' count.
+const globalForExports = globalThis as unknown as { stockpulseCsvRowsRead?: number };
+
+/** How many rows CSV exports have read from the database on this instance. */
+export const csvRowsRead = () => globalForExports.stockpulseCsvRowsRead ?? 0;
+
 const OPTIONS = { escape_formulas: true, record_delimiter: "windows" } as const;
 const BOM = "\uFEFF";
 
@@ -91,6 +98,7 @@ export function csvStream<Row>(columns: Array<Column<Row>>, pages: AsyncGenerato
         const records: Cell[][] = [];
         if (header) records.push(columns.map(([name]) => name));
         const { value: rows, done } = await pages.next();
+        globalForExports.stockpulseCsvRowsRead = csvRowsRead() + (rows?.length ?? 0);
         for (const row of rows ?? []) records.push(columns.map(([, cell]) => cell(row)));
         if (records.length > 0) controller.enqueue(encoder.encode((header ? BOM : "") + stringify(records, OPTIONS)));
         header = false;
