@@ -1,7 +1,7 @@
 // The audit trail as an accountant reads it: every event, newest first, filtered by product,
 // person, reason, kind and date, a page at a time by cursor (never by offset, so a page is as
 // cheap at event 100,000 as at event 1 and new events do not shift it). The JSON routes and the
-// CSV export read through the same page function.
+// CSV export share the filters (one `where`) and the keyset order (id descending).
 import { z } from "zod";
 import { db } from "@/lib/db";
 import { ApiError, notFound } from "@/lib/errors";
