@@ -25,6 +25,11 @@ export default async function RootLayout({ children }: { children: React.ReactNo
             <Link href="/" className="text-sm text-slate-600 hover:text-slate-900 dark:text-slate-300">
               Dashboard
             </Link>
+            {user && (
+              <Link href="/activity" className="text-sm text-slate-600 hover:text-slate-900 dark:text-slate-300">
+                Activity
+              </Link>
+            )}
             <Link href="/admin" className="text-sm text-slate-600 hover:text-slate-900 dark:text-slate-300">
               Admin
             </Link>

@@ -5,7 +5,7 @@ import { ArchiveButton } from "@/components/archive/archive-button";
 import { ArchivedBanner } from "@/components/archive/archived-banner";
 import { ConnectionBadge } from "@/components/connection-badge";
 import { ProductForm } from "@/components/product-form";
-import { ProductHistory, useProductHistory } from "@/components/product-history";
+import { ProductHistory } from "@/components/product-history";
 import { StockAdjustmentForm } from "@/components/stock-adjustment-form";
 import { useLiveProduct } from "@/lib/client/use-live-products";
 import type { ProductDto } from "@/lib/products/dto";
@@ -21,7 +21,6 @@ export function ProductAdmin({
   created: boolean;
 }) {
   const { product: live, connection } = useLiveProduct(loaded, initial);
-  const history = useProductHistory(loaded.id, live.version);
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -42,7 +41,7 @@ export function ProductAdmin({
           <ArchiveButton product={live} />
         </>
       )}
-      <ProductHistory {...history} />
+      <ProductHistory productId={loaded.id} version={live.version} canSeeAudit />
     </div>
   );
 }

@@ -16,10 +16,13 @@ export function ProductDetail({
   initial,
   loaded,
   isAdmin,
+  canSeeAudit,
 }: {
   initial: ProductSnapshot;
   loaded: ProductDto;
   isAdmin: boolean;
+  /** Signed in: the history shows who and why, and filters by them. */
+  canSeeAudit: boolean;
 }) {
   const { product, connection, caughtUp } = useLiveProduct(loaded, initial);
   const history = useProductHistory(product.id, product.version);
@@ -52,7 +55,7 @@ export function ProductDetail({
         </h2>
         <StockChart entries={history.entries ?? []} />
       </section>
-      <ProductHistory {...history} />
+      <ProductHistory productId={product.id} version={product.version} canSeeAudit={canSeeAudit} />
     </div>
   );
 }

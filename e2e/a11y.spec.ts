@@ -40,6 +40,7 @@ const ROUTES: Route[] = [
   { name: "dashboard", path: "/", heading: "Products" },
   { name: "product page", path: productPage, heading: /^Oolong tea/ },
   { name: "sign-in", path: "/sign-in", heading: "Sign in" },
+  { name: "activity", as: "viewer", path: "/activity", heading: "Activity" },
   { name: "API reference", path: "/docs/api", heading: /API/ },
   { name: "product not found", path: "/products/999999999", heading: "No such product" },
   { name: "page not found", path: "/no-such-page", heading: "Page not found" },

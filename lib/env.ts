@@ -106,7 +106,14 @@ const schema = z
       .int()
       .min(1024)
       .default(256 * 1024),
-    EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+    // Unset: the audit trail is kept forever. Set: events older than this many days are deleted
+    // (never one a webhook has not acknowledged). How far back a client may resume is
+    // FEED_REPLAY_MAX_EVENTS, not this.
+    EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).optional(),
+    // A resuming feed client more than this many events behind gets `event: reset` (reload the
+    // snapshot) instead of a replay: at ~450 bytes an event, 10,000 is ~4.5 MB, about what the
+    // snapshot of a 5,000-product shop costs; past it the snapshot is the cheaper way back.
+    FEED_REPLAY_MAX_EVENTS: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
     // How many proxies of ours stand in front and append to X-Forwarded-For (0: none, the
     // connecting address is the client's). lib/http/client-address.ts.
     TRUSTED_PROXY_COUNT: z.coerce.number().int().min(0).max(10).default(0),

@@ -1,7 +1,8 @@
 // Prometheus metrics of this instance (GET /api/metrics): the feed's streams and deliveries,
-// replays, slow clients dropped, listener reconnects, webhook deliveries, plus prom-client's Node.js process metrics.
+// replays, slow clients dropped, listener reconnects, webhook deliveries, rows read by CSV exports, plus prom-client's Node.js process metrics.
 import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
 import { feedEngine } from "@/lib/events/engine";
+import { csvRowsRead } from "@/lib/products/csv";
 import { webhookDeliveryCounts } from "@/lib/webhooks/deliverer";
 
 function createRegistry() {
@@ -56,6 +57,7 @@ function createRegistry() {
     "Webhook requests that failed (error, timeout or non-2xx answer)",
     () => webhookDeliveryCounts().failures,
   );
+  counter("stockpulse_csv_rows_read_total", "Rows CSV exports have read from the database", csvRowsRead);
   return registry;
 }
 

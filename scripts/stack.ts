@@ -25,6 +25,8 @@ export type Server = {
   transport: Transport;
   baseUrl: string;
   port: number;
+  /** The server's process id (bench/export.ts samples its memory). */
+  pid: number;
   output: () => string;
   /** Runs a full garbage collection in the server (see gc-on-signal.cjs) and waits for it. */
   collectGarbage: () => Promise<void>;
@@ -125,6 +127,7 @@ export async function startStack(options: { env?: Record<string, string> } = {})
       transport,
       baseUrl: `http://127.0.0.1:${port}`,
       port,
+      pid: child.pid!,
       output: () => log,
       collectGarbage: async () => {
         child.kill("SIGUSR2");

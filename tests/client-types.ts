@@ -8,6 +8,7 @@ import type {
   bulkAdjustmentResultSchema,
   productDtoSchema,
   productHistoryEntrySchema,
+  productHistorySchema,
   productSnapshotSchema,
   stocktakeResultSchema,
 } from "../lib/products/dto";
@@ -38,6 +39,7 @@ export const clientTypesMatchTheServer: [
   Same<Client.Product, z.infer<typeof productDtoSchema>>,
   Same<Client.ProductSnapshot, z.infer<typeof productSnapshotSchema>>,
   Same<Client.HistoryEntry, z.infer<typeof productHistoryEntrySchema>>,
+  Same<Client.HistoryPage, z.infer<typeof productHistorySchema>>,
   Same<Client.FeedEvent, z.infer<typeof feedEventSchema>>,
   Same<Client.Health, z.infer<typeof healthSchema>>,
   Same<Client.BulkAdjustmentResult, z.infer<typeof bulkAdjustmentResultSchema>>,
@@ -59,6 +61,7 @@ export const clientTypesMatchTheServer: [
   Same<Client.ImportPreview, z.infer<typeof importPreviewSchema>>,
   Same<Client.ImportResult, z.infer<typeof importResultSchema>>,
 ] = [
+  true,
   true,
   true,
   true,

@@ -80,6 +80,18 @@ test("typed calls for the routes: products, history, writes, errors, health, the
       ["created", "api:default", null],
     ],
   );
+  const page = await api.history({ productId: created.id, kind: ["stock", "price"], limit: 1 });
+  assert.deepEqual(
+    page.events.map((entry) => entry.kind),
+    ["stock"],
+  );
+  const older = await api.history({
+    productId: created.id,
+    kind: ["stock", "price"],
+    limit: 1,
+    before: page.nextBefore!,
+  });
+  assert.deepEqual([older.events.map((entry) => entry.kind), older.nextBefore], [["price"], null]);
 
   await assert.rejects(api.updateProduct(created.id, { stock: 1, expectedVersion: 1 }), (error: unknown) => {
     assert.ok(error instanceof client.StockPulseError);

@@ -345,6 +345,33 @@ test("archive and restore, the archived list, writes to an archived product", as
   }
 });
 
+test("the shop's history and the CSV exports", async () => {
+  const H = "/api/v1/events";
+  const { body: page } = await probe<{ events: ProductHistoryEntry[]; nextBefore: string | null }>(
+    H,
+    `${H}?limit=2`,
+    200,
+    {
+      headers: admin(),
+    },
+  );
+  await probe(H, `${H}?limit=2&before=${page.nextBefore ?? "1"}&kind=stock,price`, 200);
+  await probe(H, `${H}?from=yesterday`, 400);
+  await probe(H, `${H}?actor=api%3Adefault`, 401);
+  await probe(H, `${H}?productId=99999999`, 404);
+
+  const CSV = "/api/v1/events.csv";
+  await probe(CSV, `${CSV}?kind=stock&from=2026-01-01`, 200, { headers: admin() });
+  await probe(CSV, `${CSV}?limit=3`, 400);
+  await probe(CSV, CSV, 401, { headers: { authorization: "Bearer not-a-token" } });
+  await probe(CSV, `${CSV}?productId=99999999`, 404);
+
+  const PRODUCTS = "/api/v1/products.csv";
+  await probe(PRODUCTS, `${PRODUCTS}?q=a&sort=price&dir=desc&filter=low`, 200);
+  await probe(PRODUCTS, `${PRODUCTS}?sort=colour`, 400);
+  await probe(PRODUCTS, PRODUCTS, 401, { headers: { authorization: "Bearer not-a-token" } });
+});
+
 test("bulk stock adjustments", async () => {
   const B = "/api/v1/stock-adjustments";
   const { body: snapshot } = await probe<ProductSnapshot>("/api/v1/products", "/api/v1/products", 200);

@@ -19,7 +19,13 @@ function resilienceSuite(transport: Transport) {
 
   before(async () => {
     stack = await startStack({
-      env: { SSE_MAX_BUFFER_BYTES: String(BUFFER_LIMIT), EVENT_RETENTION_DAYS: "30", SSE_HEARTBEAT_MS: "500" },
+      env: {
+        SSE_MAX_BUFFER_BYTES: String(BUFFER_LIMIT),
+        EVENT_RETENTION_DAYS: "30",
+        SSE_HEARTBEAT_MS: "500",
+        // The large replays below go past the default limit on purpose.
+        FEED_REPLAY_MAX_EVENTS: "1000000",
+      },
     });
     server = await stack.startServer({ transport });
   });

@@ -577,8 +577,8 @@ describe("webhook safety and pausing", () => {
       where: { id: { lte: unacknowledged[0] } },
       data: { createdAt: new Date(Date.now() - 40 * 24 * 60 * 60 * 1000) },
     });
-    // A server prunes at start (EVENT_RETENTION_DAYS, 30 by default).
-    const restarted = await stack.startServer();
+    // A server with a retention prunes at start (EVENT_RETENTION_DAYS; unset, nothing is pruned).
+    const restarted = await stack.startServer({ env: { EVENT_RETENTION_DAYS: "30" } });
     await eventually(
       async () => (await stack.db.productEvent.count({ where: { id: { in: acknowledged } } })) === 0,
       "the acknowledged events to be pruned",

@@ -1,4 +1,4 @@
-import type { SortKey } from "@/lib/client/product-order";
+import type { SortKey } from "@/lib/products/product-order";
 
 // Fixed table layout: column widths come from these headers, not from whichever rows happen to
 // be rendered, so columns do not jump while scrolling and a changed cell does not re-lay out the

@@ -26,9 +26,10 @@ import { useTableView } from "@/components/product-table/use-table-view";
 import { Spacer, useVirtualRows } from "@/components/product-table/virtual-rows";
 import { StatCards } from "@/components/stat-cards";
 import { TableFrame } from "@/components/table-frame";
-import { ProductOrder } from "@/lib/client/product-order";
+import { ProductOrder } from "@/lib/products/product-order";
 import { useLiveProducts } from "@/lib/client/use-live-products";
 import type { ProductDto } from "@/lib/products/dto";
+import { inView } from "@/lib/products/view";
 import type { ProductSnapshot } from "@/lib/products/queries";
 
 /** The summary strip's figures; low and out of stock count the same levels the filter shows. */
@@ -88,16 +89,11 @@ export function ProductTable({
   const order = useMemo(() => new ProductOrder(locale), [locale]);
   const summary = useMemo(() => summarise(products), [products]);
 
-  const shown = useMemo(() => {
-    const needle = view.q.trim().toLowerCase();
-    return order
-      .sort(products, view.sort, view.dir)
-      .filter(
-        (product) =>
-          (view.filter === "all" || stockLevel(product) === view.filter) &&
-          (!needle || product.name.toLowerCase().includes(needle) || product.sku.toLowerCase().includes(needle)),
-      );
-  }, [products, order, view.q, view.sort, view.dir, view.filter]);
+  const shown = useMemo(
+    () => order.sort(products, view.sort, view.dir).filter((product) => inView(product, view)),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the view's fields, not the object
+    [products, order, view.q, view.sort, view.dir, view.filter],
+  );
 
   const { body, indexes, above, below } = useVirtualRows(shown.length);
   const live = connection === "live";

@@ -7,6 +7,17 @@ const FILTERS: Array<{ value: Filter; label: string }> = [
   { value: "out", label: "Out of stock" },
 ];
 
+/** The CSV export of this view (GET /api/v1/products.csv takes the dashboard's parameters). */
+function exportHref(view: TableView) {
+  const query = new URLSearchParams();
+  if (view.q.trim()) query.set("q", view.q);
+  if (view.filter !== "all") query.set("filter", view.filter);
+  if (view.sort !== "name") query.set("sort", view.sort);
+  if (view.dir !== "asc") query.set("dir", view.dir);
+  const text = query.toString();
+  return text ? `/api/v1/products.csv?${text}` : "/api/v1/products.csv";
+}
+
 /** Search by name or SKU and the stock filter; both go to the URL (the search through `onQueryChange`). */
 export function Toolbar({
   view,
@@ -46,6 +57,9 @@ export function Toolbar({
           </button>
         ))}
       </div>
+      <a href={exportHref(view)} download className="py-2 text-sm underline">
+        Export CSV
+      </a>
     </div>
   );
 }

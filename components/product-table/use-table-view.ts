@@ -3,7 +3,7 @@
 // query string is parsed with a small schema: anything unknown falls back to the default.
 import { usePathname, useSearchParams } from "next/navigation";
 import { z } from "zod";
-import { SORT_KEYS } from "@/lib/client/product-order";
+import { SORT_KEYS } from "@/lib/products/product-order";
 
 const FILTERS = ["all", "low", "out"] as const;
 

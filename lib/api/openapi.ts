@@ -17,6 +17,7 @@ import { feedEventSchema, feedStatusSchema } from "@/lib/events/feed-event";
 import { eventIdSchema, productIdsSchema } from "@/lib/events/feed-request";
 import { IMPORT_KINDS, MAX_IMPORT_ROWS } from "@/lib/imports/csv";
 import { importPreviewSchema, importResultSchema } from "@/lib/imports/dto";
+import { SORT_KEYS } from "@/lib/products/product-order";
 import {
   bulkAdjustmentResultSchema,
   productDtoSchema,
@@ -324,6 +325,84 @@ function importOperation(step: "preview" | "apply"): Operation {
     },
   };
 }
+const HISTORY_DESCRIPTION =
+  "Newest first, a page at a time by cursor: pass a page's nextBefore as `before` for the next older page, its nextAfter as `after` for the next newer one. Cursors are event ids, so pages do not shift while new events arrive. Staff and tokens get each entry's actor and reason; anonymous readers get the entries without them, and may not filter by them. Unknown parameters are refused.";
+
+const query = (name: string, description: string, schema: JsonSchema, example?: string) => ({
+  name,
+  in: "query",
+  required: false,
+  description,
+  schema,
+  ...(example === undefined ? {} : { example }),
+});
+
+const PRODUCT_FILTER = query("productId", "only this product's events", jsonSchema(productIdSchema, "input"));
+const HISTORY_FILTERS = [
+  query(
+    "actor",
+    "only changes by this person or token, exactly as recorded (staff and tokens only)",
+    { type: "string", minLength: 1, maxLength: 200 },
+    "api:pos",
+  ),
+  query(
+    "reason",
+    "only changes with exactly this reason (staff and tokens only)",
+    { type: "string", minLength: 1, maxLength: 200 },
+    "stocktake 2026-11",
+  ),
+  query("kind", "only these kinds: repeat the parameter or separate with commas", { type: "string" }, "stock,price"),
+  query(
+    "from",
+    "changes at or after this moment (inclusive): an ISO 8601 date-time with offset, or a date alone for that UTC day's start",
+    { type: "string" },
+    "2026-11-01",
+  ),
+  query(
+    "to",
+    "changes before this moment (exclusive): an ISO 8601 date-time with offset, or a date alone to include that whole UTC day",
+    { type: "string" },
+    "2026-11-30",
+  ),
+];
+const HISTORY_PAGING = [
+  query("before", "events older than this id: the previous page's nextBefore", jsonSchema(eventIdSchema, "input")),
+  query(
+    "after",
+    "events newer than this id: the previous page's nextAfter (not with before)",
+    jsonSchema(eventIdSchema, "input"),
+  ),
+  query("limit", "how many entries", jsonSchema(historyLimitSchema, "input")),
+];
+const PRODUCT_VIEW_PARAMETERS = [
+  query("q", "search: products whose name or SKU contains this, in any case", { type: "string", maxLength: 200 }),
+  query("filter", "stock level: all (default), low or out", { type: "string", enum: ["all", "low", "out"] }),
+  query(
+    "sort",
+    "name (default), sku, price, stock or updated; names and SKUs in DISPLAY_LOCALE's collation, numbers in them by value",
+    { type: "string", enum: [...SORT_KEYS] },
+  ),
+  query("dir", "asc (default) or desc", { type: "string", enum: ["asc", "desc"] }),
+];
+const HISTORY_401 = error(
+  "UNAUTHENTICATED: a bearer token that is not valid; filtering by actor or reason without staff sign-in or a token; or, with READ_ACCESS=staff, neither a token nor a signed-in session",
+);
+const CSV_HISTORY_COLUMNS =
+  "eventId, at, productId, sku, name, kind, delta, stock, lowStockThreshold, stockLevel, previousStockLevel, priceMinorUnits, price, currency, version, actor, reason";
+const CSV_PRODUCT_COLUMNS =
+  "id, sku, name, stock, lowStockThreshold, stockLevel, priceMinorUnits, price, currency, version, updatedAt";
+const CSV_DESCRIPTION =
+  "UTF-8 with a byte order mark, CRLF line ends, RFC 4180 quoting; price in minor units and as a major-unit decimal with the currency code; times in UTC (ISO 8601). A text cell starting with = + - @ tab or CR is written with a leading apostrophe so spreadsheets do not run it as a formula. Sent as a download (Content-Disposition, named with the date) and streamed as it is read from the database.";
+const CSV_RESPONSE: Response = {
+  description: "the CSV file",
+  headers: {
+    "Content-Disposition": {
+      description: 'attachment; filename="stockpulse-<what>-<YYYY-MM-DD>.csv"',
+      schema: { type: "string" },
+    },
+  },
+  content: { "text/csv": { schema: { type: "string" } } },
+};
 
 const FEED_DESCRIPTION = `Server-Sent Events. The stream starts with \`retry: <ms>\`, then frames:
 
@@ -673,26 +752,66 @@ const PATHS: Record<string, Record<string, Operation>> = {
   "/api/v1/products/{id}/restore": { post: archiveOperation(false) },
   "/api/v1/products/{id}/events": {
     get: {
-      summary: "The product's recent changes, newest first",
-      description:
-        "Staff and tokens get each entry's actor and reason; anonymous readers get the entries without them.",
+      summary: "A page of the product's history, newest first",
+      description: `${HISTORY_DESCRIPTION} The product is the one in the path (no productId parameter).`,
+      tags: ["history"],
+      security: READ_SECURITY,
+      parameters: [productIdParameter, ...HISTORY_FILTERS, ...HISTORY_PAGING],
+      responses: {
+        "200": { description: "a page of the history", content: json("ProductHistory") },
+        "400": error("VALIDATION_FAILED: the id or a query parameter is invalid or unknown (issues name it)"),
+        "401": HISTORY_401,
+        "404": error("NOT_FOUND: no such product"),
+        "429": RATE_LIMITED,
+        "503": UNAVAILABLE,
+      },
+    },
+  },
+  "/api/v1/events": {
+    get: {
+      summary: "A page of the shop's history, newest first",
+      description: HISTORY_DESCRIPTION,
+      tags: ["history"],
+      security: READ_SECURITY,
+      parameters: [PRODUCT_FILTER, ...HISTORY_FILTERS, ...HISTORY_PAGING],
+      responses: {
+        "200": { description: "a page of the history", content: json("ProductHistory") },
+        "400": error("VALIDATION_FAILED: a query parameter is invalid or unknown (issues name it)"),
+        "401": HISTORY_401,
+        "404": error("NOT_FOUND: productId names no product"),
+        "429": RATE_LIMITED,
+        "503": UNAVAILABLE,
+      },
+    },
+  },
+  "/api/v1/events.csv": {
+    get: {
+      summary: "The shop's history (or a product's) as CSV, newest first, streamed",
+      description: `Every event the filters match, one row each, with the columns ${CSV_HISTORY_COLUMNS}; actor and reason only for staff and tokens. ${CSV_DESCRIPTION}`,
+      tags: ["history"],
+      security: READ_SECURITY,
+      parameters: [PRODUCT_FILTER, ...HISTORY_FILTERS],
+      responses: {
+        "200": CSV_RESPONSE,
+        "400": error("VALIDATION_FAILED: a query parameter is invalid or unknown (issues name it)"),
+        "401": HISTORY_401,
+        "404": error("NOT_FOUND: productId names no product"),
+        "429": RATE_LIMITED,
+        "503": UNAVAILABLE,
+      },
+    },
+  },
+  "/api/v1/products.csv": {
+    get: {
+      summary: "The products of a dashboard view as CSV, in the dashboard's order, streamed",
+      description: `The dashboard's URL parameters select and order the products exactly as the dashboard shows them (no parameters: every product by name). Columns: ${CSV_PRODUCT_COLUMNS}. ${CSV_DESCRIPTION}`,
       tags: ["products"],
       security: READ_SECURITY,
-      parameters: [
-        productIdParameter,
-        {
-          name: "limit",
-          in: "query",
-          required: false,
-          description: "how many entries",
-          schema: jsonSchema(historyLimitSchema, "input"),
-        },
-      ],
+      parameters: PRODUCT_VIEW_PARAMETERS,
       responses: {
-        "200": { description: "the history", content: json("ProductHistory") },
-        "400": error("VALIDATION_FAILED: the id or limit is invalid"),
+        "200": CSV_RESPONSE,
+        "400": error("VALIDATION_FAILED: a query parameter is invalid or unknown (issues name it)"),
         "401": READ_401,
-        "404": error("NOT_FOUND: no such product"),
         "429": RATE_LIMITED,
         "503": UNAVAILABLE,
       },
@@ -902,6 +1021,7 @@ export function openApiDocument(): OpenApiDocument {
     servers: [{ url: "/" }],
     tags: [
       { name: "products", description: "products, their history and writes" },
+      { name: "history", description: "the audit trail: every change, who and why, filtered and paged; CSV export" },
       { name: "feed", description: "the live feed (Server-Sent Events)" },
       { name: "session", description: "staff sign-in for browsers" },
       { name: "webhooks", description: "pushing the event log to other systems' endpoints (admin)" },

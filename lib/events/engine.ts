@@ -28,10 +28,18 @@ function createFeedEngine(): FeedEngine {
   );
   listener.start();
 
-  const prune = () =>
-    pruneEventsOlderThan(config.EVENT_RETENTION_DAYS).catch((error) => console.warn("event retention failed", error));
-  void listener.ready.then(prune);
-  setInterval(prune, HOUR).unref();
+  const days = config.EVENT_RETENTION_DAYS;
+  if (days === undefined) {
+    // The audit trail is kept forever; how far back a client may resume is FEED_REPLAY_MAX_EVENTS.
+    void listener.ready.then(() => console.log("event history: kept forever (EVENT_RETENTION_DAYS is unset)"));
+  } else {
+    const prune = () =>
+      pruneEventsOlderThan(days)
+        .then((deleted) => console.log(`event history: pruned ${deleted} events older than ${days} days`))
+        .catch((error) => console.warn("event retention failed", error));
+    void listener.ready.then(prune);
+    setInterval(prune, HOUR).unref();
+  }
 
   return { hub, listener, metrics };
 }

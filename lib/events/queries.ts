@@ -30,6 +30,17 @@ export async function fetchEventBounds() {
 }
 
 /**
+ * Whether more than `max` events were committed after `afterId`: counts at most `max + 1` of them
+ * along the primary key, so the cost is bounded whatever the gap. Ids are not gap-free (a rolled
+ * back transaction burns its sequence value), so the id distance alone would overstate it.
+ */
+export async function moreEventsAfterThan(afterId: bigint, max: number): Promise<boolean> {
+  const [{ behind }] = await db.$queryRaw<Array<{ behind: bigint }>>`
+    SELECT count(*) AS behind FROM (SELECT 1 FROM "ProductEvent" WHERE id > ${afterId} LIMIT ${max + 1}) AS newer`;
+  return behind > BigInt(max);
+}
+
+/**
  * Deletes events older than the retention, except those a webhook subscription has not yet
  * acknowledged (a paused one holds them back): a webhook never misses an event (docs/api.md).
  */

@@ -7,7 +7,7 @@ import { feedEngine, type FeedEngine } from "@/lib/events/engine";
 import { toFeedEvent } from "@/lib/events/feed-event";
 import type { FeedRequest } from "@/lib/events/feed-request";
 import type { Batch, Subscriber } from "@/lib/events/hub";
-import { eventPagesAfter, fetchEventBounds } from "@/lib/events/queries";
+import { eventPagesAfter, fetchEventBounds, moreEventsAfterThan } from "@/lib/events/queries";
 import { concatFrames, encodeFeedEvent, encodeReset, encodeRetry, SHUTDOWN, type EncodedEvent } from "@/lib/events/sse";
 
 /** Where a session's bytes go: a transport's response, with its backpressure. */
@@ -31,12 +31,18 @@ export async function feedReady(): Promise<void> {
   await feedEngine().listener.ready;
 }
 
-/** Whether `lastEventId` can be resumed from the retained history, or the client must reload. */
+/**
+ * Whether `lastEventId` can be resumed, or the client must reload the snapshot: an unknown id,
+ * one older than the retained history, or one more than FEED_REPLAY_MAX_EVENTS events behind.
+ */
 async function resetReason(lastEventId: bigint): Promise<string | null> {
   const { oldest, newest } = await fetchEventBounds();
   if (newest === null) return lastEventId > BigInt(0) ? "unknown event id" : null;
   if (lastEventId > newest) return "unknown event id";
   if (oldest !== null && lastEventId < oldest - BigInt(1)) return "event id older than the retained history";
+  const max = env().FEED_REPLAY_MAX_EVENTS;
+  if (await moreEventsAfterThan(lastEventId, max))
+    return `more than ${max} events behind (FEED_REPLAY_MAX_EVENTS): reload the snapshot`;
   return null;
 }
 

@@ -73,9 +73,17 @@ export const productHistoryEntrySchema = z
   })
   .meta({ description: "One committed change: the product's state after it, who and why" });
 
-export const productHistorySchema = z.strictObject({
-  events: z.array(productHistoryEntrySchema).meta({ description: "newest first" }),
-});
+export const productHistorySchema = z
+  .strictObject({
+    events: z.array(productHistoryEntrySchema).meta({ description: "newest first" }),
+    nextBefore: eventId
+      .nullable()
+      .meta({ description: "pass as `before` for the next older page; null when nothing older matches" }),
+    nextAfter: eventId.nullable().meta({
+      description: "pass as `after` for the next newer page; null when nothing newer matches or the page is empty",
+    }),
+  })
+  .meta({ description: "A page of the history, newest first, with the cursors of its neighbours" });
 
 export type ProductDto = z.infer<typeof productDtoSchema>;
 export type ProductSnapshot = z.infer<typeof productSnapshotSchema>;

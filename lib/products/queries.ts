@@ -1,8 +1,10 @@
-// Reads of products and their history.
+// Reads of products: the snapshot, one product, the export of a dashboard view.
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
-import type { Prisma } from "@/lib/generated/prisma/client";
-import { toHistoryEntry, toProductDto, type ProductDto, type ProductSnapshot } from "@/lib/products/dto";
+import { ProductOrder } from "@/lib/products/product-order";
+import type { Prisma, Product } from "@/lib/generated/prisma/client";
+import { inView, type ProductView } from "@/lib/products/view";
+import { toProductDto, type ProductDto, type ProductSnapshot } from "@/lib/products/dto";
 import type { ArchivedFilter } from "@/lib/products/validation";
 
 export type { ProductSnapshot };
@@ -54,12 +56,31 @@ export async function fetchProduct(id: number): Promise<ProductDto> {
   return product;
 }
 
-/** The product's most recent changes, newest first; who and why only `withAudit` (staff, tokens). */
-export async function fetchProductHistory(id: number, limit: number, withAudit: boolean) {
-  const [product, events] = await Promise.all([
-    db.product.findUnique({ where: { id }, select: { id: true } }),
-    db.productEvent.findMany({ where: { productId: id }, orderBy: { id: "desc" }, take: limit }),
-  ]);
-  if (!product) throw notFound(`product ${id}`);
-  return events.map((event) => toHistoryEntry(event, withAudit));
+const EXPORT_PAGE_SIZE = 500;
+
+/**
+ * The products of a dashboard view in the dashboard's order, a page at a time (the CSV export).
+ * The order comes from the dashboard's own code (ProductOrder: Intl.Collator with numeric
+ * collation in DISPLAY_LOCALE, ties by id), not from SQL, whose collations differ from the
+ * browser's. So the view's products are read once to order them (the shop's size, not its
+ * history) and then again in pages in that order as the client takes them, each page as it is
+ * then. Archived products are not in the dashboard's view, so not in its export.
+ */
+export async function* productPagesInView(view: ProductView, locale: string): AsyncGenerator<Product[]> {
+  const keys = await db.product.findMany({ where: ARCHIVED_WHERE.false });
+  const ids = new ProductOrder(locale)
+    .sort(keys.map(toProductDto), view.sort, view.dir)
+    .filter((product) => inView(product, view))
+    .map((product) => product.id);
+  for (let start = 0; start < ids.length; start += EXPORT_PAGE_SIZE) {
+    const pageIds = ids.slice(start, start + EXPORT_PAGE_SIZE);
+    const rows = new Map(
+      (await db.product.findMany({ where: { id: { in: pageIds }, ...ARCHIVED_WHERE.false } })).map((row) => [
+        row.id,
+        row,
+      ]),
+    );
+    // A product archived since the keys were read is left out.
+    yield pageIds.flatMap((id) => rows.get(id) ?? []);
+  }
 }

@@ -12,5 +12,7 @@ export default async function ProductPage({ params }: PageProps<"/products/[id]"
   // The product on its own: an archived one is not in the (active) snapshot but keeps its page.
   const [snapshot, loaded, user] = await Promise.all([fetchProductSnapshot(), findProduct(id), currentUser()]);
   if (!loaded) notFound();
-  return <ProductDetail initial={snapshot} loaded={loaded} isAdmin={user?.role === "admin"} />;
+  return (
+    <ProductDetail initial={snapshot} loaded={loaded} isAdmin={user?.role === "admin"} canSeeAudit={user !== null} />
+  );
 }

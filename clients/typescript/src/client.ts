@@ -14,6 +14,8 @@ import type {
   ImportKind,
   ImportPreview,
   ImportResult,
+  HistoryPage,
+  HistoryQuery,
   NewProduct,
   Product,
   ProductChanges,
@@ -207,6 +209,17 @@ export class StockPulseClient {
       signal: options.signal,
     });
     return events;
+  }
+
+  /** A page of the shop's history (or one product's), newest first, filtered; page on with its cursors. */
+  history(query: HistoryQuery = {}, signal?: AbortSignal): Promise<HistoryPage> {
+    const search = new URLSearchParams();
+    for (const [name, value] of Object.entries(query) as Array<[string, unknown]>) {
+      if (value === undefined) continue;
+      search.set(name, Array.isArray(value) ? value.join(",") : String(value));
+    }
+    const text = search.size ? `?${search}` : "";
+    return this.request({ method: "GET", path: `/api/v1/events${text}`, signal });
   }
 
   createProduct(product: NewProduct, options?: WriteOptions): Promise<Product> {

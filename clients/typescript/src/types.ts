@@ -47,6 +47,32 @@ export type HistoryEntry = {
   at: string;
 };
 
+/** A page of the history, newest first, with the cursors of the pages beside it. */
+export type HistoryPage = {
+  events: HistoryEntry[];
+  /** Pass as `before` for the next older page; null when nothing older matches. */
+  nextBefore: string | null;
+  /** Pass as `after` for the next newer page; null when nothing newer matches or the page is empty. */
+  nextAfter: string | null;
+};
+
+/** Filters and cursor of `history()` (all optional; dates: ISO 8601 with offset, or a UTC day). */
+export type HistoryQuery = {
+  productId?: number;
+  /** Staff and tokens only. */
+  actor?: string;
+  /** Staff and tokens only. */
+  reason?: string;
+  kind?: EventKind[];
+  /** Inclusive; a date alone is that UTC day's start. */
+  from?: string;
+  /** Exclusive; a date alone includes that whole UTC day. */
+  to?: string;
+  before?: string;
+  after?: string;
+  limit?: number;
+};
+
 /** One change on the feed. */
 export type FeedEvent = {
   eventId: string;

@@ -1,17 +1,17 @@
 import { NextResponse } from "next/server";
+import type { z } from "zod";
 import { requireReader } from "@/lib/auth/guards";
 import { apiRoute } from "@/lib/http/api-route";
-import { fetchProductHistory } from "@/lib/products/queries";
-import type { z } from "zod";
 import type { productHistorySchema } from "@/lib/products/dto";
-import { historyLimitSchema, productIdSchema } from "@/lib/products/validation";
+import { fetchHistoryPage, parseHistoryQuery, productHistoryQuerySchema } from "@/lib/products/history";
+import { productIdSchema } from "@/lib/products/validation";
 
-// GET /api/v1/products/[id]/events?limit=100 - the product's recent changes, newest first; who
-// and why only for staff and tokens
+// GET /api/v1/products/[id]/events?limit=&before=&after=&actor=&reason=&kind=&from=&to= - a page
+// of the product's history, newest first; who and why only for staff and tokens
 export const GET = apiRoute(async (request: Request, { params }: RouteContext<"/api/v1/products/[id]/events">) => {
   const { seesAudit } = await requireReader(request, { audit: true });
-  const id = productIdSchema.parse((await params).id);
-  const limit = historyLimitSchema.parse(new URL(request.url).searchParams.get("limit") ?? undefined);
-  const history: z.infer<typeof productHistorySchema> = { events: await fetchProductHistory(id, limit, seesAudit) };
-  return NextResponse.json(history);
+  const productId = productIdSchema.parse((await params).id);
+  const query = parseHistoryQuery(productHistoryQuerySchema, new URL(request.url).searchParams, seesAudit);
+  const page: z.infer<typeof productHistorySchema> = await fetchHistoryPage({ ...query, productId }, seesAudit);
+  return NextResponse.json(page);
 });
