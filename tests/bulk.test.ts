@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { bulkAdjustmentResultSchema, bulkItemErrorSchema, stocktakeResultSchema } from "../lib/products/dto";
+import { MAX_BULK_BODY_BYTES, MAX_BULK_ITEMS } from "../lib/products/validation";
 import { apiClient, type Api } from "./support/api";
 import { openFeed } from "./support/sse";
 import { startStack, type Server, type Stack } from "../scripts/stack";
@@ -229,13 +230,13 @@ describe("POST /api/v1/stock-adjustments", () => {
     assert.deepEqual(await state(), before);
   });
 
-  test("limits: 1,000 items and 1 MiB are accepted, 1,001 items or more bytes are refused naming the limit", async () => {
+  test("limits: 1,000 items with long reasons are accepted, 10,001 items or over 4 MiB are refused naming the limit", async () => {
     const before = await state();
-    const items = Array.from({ length: 1001 }, (_, i) => ({ productId: ids[i % 1000], delta: 1 }));
+    const items = Array.from({ length: MAX_BULK_ITEMS + 1 }, (_, i) => ({ productId: ids[i % 1000], delta: 1 }));
     const tooMany = await adjustments({ items });
     assert.equal(tooMany.status, 400);
-    assert.match(tooMany.body.error.message, /at most 1000 items/);
-    // 1,000 items with long reasons: well past the single writes' 16 KiB, under 1 MiB.
+    assert.match(tooMany.body.error.message, /at most 10000 items/);
+    // 1,000 items with long reasons: well past the single writes' 16 KiB, under 4 MiB.
     const long = ids.map((id) => ({ productId: id, delta: 1, reason: "r".repeat(200) }));
     assert.ok(JSON.stringify({ items: long }).length > 200_000);
     const accepted = await adjustments({ items: long });
@@ -243,10 +244,10 @@ describe("POST /api/v1/stock-adjustments", () => {
     const huge = await adjustments({
       reason: "x",
       items: [{ productId: ids[0], delta: 1 }],
-      pad: "x".repeat(1024 * 1024),
+      pad: "x".repeat(MAX_BULK_BODY_BYTES),
     });
     assert.equal(huge.status, 413);
-    assert.match(huge.body.error.message, /1024 KiB/);
+    assert.match(huge.body.error.message, /4096 KiB/);
     assert.equal((await stack.db.productEvent.count()) - before.events, 1000);
   });
 

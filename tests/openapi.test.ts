@@ -225,7 +225,7 @@ async function check(template: string, url: string, status: number, options: Pro
 }
 
 const TOO_LARGE = JSON.stringify({ name: "x".repeat(20_000) });
-// The bulk routes take up to 1 MiB (MAX_BULK_BODY_BYTES): 1,000 items with long skus and reasons.
+// The bulk routes take up to 4 MiB (MAX_BULK_BODY_BYTES): 10,000 items with long skus and reasons.
 const TOO_LARGE_FOR_BULK = JSON.stringify({ items: [], reason: "x".repeat(MAX_BULK_BODY_BYTES) });
 const bodyProbes = async (template: string, url: string, method: string, tooLarge = TOO_LARGE) => {
   await probe(template, url, 401, { method, body: {} });

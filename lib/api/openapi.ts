@@ -27,6 +27,7 @@ import {
   stocktakeResultSchema,
 } from "@/lib/products/dto";
 import {
+  MAX_BULK_ITEMS,
   archivedFilterSchema,
   archiveSchema,
   bulkAdjustmentSchema,
@@ -145,7 +146,7 @@ const WRITE_403 = error(
   "CROSS_ORIGIN: a cookie-authenticated write without this site's Origin",
 );
 const BODY_ERRORS = {
-  "413": error("BODY_TOO_LARGE: the body is larger than the limit (16 KiB; 1 MiB for the bulk routes)"),
+  "413": error("BODY_TOO_LARGE: the body is larger than the limit (16 KiB; 4 MiB for the bulk routes)"),
   "415": error("UNSUPPORTED_MEDIA_TYPE: not application/json, or a charset other than utf-8"),
 };
 const IDEMPOTENCY_ERRORS = {
@@ -820,8 +821,7 @@ const PATHS: Record<string, Record<string, Operation>> = {
   "/api/v1/stock-adjustments": {
     post: write({
       summary: "Adjust many products' stock, all or nothing",
-      description:
-        "1 to 1000 items, each naming exactly one of productId and sku, no product twice. One transaction; one event per item, ids in item order. Errors name the failing item: issues paths like items.3.delta, or error.index.",
+      description: `1 to ${MAX_BULK_ITEMS} items, each naming exactly one of productId and sku, no product twice. One transaction; one event per item, ids in item order. Errors name the failing item: issues paths like items.3.delta, or error.index.`,
       body: "BulkAdjustment",
       responses: {
         "200": { description: "the products after the change, in item order", content: json("BulkAdjustmentResult") },
@@ -838,8 +838,7 @@ const PATHS: Record<string, Record<string, Operation>> = {
   "/api/v1/stocktakes": {
     post: write({
       summary: "Set many products' stock counts, all or nothing",
-      description:
-        "1 to 1000 items, each naming exactly one of productId and sku. Items whose count equals the current stock make no event.",
+      description: `1 to ${MAX_BULK_ITEMS} items, each naming exactly one of productId and sku. Items whose count equals the current stock make no event.`,
       body: "Stocktake",
       responses: {
         "200": { description: "the products in item order, and how many changed", content: json("StocktakeResult") },

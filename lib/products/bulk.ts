@@ -1,4 +1,4 @@
-// Bulk stock adjustments and stocktakes: up to 1,000 items applied all or nothing in one
+// Bulk stock adjustments and stocktakes: up to 10,000 items applied all or nothing in one
 // transaction. Every product named is locked first, in ascending id, so two bulks over the same
 // products in any item order queue instead of deadlocking; then one statement updates them,
 // takes the event-order lock (guarantee 3, as commitChange does), inserts one event per changed

@@ -104,9 +104,11 @@ export const archiveSchema = z.strictObject({ reason: reasonSchema.optional() })
 
 // Bulk adjustments and stocktakes (docs/api.md): up to MAX_BULK_ITEMS items, each naming its
 // product by id or by sku (exactly as stored: no trimming, so the lookup's rules apply).
-export const MAX_BULK_ITEMS = 1000;
-// 1,000 items with the longest sku and reason fit; the single writes keep 16 KiB (lib/errors.ts).
-export const MAX_BULK_BODY_BYTES = 1024 * 1024;
+// As many as a CSV import applies in one change (lib/imports/csv.ts), so "select all" in a shop
+// of thousands of products is one change too.
+export const MAX_BULK_ITEMS = 10_000;
+// 10,000 items with the longest sku and reason fit; the single writes keep 16 KiB (lib/errors.ts).
+export const MAX_BULK_BODY_BYTES = 4 * 1024 * 1024;
 
 const bulkTarget = {
   productId: z

@@ -8,7 +8,7 @@ import { bulkAdjustmentSchema, MAX_BULK_BODY_BYTES } from "@/lib/products/valida
 
 export const dynamic = "force-dynamic";
 
-// POST /api/v1/stock-adjustments - up to 1,000 stock adjustments, all or nothing (admin); once per Idempotency-Key
+// POST /api/v1/stock-adjustments - up to 10,000 stock adjustments, all or nothing (admin); once per Idempotency-Key
 export const POST = apiRoute(async (request: Request) => {
   const caller = await requireAdmin(request);
   const key = idempotencyKey(request);

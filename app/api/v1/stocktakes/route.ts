@@ -8,7 +8,7 @@ import { MAX_BULK_BODY_BYTES, stocktakeSchema } from "@/lib/products/validation"
 
 export const dynamic = "force-dynamic";
 
-// POST /api/v1/stocktakes - set up to 1,000 counted stock levels, all or nothing (admin); once per Idempotency-Key
+// POST /api/v1/stocktakes - set up to 10,000 counted stock levels, all or nothing (admin); once per Idempotency-Key
 export const POST = apiRoute(async (request: Request) => {
   const caller = await requireAdmin(request);
   const key = idempotencyKey(request);
