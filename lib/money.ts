@@ -27,9 +27,15 @@ export function toMinorUnits(amount: number, currency: string): number {
   return Math.round(amount * 10 ** fractionDigits(currency));
 }
 
-/** Minor units as a plain amount to type or export, with exactly the currency's digits: "12.50", "1500", "1.250". */
+/**
+ * Minor units as a plain amount to type or export, with exactly the currency's digits: "12.50",
+ * "1500", "1.250", "-0.05". Exact: the digits are moved as text, no floating point.
+ */
 export function formatAmount(minor: number, currency: string): string {
-  return fromMinorUnits(minor, currency).toFixed(fractionDigits(currency));
+  const digits = fractionDigits(currency);
+  if (digits === 0) return String(minor);
+  const padded = String(Math.abs(minor)).padStart(digits + 1, "0");
+  return `${minor < 0 ? "-" : ""}${padded.slice(0, -digits)}.${padded.slice(-digits)}`;
 }
 
 /** An example amount of the currency, for hints and messages: "12.50" (EUR), "1500" (JPY), "12.500" (BHD). */

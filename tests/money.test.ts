@@ -18,8 +18,15 @@ describe("minor units follow the currency", () => {
 
   test("amounts to type or export carry exactly the currency's digits", () => {
     assert.deepEqual(
-      [formatAmount(1250, "EUR"), formatAmount(1500, "JPY"), formatAmount(1250, "BHD"), formatAmount(5, "EUR")],
-      ["12.50", "1500", "1.250", "0.05"],
+      [
+        formatAmount(1250, "EUR"),
+        formatAmount(1500, "JPY"),
+        formatAmount(1250, "BHD"),
+        formatAmount(5, "EUR"),
+        formatAmount(-5, "EUR"),
+        formatAmount(2_147_483_647, "EUR"),
+      ],
+      ["12.50", "1500", "1.250", "0.05", "-0.05", "21474836.47"],
     );
     assert.deepEqual(["EUR", "JPY", "BHD"].map(exampleAmount), ["12.50", "1500", "12.500"]);
     assert.equal(toMinorUnits(12.5, "EUR"), 1250);

@@ -9,30 +9,18 @@
 // file starts with a UTF-8 byte order mark so Excel reads names such as "Crème brûlée" as UTF-8.
 import { stringify } from "csv-stringify/sync";
 import { env } from "@/lib/env";
+import { formatAmount } from "@/lib/money";
 import type { Product, ProductEvent } from "@/lib/generated/prisma/client";
 import { stockLevel } from "@/lib/products/stock-level";
 
 type Cell = string | number | null;
 type Column<Row> = [header: string, cell: (row: Row) => Cell];
 
-/** How many digits the currency's minor unit has (2 for EUR, 0 for JPY, 3 for KWD). */
-function minorDigits(currency: string): number {
-  return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-}
-
-/** Minor units as a plain decimal in major units (1999 -> "19.99"), exact: no float arithmetic. */
-export function majorUnits(minor: number, digits: number): string {
-  if (digits === 0) return String(minor);
-  const padded = String(Math.abs(minor)).padStart(digits + 1, "0");
-  return `${minor < 0 ? "-" : ""}${padded.slice(0, -digits)}.${padded.slice(-digits)}`;
-}
-
 function priceColumns<Row extends { priceCents: number }>(): Array<Column<Row>> {
   const currency = env().DISPLAY_CURRENCY;
-  const digits = minorDigits(currency);
   return [
     ["priceMinorUnits", (row) => row.priceCents],
-    ["price", (row) => majorUnits(row.priceCents, digits)],
+    ["price", (row) => formatAmount(row.priceCents, currency)],
     ["currency", () => currency],
   ];
 }
