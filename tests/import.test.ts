@@ -377,6 +377,32 @@ describe("files that cannot be read: a 4xx naming the problem, nothing changed, 
   });
 });
 
+describe("an archived product", () => {
+  test("its row is refused like an unknown sku, naming the product; restored, the file applies", async () => {
+    const id = await idOf("COF-1000");
+    assert.equal((await api.call("POST", `/api/v1/products/${id}/archive`, {})).status, 200);
+    try {
+      const before = await shopState();
+      const seen = await preview("stocktake", fixture("stocktake.csv"));
+      assert.equal(seen.status, 200, JSON.stringify(seen.body));
+      assert.equal(seen.body.canApply, false);
+      assert.deepEqual(
+        seen.body.unknown.map((row) => [row.line, row.sku]),
+        [[3, "COF-1000"]],
+      );
+      assert.match(seen.body.unknown[0].message, /is archived; restore it or remove this row/);
+      const refused = await apply("kind=stocktake&reason=stocktake", fixture("stocktake.csv"));
+      assert.equal(refused.status, 400, JSON.stringify(refused.body));
+      assert.equal(refused.body.error.code, "IMPORT_INVALID");
+      assert.deepEqual(await shopState(), before);
+    } finally {
+      assert.equal((await api.call("POST", `/api/v1/products/${id}/restore`, {})).status, 200);
+    }
+    const applied = await apply("kind=stocktake&reason=stocktake", fixture("stocktake.csv"));
+    assert.equal(applied.status, 200, JSON.stringify(applied.body));
+  });
+});
+
 describe("between preview and apply", () => {
   test("a product changed after the preview: 409 naming its line, nothing applied", async () => {
     const seen = await preview("stocktake", fixture("stocktake.csv"));
