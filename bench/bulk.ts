@@ -11,25 +11,16 @@
 // one event per item. One feed stream follows everything, so each event is also delivered.
 // Loopback only; needs `next build` first. Never part of `npm test`.
 import "../lib/supported-node";
-import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import pg from "pg";
-import { freePort, startEmbeddedPostgres, temporaryDataDir } from "../scripts/embedded-postgres";
-import { migrateDatabase } from "../scripts/migrate";
+import { startStack } from "../scripts/stack";
 
-const root = path.join(import.meta.dirname, "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 1000);
 const WARMUP_RUNS = 3;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) throw new Error("no build in .next/: run `npx next build`");
 
-const dir = temporaryDataDir("stockpulse-bench-bulk-");
-const database = await startEmbeddedPostgres(path.join(dir, "pg"));
-await migrateDatabase(database.url);
-const client = new pg.Client({ connectionString: database.url });
+// The tests' stack: an embedded PostgreSQL with the demo shop, and `npm start`'s server on it.
+const stack = await startStack();
+const client = new pg.Client({ connectionString: stack.databaseUrl });
 await client.connect();
 const { rows } = await client.query<{ id: number }>(
   `INSERT INTO "Product" (sku, name, "priceCents", stock, "lowStockThreshold", "updatedAt")
@@ -39,39 +30,11 @@ const { rows } = await client.query<{ id: number }>(
 );
 const ids = rows.map((row) => row.id);
 
-const adminToken = randomBytes(24).toString("base64url");
-const port = await freePort();
-const server = spawn(
-  process.execPath,
-  ["--import", "tsx", "scripts/server.ts", "--port", String(port), "--hostname", "127.0.0.1"],
-  {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: database.url,
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      ADMIN_API_TOKEN: adminToken,
-      ADMIN_EMAIL: "bench@stockpulse.local",
-      ADMIN_PASSWORD: randomBytes(18).toString("base64url"),
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-  },
-);
-const baseUrl = `http://127.0.0.1:${port}`;
+const server = await stack.startServer();
+const { baseUrl } = server;
+const adminToken = stack.adminToken;
 
 try {
-  for (let attempt = 0; ; attempt++) {
-    if (server.exitCode !== null || attempt > 300) throw new Error("the server did not start");
-    if (
-      await fetch(`${baseUrl}/api/health`).then(
-        (response) => response.ok,
-        () => false,
-      )
-    )
-      break;
-    await sleep(100);
-  }
   const feedAbort = new AbortController();
   const feed = await fetch(`${baseUrl}/api/v1/stream/product-updates`, { signal: feedAbort.signal });
   void feed.body?.pipeTo(new WritableStream()).catch(() => {});
@@ -129,20 +92,14 @@ try {
       `| POST /api/v1/${name} | ${format(percentile(times, 0.5))} | ${format(percentile(times, 0.95))} | ${format(times.at(-1)!)} |`,
     );
   }
-  const [{ events }] = (await client.query<{ events: string }>(`SELECT count(*) AS events FROM "ProductEvent"`)).rows;
+  const [{ events }] = (
+    await client.query<{ events: string }>(`SELECT count(*) AS events FROM "ProductEvent" WHERE sku LIKE 'BENCH-%'`)
+  ).rows;
   const expected = 2 * (RUNS + WARMUP_RUNS) * ITEMS;
   console.log(`events written: ${events} (expected ${expected})`);
   if (Number(events) !== expected) process.exitCode = 1;
   feedAbort.abort();
 } finally {
-  if (server.exitCode === null) {
-    const exited = new Promise((resolve) => server.once("exit", resolve));
-    server.kill("SIGTERM");
-    const forced = setTimeout(() => server.kill("SIGKILL"), 5000);
-    await exited;
-    clearTimeout(forced);
-  }
   await client.end();
-  await database.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await stack.stop();
 }

@@ -12,25 +12,17 @@
 // request runs: its peak, and its level before. One feed stream follows everything. Checks
 // every answer and the event count. Loopback only; needs `next build` first. Never in `npm test`.
 import "../lib/supported-node";
-import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import path from "node:path";
 import pg from "pg";
-import { freePort, startEmbeddedPostgres, temporaryDataDir } from "../scripts/embedded-postgres";
-import { migrateDatabase } from "../scripts/migrate";
+import { startStack } from "../scripts/stack";
 
-const root = path.join(import.meta.dirname, "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000);
 const WARMUP_RUNS = 1;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) throw new Error("no build in .next/: run `npx next build`");
 
-const dir = temporaryDataDir("stockpulse-bench-import-");
-const database = await startEmbeddedPostgres(path.join(dir, "pg"));
-await migrateDatabase(database.url);
-const client = new pg.Client({ connectionString: database.url });
+// The tests' stack: an embedded PostgreSQL with the demo shop, and `npm start`'s server on it.
+const stack = await startStack();
+const client = new pg.Client({ connectionString: stack.databaseUrl });
 await client.connect();
 const { rows: products } = await client.query<{ id: number; sku: string }>(
   `INSERT INTO "Product" (sku, name, "priceCents", stock, "lowStockThreshold", "updatedAt")
@@ -39,27 +31,9 @@ const { rows: products } = await client.query<{ id: number; sku: string }>(
    RETURNING id, sku`,
   [ROWS],
 );
-
-const adminToken = randomBytes(24).toString("base64url");
-const port = await freePort();
-const server = spawn(
-  process.execPath,
-  ["--import", "tsx", "scripts/server.ts", "--port", String(port), "--hostname", "127.0.0.1"],
-  {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: database.url,
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      ADMIN_API_TOKEN: adminToken,
-      ADMIN_EMAIL: "bench@stockpulse.local",
-      ADMIN_PASSWORD: randomBytes(18).toString("base64url"),
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-  },
-);
-const baseUrl = `http://127.0.0.1:${port}`;
+const server = await stack.startServer();
+const { baseUrl } = server;
+const adminToken = stack.adminToken;
 
 /** The server process's resident memory now, in MiB (Linux /proc). */
 const serverRss = () => {
@@ -98,17 +72,6 @@ async function post(route: string, file: string): Promise<Record<string, unknown
 }
 
 try {
-  for (let attempt = 0; ; attempt++) {
-    if (server.exitCode !== null || attempt > 300) throw new Error("the server did not start");
-    if (
-      await fetch(`${baseUrl}/api/health`).then(
-        (response) => response.ok,
-        () => false,
-      )
-    )
-      break;
-    await sleep(100);
-  }
   const feedAbort = new AbortController();
   const feed = await fetch(`${baseUrl}/api/v1/stream/product-updates`, { signal: feedAbort.signal });
   void feed.body?.pipeTo(new WritableStream()).catch(() => {});
@@ -174,20 +137,14 @@ try {
   for (const name of ["apply stocktake", "apply prices"]) {
     console.log(`${name}: ${(medians.get(name)! / floor).toFixed(1)}x the floor`);
   }
-  const [{ events }] = (await client.query<{ events: string }>(`SELECT count(*) AS events FROM "ProductEvent"`)).rows;
+  const [{ events }] = (
+    await client.query<{ events: string }>(`SELECT count(*) AS events FROM "ProductEvent" WHERE sku LIKE 'IMPORT-%'`)
+  ).rows;
   const expected = 2 * (WARMUP_RUNS + RUNS) * ROWS;
   console.log(`events written: ${events} (expected ${expected})`);
   if (Number(events) !== expected) process.exitCode = 1;
   feedAbort.abort();
 } finally {
-  if (server.exitCode === null) {
-    const exited = new Promise((resolve) => server.once("exit", resolve));
-    server.kill("SIGTERM");
-    const forced = setTimeout(() => server.kill("SIGKILL"), 5000);
-    await exited;
-    clearTimeout(forced);
-  }
   await client.end();
-  await database.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await stack.stop();
 }
