@@ -4,6 +4,7 @@
 // /api/v1/stock-adjustments or /api/v1/stocktakes). A refusal names the product it is about and
 // highlights its row; nothing was changed. A request that got no answer may have been applied:
 // applying the same change again sends the same Idempotency-Key, so it applies at most once.
+import { OTHER_REASON, ReasonOptions } from "@/components/reason-options";
 import { BusyButton } from "@/components/busy-button";
 import { useRef, useState } from "react";
 import type { SelectedProducts } from "@/components/product-table/product-table";
@@ -12,7 +13,6 @@ import { sendJson, type ApiFailure } from "@/lib/client/send-json";
 import type { ProductDto } from "@/lib/products/dto";
 import { MAX_BULK_ITEMS, STOCK_REASONS, bulkStockFormSchema, type BulkStockForm } from "@/lib/products/validation";
 
-const OTHER = "other";
 // Narrow fields, so the whole bar fits one line on a laptop (the forms' inputClass is full width).
 const fieldClass = "rounded border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-950";
 const count = (n: number) => `${n.toLocaleString("en")} product${n === 1 ? "" : "s"}`;
@@ -58,7 +58,11 @@ export function BulkStockBar({ products, shown, note, clear, flag }: SelectedPro
 
   async function apply(event: React.FormEvent) {
     event.preventDefault();
-    const parsed = bulkStockFormSchema.safeParse({ mode, amount, reason: reason === OTHER ? otherReason : reason });
+    const parsed = bulkStockFormSchema.safeParse({
+      mode,
+      amount,
+      reason: reason === OTHER_REASON ? otherReason : reason,
+    });
     if (!parsed.success) return setOutcome({ ok: false, text: parsed.error.issues[0].message });
     const { url, body } = bulkRequest(parsed.data, products);
     const request = JSON.stringify([url, body]);
@@ -145,15 +149,10 @@ export function BulkStockBar({ products, shown, note, clear, flag }: SelectedPro
                 onChange={(event) => setReason(event.target.value)}
                 className={`${fieldClass} w-32`}
               >
-                {STOCK_REASONS.map((value) => (
-                  <option key={value} value={value}>
-                    {value[0].toUpperCase() + value.slice(1)}
-                  </option>
-                ))}
-                <option value={OTHER}>Other…</option>
+                <ReasonOptions />
               </select>
             </div>
-            {reason === OTHER && (
+            {reason === OTHER_REASON && (
               <div>
                 <label htmlFor="bulk-other-reason" className="block text-xs font-medium">
                   Other reason

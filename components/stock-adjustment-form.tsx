@@ -2,6 +2,7 @@
 // Add or remove stock with a reason (sale, restock, correction, or free text). The server
 // applies it atomically, whatever else happened to the product meanwhile, and refuses to go
 // below zero.
+import { OTHER_REASON, ReasonOptions } from "@/components/reason-options";
 import { useState } from "react";
 import { sendJson } from "@/lib/client/send-json";
 import { BusyButton } from "@/components/busy-button";
@@ -9,8 +10,6 @@ import { FormStatus, type Outcome } from "@/components/form-status";
 import { buttonClass, cardClass, inputClass } from "@/lib/client/styles";
 import type { ProductDto } from "@/lib/products/dto";
 import { STOCK_REASONS, stockAdjustmentFormSchema } from "@/lib/products/validation";
-
-const OTHER = "other";
 
 export function StockAdjustmentForm({ product }: { product: ProductDto }) {
   const [delta, setDelta] = useState("");
@@ -22,7 +21,10 @@ export function StockAdjustmentForm({ product }: { product: ProductDto }) {
   async function adjust(event: React.FormEvent) {
     event.preventDefault();
     if (pending) return;
-    const parsed = stockAdjustmentFormSchema.safeParse({ delta, reason: reason === OTHER ? otherReason : reason });
+    const parsed = stockAdjustmentFormSchema.safeParse({
+      delta,
+      reason: reason === OTHER_REASON ? otherReason : reason,
+    });
     if (!parsed.success) return setStatus({ ok: false, text: parsed.error.issues[0].message });
     const { delta: amount, reason: why } = parsed.data;
     setPending(true);
@@ -61,15 +63,10 @@ export function StockAdjustmentForm({ product }: { product: ProductDto }) {
             Reason
           </label>
           <select id="reason" value={reason} onChange={(event) => setReason(event.target.value)} className={inputClass}>
-            {STOCK_REASONS.map((value) => (
-              <option key={value} value={value}>
-                {value[0].toUpperCase() + value.slice(1)}
-              </option>
-            ))}
-            <option value={OTHER}>Other…</option>
+            <ReasonOptions />
           </select>
         </div>
-        {reason === OTHER && (
+        {reason === OTHER_REASON && (
           <div className="space-y-1">
             <label htmlFor="other-reason" className="block text-sm font-medium">
               Other reason
