@@ -65,6 +65,20 @@ async function lockItems(client: Queryable, items: Target[]): Promise<Product[]>
 type EventRow = { eventId: string; position: number };
 
 /**
+ * The end of a bulk statement after its `changed` (with each row's item `position`) and `event`
+ * CTEs: one notification per event, sent in id order (the listener publishes them as they come),
+ * and the events' ids in item order.
+ */
+const NOTIFIED_IN_ITEM_ORDER = Prisma.sql`
+      notified AS (
+        SELECT count(pg_notify(${NOTIFY_CHANNEL}, ${feedEventJson})) AS notifications
+        FROM (SELECT * FROM event ORDER BY id) e
+      )
+      SELECT e.id::text AS "eventId", c.position, n.notifications
+      FROM event e JOIN changed c ON c.id = e."productId", notified n
+      ORDER BY c.position`;
+
+/**
  * Writes the planned changes (those with a new stock) in one statement and returns the events'
  * ids in item order. Rows are locked already; the order lock is taken before the first event id
  * is drawn and held until COMMIT.
@@ -101,14 +115,7 @@ async function applyPlanned(client: Queryable, planned: Planned[], actor: Actor)
         ORDER BY c.position
         RETURNING *
       ),
-      -- One notification per event, sent in id order: the listener publishes them as they come.
-      notified AS (
-        SELECT count(pg_notify(${NOTIFY_CHANNEL}, ${feedEventJson})) AS notifications
-        FROM (SELECT * FROM event ORDER BY id) e
-      )
-      SELECT e.id::text AS "eventId", c.position, n.notifications
-      FROM event e JOIN changed c ON c.id = e."productId", notified n
-      ORDER BY c.position`,
+      ${NOTIFIED_IN_ITEM_ORDER}`,
     client,
   );
   // Ids are drawn as the sorted rows are inserted; make sure, since the response promises it.
@@ -261,13 +268,7 @@ export async function setLockedPrices(
         ORDER BY c.position
         RETURNING *
       ),
-      notified AS (
-        SELECT count(pg_notify(${NOTIFY_CHANNEL}, ${feedEventJson})) AS notifications
-        FROM (SELECT * FROM event ORDER BY id) e
-      )
-      SELECT e.id::text AS "eventId", c.position, n.notifications
-      FROM event e JOIN changed c ON c.id = e."productId", notified n
-      ORDER BY c.position`,
+      ${NOTIFIED_IN_ITEM_ORDER}`,
     client,
   );
   return { changed: events.length, lastEventId: events.at(-1)!.eventId };
