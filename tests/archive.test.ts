@@ -282,6 +282,19 @@ test("stock alerts leave out archived products", async () => {
   );
 });
 
+test("a bad product id in the path is a 400 naming id (not the body) on archive, restore and the history", async () => {
+  for (const path of ["/api/v1/products/0/archive", "/api/v1/products/abc/restore", "/api/v1/products/-1/events"]) {
+    const answer = await api.call(path.endsWith("events") ? "GET" : "POST", path);
+    assert.equal(answer.status, 400, `${path}: ${JSON.stringify(answer.body)}`);
+    assert.match(answer.body.error.message, /^id: product id must be a positive whole number/, path);
+    assert.deepEqual(
+      answer.body.error.issues.map((issue: { path: string }) => issue.path),
+      ["id"],
+      path,
+    );
+  }
+});
+
 test("archiving needs admin credentials: without them 401, and nothing changes", async () => {
   const product = await newProduct();
   const anonymous = await fetch(`${server.baseUrl}/api/v1/products/${product.id}/archive`, { method: "POST" });
