@@ -1,4 +1,4 @@
-import { expect, test } from "./fixtures";
+import { adminToken, expect, test } from "./fixtures";
 import { openDashboard, row, signIn, waitLive } from "./support";
 
 test("an admin archives a product: an open dashboard loses the row live, its page keeps the history, restore brings it back", async ({
@@ -81,4 +81,44 @@ test("an archived product's page offers Restore to admins only; restoring it the
   // The viewer's open page follows the feed: the banner goes there too.
   await expect(viewerPage.getByTestId("archived-banner")).toHaveCount(0);
   await viewerPage.close();
+});
+
+test("a dashboard cut off while products are archived and restored catches up to the right rows when it resumes", async ({
+  page,
+  request,
+  shop,
+}) => {
+  const bounced = await shop.product({ name: "Chai concentrate", stock: 8 });
+  const retired = await shop.product({ name: "Eggnog syrup", stock: 4 });
+  const edited = await shop.product({ name: "Honey sticks", stock: 12 });
+  const returning = await shop.product({ name: "Gingerbread syrup", stock: 6 });
+  const api = { authorization: `Bearer ${adminToken()}` };
+  const post = async (path: string) => {
+    const response = await request.post(path, { headers: api });
+    expect(response.status(), await response.text()).toBe(200);
+  };
+  await post(`/api/v1/products/${returning.id}/archive`);
+  await openDashboard(page, shop.dashboardPath);
+  await expect(row(page, returning.id)).toHaveCount(0);
+  await expect(row(page, retired.id)).toBeVisible();
+
+  await page.route("**/api/v1/stream/**", (route) => route.abort());
+  await page.evaluate(() => window.stop()); // cuts the open stream
+  await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", /reconnecting|offline/);
+
+  // While the page was cut off: one archived and restored (then changed), one archived, one
+  // restored that was archived before the page loaded.
+  await post(`/api/v1/products/${bounced.id}/archive`);
+  await post(`/api/v1/products/${bounced.id}/restore`);
+  await shop.patch(bounced.id, { stock: 9 });
+  await post(`/api/v1/products/${retired.id}/archive`);
+  await shop.patch(edited.id, { stock: 13 });
+  await post(`/api/v1/products/${returning.id}/restore`);
+
+  await page.unroute("**/api/v1/stream/**");
+  await expect(page.getByTestId("connection-state")).toContainText("caught up", { timeout: 20_000 });
+  await expect(row(page, retired.id)).toHaveCount(0);
+  await expect(row(page, bounced.id).getByTestId("stock")).toHaveText("9");
+  await expect(row(page, edited.id).getByTestId("stock")).toHaveText("13");
+  await expect(row(page, returning.id).getByTestId("stock")).toHaveText("6");
 });
