@@ -122,3 +122,40 @@ test("a dashboard cut off while products are archived and restored catches up to
   await expect(row(page, edited.id).getByTestId("stock")).toHaveText("13");
   await expect(row(page, returning.id).getByTestId("stock")).toHaveText("6");
 });
+
+test("a product restored while the dashboard's first fresh snapshot is on its way stays on the dashboard", async ({
+  page,
+  request,
+  shop,
+}) => {
+  const returning = await shop.product({ name: "Cinnamon sticks", stock: 7 });
+  const other = await shop.product({ name: "Star anise", stock: 3 });
+  const api = { authorization: `Bearer ${adminToken()}` };
+  const post = async (path: string) => {
+    const response = await request.post(path, { headers: api });
+    expect(response.status(), await response.text()).toBe(200);
+  };
+  await post(`/api/v1/products/${returning.id}/archive`);
+
+  // The page's own snapshot request (after the server-rendered one) is answered as taken now,
+  // before the restore, but handed to the page only once the feed has brought the restore.
+  let release = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/api\/v1\/products$/, async (route) => {
+    const response = await route.fetch();
+    await released;
+    await route.fulfill({ response });
+  });
+  const snapshotHandedOver = page.waitForResponse(/\/api\/v1\/products$/);
+  await openDashboard(page, shop.dashboardPath);
+  await expect(row(page, returning.id)).toHaveCount(0);
+
+  await post(`/api/v1/products/${returning.id}/restore`);
+  await expect(row(page, returning.id).getByTestId("stock")).toHaveText("7");
+  release();
+  await snapshotHandedOver;
+  // A later change shown means the older snapshot has been merged by then.
+  await shop.patch(other.id, { stock: 4 });
+  await expect(row(page, other.id).getByTestId("stock")).toHaveText("4");
+  await expect(row(page, returning.id).getByTestId("stock")).toHaveText("7");
+});
