@@ -214,6 +214,14 @@ describe("bad filters", () => {
     });
   }
 
+  test("an empty kind (kind= or a stray comma) is named as an empty kind", async () => {
+    for (const query of ["kind=", "kind=stock,"]) {
+      const answer = await admin.call("GET", `/api/v1/events?${query}`);
+      assert.equal(answer.status, 400, JSON.stringify(answer.body));
+      assert.match(answer.body.error.message, /^kind: kind must be one or more of .*, not ""$/, query);
+    }
+  });
+
   test("the product's route refuses productId (the product is in the path) and unknown products", async () => {
     const id = await newProduct();
     assert.equal((await admin.call("GET", `/api/v1/products/${id}/events?productId=${id}`)).status, 400);

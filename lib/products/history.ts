@@ -86,7 +86,8 @@ const filterShape = {
       if (unknown.length > 0) {
         context.addIssue({
           code: "custom",
-          message: `kind must be one or more of ${KINDS.join(", ")}, not ${unknown.join(", ")}`,
+          // An empty one (kind= or a stray comma) is named as such, not as nothing.
+          message: `kind must be one or more of ${KINDS.join(", ")}, not ${unknown.map((kind) => kind || '""').join(", ")}`,
         });
         return z.NEVER;
       }
