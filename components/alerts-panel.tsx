@@ -52,6 +52,24 @@ function writeSeen(eventId: string) {
   seenListeners.forEach((listener) => listener());
 }
 
+/** Both lists' alerts, each once, newest first, as many as are shown. */
+function mergeAlerts(current: FeedEvent[], more: FeedEvent[]): FeedEvent[] {
+  const byId = new Map([...current, ...more].map((alert) => [alert.eventId, alert]));
+  return [...byId.values()].sort((a, b) => (BigInt(b.eventId) > BigInt(a.eventId) ? 1 : -1)).slice(0, SHOWN);
+}
+
+/** The server's latest alerts of one product (empty when they cannot be read now). */
+async function alertsOf(productId: number): Promise<FeedEvent[]> {
+  try {
+    const response = await fetch(`/api/v1/alerts?limit=${SHOWN}`, { cache: "no-store" });
+    if (!response.ok) return [];
+    const { alerts } = (await response.json()) as { alerts: FeedEvent[] };
+    return alerts.filter((alert) => alert.productId === productId);
+  } catch {
+    return [];
+  }
+}
+
 export function AlertsPanel({ initial, lastEventId }: { initial: FeedEvent[]; lastEventId: string }) {
   const [alerts, setAlerts] = useState(initial);
   const newestAtLoad = initial[0]?.eventId ?? "0";
@@ -67,6 +85,13 @@ export function AlertsPanel({ initial, lastEventId }: { initial: FeedEvent[]; la
         // An archived product is off the shelf: its alerts go with it (the server's list agrees).
         if (event.kind === "archived") {
           setAlerts((current) => current.filter((alert) => alert.productId !== event.productId));
+          return;
+        }
+        // Restored, it is back on the shelf and its alerts with it (the server's list has them again).
+        if (event.kind === "restored") {
+          void alertsOf(event.productId).then((back) => {
+            if (back.length > 0) setAlerts((current) => mergeAlerts(current, back));
+          });
           return;
         }
         if (!isStockAlert(event)) return;

@@ -320,3 +320,63 @@ test("a selection over the bulk limit says so and cannot be applied until it is 
     await database.product.deleteMany({ where: { sku: { startsWith: shop.sku("CAP-") } } });
   }
 });
+
+test("select-all, then a selected product is archived elsewhere: it leaves the selection with a note, Apply changes the rest", async ({
+  page,
+  request,
+  shop,
+  staff,
+}) => {
+  const kept = [
+    await shop.product({ name: "Tea tin", stock: 10 }),
+    await shop.product({ name: "Tea scoop", stock: 20 }),
+  ];
+  const retired = await shop.product({ name: "Tea cosy", stock: 30 });
+  await signIn(page, await staff.admin(), `/admin?q=${shop.tag}`);
+  await waitLive(page);
+  await page.getByRole("checkbox", { name: "Select all 3 shown" }).check();
+  await fillBar(page, "Adjust by", "+1", "restock");
+
+  const archived = await request.post(`/api/v1/products/${retired.id}/archive`, { headers: api() });
+  expect(archived.status(), await archived.text()).toBe(200);
+  await expect(row(page, retired.id)).toHaveCount(0);
+  await expect(page.getByTestId("selection-count")).toHaveText("2 of 2 shown selected");
+  await expect(bar(page)).toContainText("1 selected product is no longer shown and was unselected.");
+
+  await bar(page).getByRole("button", { name: "Apply" }).click();
+  await expect(page.getByTestId("bulk-outcome")).toHaveText("Adjusted 2 products by +1 (restock).");
+  expect(await stockOf(page.request, kept[0].id)).toBe(11);
+  expect(await stockOf(page.request, kept[1].id)).toBe(21);
+  expect(await stockOf(page.request, retired.id)).toBe(30);
+});
+
+test("select-all, then Apply before the feed tells the page a selected product was archived: refused by name, nothing changed", async ({
+  page,
+  shop,
+  staff,
+  database,
+}) => {
+  const kept = await shop.product({ name: "Coffee tin", stock: 10 });
+  const retired = await shop.product({ name: "Coffee cosy", stock: 30 });
+  await signIn(page, await staff.admin(), `/admin?q=${shop.tag}`);
+  await waitLive(page);
+  await page.getByRole("checkbox", { name: "Select all 2 shown" }).check();
+  // Archived straight in the database: no event, as if the page's feed had not delivered it yet.
+  await database.product.update({
+    where: { id: retired.id },
+    data: { archivedAt: new Date(), version: { increment: 1 } },
+  });
+  try {
+    await fillBar(page, "Adjust by", "+1", "restock");
+    await bar(page).getByRole("button", { name: "Apply" }).click();
+    await expect(page.getByTestId("bulk-outcome")).toContainText(
+      `Not applied, nothing was changed: ${retired.name} (${retired.sku}): product ${retired.id} (${retired.sku}) is archived since`,
+    );
+    await expect(page.getByTestId("bulk-outcome")).toContainText("restore it to change it.");
+    await expect(row(page, retired.id)).toHaveAttribute("data-flagged", "");
+    expect(await stockOf(page.request, kept.id)).toBe(10);
+    expect(await stockOf(page.request, retired.id)).toBe(30);
+  } finally {
+    await database.product.update({ where: { id: retired.id }, data: { archivedAt: null } });
+  }
+});

@@ -1,4 +1,4 @@
-import { expect, test } from "./fixtures";
+import { adminToken, expect, test } from "./fixtures";
 import { openDashboard, row, signIn, waitLive } from "./support";
 
 test("an admin archives a product: an open dashboard loses the row live, its page keeps the history, restore brings it back", async ({
@@ -81,4 +81,81 @@ test("an archived product's page offers Restore to admins only; restoring it the
   // The viewer's open page follows the feed: the banner goes there too.
   await expect(viewerPage.getByTestId("archived-banner")).toHaveCount(0);
   await viewerPage.close();
+});
+
+test("a dashboard cut off while products are archived and restored catches up to the right rows when it resumes", async ({
+  page,
+  request,
+  shop,
+}) => {
+  const bounced = await shop.product({ name: "Chai concentrate", stock: 8 });
+  const retired = await shop.product({ name: "Eggnog syrup", stock: 4 });
+  const edited = await shop.product({ name: "Honey sticks", stock: 12 });
+  const returning = await shop.product({ name: "Gingerbread syrup", stock: 6 });
+  const api = { authorization: `Bearer ${adminToken()}` };
+  const post = async (path: string) => {
+    const response = await request.post(path, { headers: api });
+    expect(response.status(), await response.text()).toBe(200);
+  };
+  await post(`/api/v1/products/${returning.id}/archive`);
+  await openDashboard(page, shop.dashboardPath);
+  await expect(row(page, returning.id)).toHaveCount(0);
+  await expect(row(page, retired.id)).toBeVisible();
+
+  await page.route("**/api/v1/stream/**", (route) => route.abort());
+  await page.evaluate(() => window.stop()); // cuts the open stream
+  await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", /reconnecting|offline/);
+
+  // While the page was cut off: one archived and restored (then changed), one archived, one
+  // restored that was archived before the page loaded.
+  await post(`/api/v1/products/${bounced.id}/archive`);
+  await post(`/api/v1/products/${bounced.id}/restore`);
+  await shop.patch(bounced.id, { stock: 9 });
+  await post(`/api/v1/products/${retired.id}/archive`);
+  await shop.patch(edited.id, { stock: 13 });
+  await post(`/api/v1/products/${returning.id}/restore`);
+
+  await page.unroute("**/api/v1/stream/**");
+  await expect(page.getByTestId("connection-state")).toContainText("caught up", { timeout: 20_000 });
+  await expect(row(page, retired.id)).toHaveCount(0);
+  await expect(row(page, bounced.id).getByTestId("stock")).toHaveText("9");
+  await expect(row(page, edited.id).getByTestId("stock")).toHaveText("13");
+  await expect(row(page, returning.id).getByTestId("stock")).toHaveText("6");
+});
+
+test("a product restored while the dashboard's first fresh snapshot is on its way stays on the dashboard", async ({
+  page,
+  request,
+  shop,
+}) => {
+  const returning = await shop.product({ name: "Cinnamon sticks", stock: 7 });
+  const other = await shop.product({ name: "Star anise", stock: 3 });
+  const api = { authorization: `Bearer ${adminToken()}` };
+  const post = async (path: string) => {
+    const response = await request.post(path, { headers: api });
+    expect(response.status(), await response.text()).toBe(200);
+  };
+  await post(`/api/v1/products/${returning.id}/archive`);
+
+  // The page's own snapshot request (after the server-rendered one) is answered as taken now,
+  // before the restore, but handed to the page only once the feed has brought the restore.
+  let release = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/api\/v1\/products$/, async (route) => {
+    const response = await route.fetch();
+    await released;
+    await route.fulfill({ response });
+  });
+  const snapshotHandedOver = page.waitForResponse(/\/api\/v1\/products$/);
+  await openDashboard(page, shop.dashboardPath);
+  await expect(row(page, returning.id)).toHaveCount(0);
+
+  await post(`/api/v1/products/${returning.id}/restore`);
+  await expect(row(page, returning.id).getByTestId("stock")).toHaveText("7");
+  release();
+  await snapshotHandedOver;
+  // A later change shown means the older snapshot has been merged by then.
+  await shop.patch(other.id, { stock: 4 });
+  await expect(row(page, other.id).getByTestId("stock")).toHaveText("4");
+  await expect(row(page, returning.id).getByTestId("stock")).toHaveText("7");
 });

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
+import pg from "pg";
 import { apiClient, type Api } from "./support/api";
 import { eventually } from "./support/eventually";
 import { openFeed } from "./support/sse";
@@ -281,6 +282,19 @@ test("stock alerts leave out archived products", async () => {
   );
 });
 
+test("a bad product id in the path is a 400 naming id (not the body) on archive, restore and the history", async () => {
+  for (const path of ["/api/v1/products/0/archive", "/api/v1/products/abc/restore", "/api/v1/products/-1/events"]) {
+    const answer = await api.call(path.endsWith("events") ? "GET" : "POST", path);
+    assert.equal(answer.status, 400, `${path}: ${JSON.stringify(answer.body)}`);
+    assert.match(answer.body.error.message, /^id: product id must be a positive whole number/, path);
+    assert.deepEqual(
+      answer.body.error.issues.map((issue: { path: string }) => issue.path),
+      ["id"],
+      path,
+    );
+  }
+});
+
 test("archiving needs admin credentials: without them 401, and nothing changes", async () => {
   const product = await newProduct();
   const anonymous = await fetch(`${server.baseUrl}/api/v1/products/${product.id}/archive`, { method: "POST" });
@@ -337,4 +351,83 @@ test("adjustments racing an archive each land before it or are refused; none lan
   assert.equal(events.filter((event) => event.kind === "stock").length, applied);
   assert.equal(archived.body.stock, 1000 - applied);
   assert.equal((await stack.db.product.findUniqueOrThrow({ where: { id: product.id } })).stock, 1000 - applied);
+});
+
+/**
+ * Runs `write` on `id` while another archive holds the row: the write's UPDATE waits for it and
+ * matches nothing. Then a restore commits after that UPDATE and before the write reads why it
+ * matched nothing (it holds the table meanwhile), and the write's answer is returned.
+ */
+async function racedByArchiveAndRestore<T>(id: number, write: () => Promise<T>): Promise<T> {
+  const holder = new pg.Client({ connectionString: stack.databaseUrl });
+  const locker = new pg.Client({ connectionString: stack.databaseUrl });
+  await holder.connect();
+  await locker.connect();
+  // Asked outside the clients' transactions: a transaction sees pg_stat_activity as it first read it.
+  const count = async (query: Promise<Array<{ n: number }>>) => (await query)[0].n > 0;
+  const blocks = (pid: number) =>
+    count(
+      stack.db
+        .$queryRaw`SELECT count(*)::int AS n FROM pg_stat_activity WHERE ${pid}::int = ANY(pg_blocking_pids(pid))`,
+    );
+  const waitsForLock = (pid: number) =>
+    count(
+      stack.db
+        .$queryRaw`SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = ${pid}::int AND wait_event_type = 'Lock'`,
+    );
+  try {
+    const pidOf = async (client: pg.Client) =>
+      (await client.query("SELECT pg_backend_pid() AS pid")).rows[0].pid as number;
+    const holderPid = await pidOf(holder);
+    const lockerPid = await pidOf(locker);
+    await holder.query("BEGIN");
+    await holder.query(`UPDATE "Product" SET "archivedAt" = now(), version = version + 1 WHERE id = $1`, [id]);
+    const waiting = write();
+    await eventually(() => blocks(holderPid), "the write to wait for the row lock");
+    await locker.query("BEGIN");
+    const locked = locker.query(`LOCK TABLE "Product" IN ACCESS EXCLUSIVE MODE`);
+    await eventually(() => waitsForLock(lockerPid), "the restore to queue for the table");
+    await holder.query("COMMIT");
+    await locked;
+    await locker.query(`UPDATE "Product" SET "archivedAt" = NULL, version = version + 1 WHERE id = $1`, [id]);
+    await locker.query("COMMIT");
+    return await waiting;
+  } finally {
+    await holder.end();
+    await locker.end();
+  }
+}
+
+test("a write that finds the product archived, and then restored before it says why, applies: no 500, nothing lost", async () => {
+  const product = await newProduct(5);
+  const archived = await racedByArchiveAndRestore(product.id, () => archive(product.id, { reason: "race" }));
+  assert.equal(archived.status, 200, JSON.stringify(archived.body));
+  assert.ok(archived.body.archivedAt);
+  assert.equal(archived.body.version, product.version + 3);
+  const [event] = await stack.db.productEvent.findMany({
+    where: { productId: product.id },
+    orderBy: { id: "desc" },
+    take: 1,
+  });
+  assert.deepEqual([event.kind, event.reason, event.version], ["archived", "race", product.version + 3]);
+  await restore(product.id);
+
+  // A PATCH would answer 200 with its change left out; an adjustment would be refused for a reason it does not have.
+  const patched = await racedByArchiveAndRestore(product.id, () => api.patch(product.id, { stock: 99 }));
+  assert.equal(patched.status, 200, JSON.stringify(patched.body));
+  assert.equal(patched.body.stock, 99);
+  const adjusted = await racedByArchiveAndRestore(product.id, () => api.adjust(product.id, { delta: 1 }));
+  assert.equal(adjusted.status, 200, JSON.stringify(adjusted.body));
+  assert.equal(adjusted.body.stock, 100);
+  // The same on the other transport of the single adjustment (Next's route handler).
+  const routeServer = await stack.startServer({ transport: "route-handler" });
+  try {
+    const viaRoute = apiClient(routeServer.baseUrl, stack.adminToken);
+    const routed = await racedByArchiveAndRestore(product.id, () => viaRoute.adjust(product.id, { delta: 1 }));
+    assert.equal(routed.status, 200, JSON.stringify(routed.body));
+    assert.equal(routed.body.stock, 101);
+  } finally {
+    await routeServer.stop();
+  }
+  assert.equal((await stack.db.product.findUniqueOrThrow({ where: { id: product.id } })).stock, 101);
 });

@@ -127,10 +127,10 @@ function casesFor(endpoint: Endpoint): Case[] {
   if (endpoint.withId) {
     for (const [what, id, status, mentions] of [
       ["an unknown id", "424242", 404, /424242/],
-      ["a non-numeric id", "abc", 400, /product id/],
-      ["id 0", "0", 400, /product id/],
-      ["an id past 32 bits", "99999999999", 400, /product id/],
-      ["a negative id", "-3", 400, /product id/],
+      ["a non-numeric id", "abc", 400, /^id: product id/],
+      ["id 0", "0", 400, /^id: product id/],
+      ["an id past 32 bits", "99999999999", 400, /^id: product id/],
+      ["a negative id", "-3", 400, /^id: product id/],
     ] as const) {
       cases.push({ name: what, path: endpoint.withId(id), body: valid, status, mentions });
     }

@@ -166,6 +166,18 @@ describe("filters", () => {
     assert.deepEqual(atOf(await of("from=2026-03-02T01:00:00%2B01:00&to=2026-03-02")), [days[2]]);
     assert.equal((await of("to=2026-03-01T00:00:00Z")).events.length, 0);
   });
+
+  test("the calendar's ends: to=9999-12-31 means every event, on the page and in the CSV export", async () => {
+    const all = ids(await of(""));
+    assert.deepEqual(ids(await of("to=9999-12-31")), all);
+    assert.deepEqual(ids(await of("from=0001-01-01&to=9999-12-31T23:59:59Z")), all);
+    assert.equal((await of("from=9999-12-31")).events.length, 0);
+    const response = await fetch(`${server.baseUrl}/api/v1/events.csv?productId=${id}&to=9999-12-31`, {
+      headers: { authorization: `Bearer ${stack.adminToken}` },
+    });
+    assert.equal(response.status, 200);
+    assert.equal((await response.text()).trim().split("\n").length, all.length + 1);
+  });
 });
 
 describe("bad filters", () => {
@@ -180,6 +192,10 @@ describe("bad filters", () => {
     ["to=2026-02-30", "to"],
     ["from=2026-11-02&to=2026-11-01", "to"],
     ["from=2026-11-01T10:00:00", "from"],
+    // Outside years 1-9999 (UTC), as a day or once its offset is applied.
+    ["from=0000-01-01", "from"],
+    ["to=0001-01-01T00:30:00%2B01:00", "to"],
+    ["from=9999-12-31T23:00:00-02:00", "from"],
     ["productId=0x4", "productId"],
     ["actor=a&actor=b", "actor"],
     ["reason=", "reason"],
@@ -197,6 +213,14 @@ describe("bad filters", () => {
       assert.match(answer.body.error.message, new RegExp(`^${parameter}: `));
     });
   }
+
+  test("an empty kind (kind= or a stray comma) is named as an empty kind", async () => {
+    for (const query of ["kind=", "kind=stock,"]) {
+      const answer = await admin.call("GET", `/api/v1/events?${query}`);
+      assert.equal(answer.status, 400, JSON.stringify(answer.body));
+      assert.match(answer.body.error.message, /^kind: kind must be one or more of .*, not ""$/, query);
+    }
+  });
 
   test("the product's route refuses productId (the product is in the path) and unknown products", async () => {
     const id = await newProduct();

@@ -39,6 +39,8 @@ const toDto = (event: FeedEvent): ProductDto => ({
 
 /** Products the feed archived, with the version it archived them at: an older snapshot must not bring them back. */
 type Archived = Map<number, number>;
+/** Per product, the id of the newest event the feed applied: a snapshot taken before it lacks a product it created or restored. */
+type Applied = Map<number, string>;
 
 const positions = new WeakMap<ProductDto[], Map<number, number>>();
 
@@ -50,7 +52,13 @@ export const CHANGE_MARK_MS = 5_000;
  * one pass, so a busy shop costs one render per frame rather than one per event. Returns the
  * new snapshot and the marks for the cells that changed.
  */
-function applyEvents(snapshot: ProductSnapshot, events: Iterable<FeedEvent>, at: number, archived: Archived) {
+function applyEvents(
+  snapshot: ProductSnapshot,
+  events: Iterable<FeedEvent>,
+  at: number,
+  archived: Archived,
+  applied: Applied,
+) {
   // Products keep their place in the array (changed ones are replaced, new ones appended), so
   // the id -> place index carries over from one frame's array to the next.
   const index = positions.get(snapshot.products) ?? new Map(snapshot.products.map((product, i) => [product.id, i]));
@@ -61,6 +69,7 @@ function applyEvents(snapshot: ProductSnapshot, events: Iterable<FeedEvent>, at:
   const removed = new Set<number>();
   for (const event of events) {
     lastEventId = newer(lastEventId, event.eventId);
+    applied.set(event.productId, event.eventId);
     if (event.kind === "archived") archived.set(event.productId, event.version);
     else archived.delete(event.productId);
     const i = index.get(event.productId);
@@ -122,19 +131,31 @@ function frameBatcher(flush: (events: FeedEvent[]) => void) {
 }
 
 /**
- * Per product, whichever of the two is newer: nothing applied from the feed is lost, and a
- * product the feed archived after the fresh snapshot was taken stays away.
+ * Per product, whichever of the two is newer: nothing applied from the feed is lost, a product
+ * the feed archived after the fresh snapshot was taken stays away, and one it created or
+ * restored after then stays (the fresh snapshot does not have it yet).
  */
-function merge(current: ProductSnapshot | undefined, fresh: ProductSnapshot, archived: Archived): ProductSnapshot {
+function merge(
+  current: ProductSnapshot | undefined,
+  fresh: ProductSnapshot,
+  archived: Archived,
+  applied: Applied,
+): ProductSnapshot {
   if (!current) return fresh;
   const mine = new Map(current.products.map((product) => [product.id, product]));
+  const freshIds = new Set(fresh.products.map((product) => product.id));
+  const since = BigInt(fresh.lastEventId);
+  const added = current.products.filter(
+    (product) => !freshIds.has(product.id) && BigInt(applied.get(product.id) ?? "0") > since,
+  );
   return {
     products: fresh.products
       .filter((product) => (archived.get(product.id) ?? 0) <= product.version)
       .map((product) => {
         const cached = mine.get(product.id);
         return cached && cached.version > product.version ? cached : product;
-      }),
+      })
+      .concat(added),
     lastEventId: newer(current.lastEventId, fresh.lastEventId),
   };
 }
@@ -159,12 +180,13 @@ export function useLiveProducts(initial: ProductSnapshot) {
     void mutate((cached) => cached ?? initial, { revalidate: false });
     const feed = sharedFeed(initial.lastEventId);
     const archived: Archived = new Map();
+    const applied: Applied = new Map();
     const batch = frameBatcher((events) => {
       const now = Date.now();
       void mutate(
         (current) => {
           if (!current) return current;
-          const { snapshot, marks } = applyEvents(current, events, now, archived);
+          const { snapshot, marks } = applyEvents(current, events, now, archived, applied);
           setChanges((all) => addMarks(all, marks, now));
           return snapshot;
         },
@@ -177,6 +199,7 @@ export function useLiveProducts(initial: ProductSnapshot) {
       reset: () => {
         batch.clear();
         archived.clear();
+        applied.clear();
         void fetchSnapshot(PRODUCTS_KEY).then((fresh) => {
           void mutate(fresh, { revalidate: false });
           feed.resumeFrom(fresh.lastEventId);
@@ -190,7 +213,7 @@ export function useLiveProducts(initial: ProductSnapshot) {
     // Another tab may have been leading the feed since before this page's snapshot was taken:
     // a fresh snapshot, merged by version, closes any gap between the two.
     void fetchSnapshot(PRODUCTS_KEY).then((fresh) =>
-      mutate((current) => merge(current, fresh, archived), { revalidate: false }),
+      mutate((current) => merge(current, fresh, archived, applied), { revalidate: false }),
     );
     return unsubscribe;
     // Once per mount; the snapshot's later ids come from the feed itself.

@@ -25,6 +25,9 @@ const single = <Value>(name: string, schema: z.ZodType<Value>) =>
     });
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+// Moments outside years 1-9999 (UTC) are no timestamp PostgreSQL or Prisma takes: a 400, not a 500.
+const EARLIEST = new Date("0001-01-01T00:00:00.000Z");
+const LATEST = new Date("9999-12-31T23:59:59.999Z");
 
 /**
  * A moment in time: an ISO 8601 date-time with its offset (`2026-11-01T09:00:00Z`,
@@ -38,9 +41,18 @@ const moment = (name: string, dateAlone: "start" | "end") =>
       (value) => (DAY.test(value) ? isCalendarDay(value) : z.iso.datetime({ offset: true }).safeParse(value).success),
       `${name} must be a date (2026-11-30, a UTC day) or an ISO 8601 date-time with offset (2026-11-30T09:00:00Z)`,
     )
-    .transform((value) => {
+    .transform((value, context) => {
       const date = new Date(DAY.test(value) ? `${value}T00:00:00Z` : value);
       if (DAY.test(value) && dateAlone === "end") date.setUTCDate(date.getUTCDate() + 1);
+      // The last day there is ends at the last instant there is (no event is later).
+      if (date > LATEST && DAY.test(value) && dateAlone === "end") return LATEST;
+      if (date < EARLIEST || date > LATEST) {
+        context.addIssue({
+          code: "custom",
+          message: `${name} must be between 0001-01-01 and 9999-12-31 (UTC), the dates PostgreSQL and ISO 8601 share`,
+        });
+        return z.NEVER;
+      }
       return date;
     });
 
@@ -74,7 +86,8 @@ const filterShape = {
       if (unknown.length > 0) {
         context.addIssue({
           code: "custom",
-          message: `kind must be one or more of ${KINDS.join(", ")}, not ${unknown.join(", ")}`,
+          // An empty one (kind= or a stray comma) is named as such, not as nothing.
+          message: `kind must be one or more of ${KINDS.join(", ")}, not ${unknown.map((kind) => kind || '""').join(", ")}`,
         });
         return z.NEVER;
       }

@@ -188,28 +188,35 @@ export async function updateProduct(
     COALESCE(${changes.stock ?? null}::int, p.stock),
     COALESCE(${changes.priceCents ?? null}::int, p."priceCents"),
     COALESCE(${changes.lowStockThreshold ?? null}::int, p."lowStockThreshold"))`;
-  const product = await commitChange(
-    Prisma.sql`
-      UPDATE "Product" p SET
-        (sku, name, stock, "priceCents", "lowStockThreshold") = ${updated},
-        version = p.version + 1,
-        "updatedAt" = now()
-      FROM ${lockedRow(id)}
-      WHERE p.id = old.id AND p."archivedAt" IS NULL
-        AND (${expectedVersion ?? null}::int IS NULL OR p.version = ${expectedVersion ?? null}::int)
-        AND (p.sku, p.name, p.stock, p."priceCents", p."lowStockThreshold") IS DISTINCT FROM ${updated}
-      RETURNING p.*, ${PREVIOUS_STATE}`,
-    { kind: kindOf(changes), actor },
-    via,
-  ).catch(async (error) => {
-    if (changes.sku && isUniqueViolation(error)) throw await skuTaken(changes.sku);
-    throw error;
-  });
-  if (product) return toProductDto(product);
-
-  const current = await db.product.findUnique({ where: { id } });
-  if (!current) throw notFound(`product ${id}`);
-  if (current.archivedAt) throw productArchived(current);
+  // As in setArchived: a product archived when the UPDATE ran and restored before the refusal
+  // is read takes the change now, rather than answering 200 with the change left out.
+  let current: Product | null;
+  do {
+    const product = await commitChange(
+      Prisma.sql`
+        UPDATE "Product" p SET
+          (sku, name, stock, "priceCents", "lowStockThreshold") = ${updated},
+          version = p.version + 1,
+          "updatedAt" = now()
+        FROM ${lockedRow(id)}
+        WHERE p.id = old.id AND p."archivedAt" IS NULL
+          AND (${expectedVersion ?? null}::int IS NULL OR p.version = ${expectedVersion ?? null}::int)
+          AND (p.sku, p.name, p.stock, p."priceCents", p."lowStockThreshold") IS DISTINCT FROM ${updated}
+        RETURNING p.*, ${PREVIOUS_STATE}`,
+      { kind: kindOf(changes), actor },
+      via,
+    ).catch(async (error) => {
+      if (changes.sku && isUniqueViolation(error)) throw await skuTaken(changes.sku);
+      throw error;
+    });
+    if (product) return toProductDto(product);
+    current = await db.product.findUnique({ where: { id } });
+    if (!current) throw notFound(`product ${id}`);
+    if (current.archivedAt) throw productArchived(current);
+  } while (
+    (expectedVersion === undefined || expectedVersion === current.version) &&
+    Object.entries(changes).some(([field, value]) => value !== undefined && value !== current![field as keyof Product])
+  );
   if (expectedVersion === undefined || expectedVersion === current.version) return toProductDto(current);
   throw new ApiError(
     409,
@@ -232,19 +239,23 @@ export async function adjustStock(
   via?: Queryable,
 ): Promise<ProductDto> {
   const { delta, reason } = input;
-  const product = await commitChange(
-    Prisma.sql`
-      UPDATE "Product" SET stock = stock + ${delta}::int, version = version + 1, "updatedAt" = now()
-      WHERE id = ${id}::int AND "archivedAt" IS NULL AND stock::bigint + ${delta}::int BETWEEN 0 AND ${INT32_MAX}::int
-      RETURNING *, stock - ${delta}::int AS "previousStock", "lowStockThreshold" AS "previousLowStockThreshold"`,
-    { kind: "stock", actor, delta, reason },
-    via,
-  );
-  if (product) return toProductDto(product);
-
-  const current = await db.product.findUnique({ where: { id } });
-  if (!current) throw notFound(`product ${id}`);
-  if (current.archivedAt) throw productArchived(current);
+  // As in setArchived: archived when the UPDATE ran, restored before the refusal is read, it
+  // takes the adjustment now rather than a refusal for a reason it does not have.
+  let current: Product | null;
+  do {
+    const product = await commitChange(
+      Prisma.sql`
+        UPDATE "Product" SET stock = stock + ${delta}::int, version = version + 1, "updatedAt" = now()
+        WHERE id = ${id}::int AND "archivedAt" IS NULL AND stock::bigint + ${delta}::int BETWEEN 0 AND ${INT32_MAX}::int
+        RETURNING *, stock - ${delta}::int AS "previousStock", "lowStockThreshold" AS "previousLowStockThreshold"`,
+      { kind: "stock", actor, delta, reason },
+      via,
+    );
+    if (product) return toProductDto(product);
+    current = await db.product.findUnique({ where: { id } });
+    if (!current) throw notFound(`product ${id}`);
+    if (current.archivedAt) throw productArchived(current);
+  } while (current.stock + delta >= 0 && current.stock + delta <= INT32_MAX);
   const [code, message] =
     delta > 0
       ? ["STOCK_OUT_OF_RANGE", `stock of product ${id} would exceed ${INT32_MAX}`]
@@ -264,20 +275,26 @@ export async function setArchived(
   actor: Actor,
   via?: Queryable,
 ): Promise<ProductDto> {
-  // Stock and threshold do not change: the row as locked is also the state before.
-  const product = await commitChange(
-    Prisma.sql`
-      UPDATE "Product" SET
-        "archivedAt" = ${archive ? Prisma.sql`now()` : Prisma.sql`NULL`}, version = version + 1, "updatedAt" = now()
-      WHERE id = ${id}::int AND "archivedAt" IS ${archive ? Prisma.sql`NULL` : Prisma.sql`NOT NULL`}
-      RETURNING *, stock AS "previousStock", "lowStockThreshold" AS "previousLowStockThreshold"`,
-    { kind: archive ? "archived" : "restored", actor, reason },
-    via,
-  );
-  if (product) return toProductDto(product);
+  // The refusal is read after the UPDATE matched nothing: an archive and a restore by others
+  // may have committed in between, leaving the product as this change wants to find it. Then
+  // the change applies now (each pass needs another writer's commit, so this ends).
+  let current: Product | null;
+  do {
+    // Stock and threshold do not change: the row as locked is also the state before.
+    const product = await commitChange(
+      Prisma.sql`
+        UPDATE "Product" SET
+          "archivedAt" = ${archive ? Prisma.sql`now()` : Prisma.sql`NULL`}, version = version + 1, "updatedAt" = now()
+        WHERE id = ${id}::int AND "archivedAt" IS ${archive ? Prisma.sql`NULL` : Prisma.sql`NOT NULL`}
+        RETURNING *, stock AS "previousStock", "lowStockThreshold" AS "previousLowStockThreshold"`,
+      { kind: archive ? "archived" : "restored", actor, reason },
+      via,
+    );
+    if (product) return toProductDto(product);
+    current = await db.product.findUnique({ where: { id } });
+    if (!current) throw notFound(`product ${id}`);
+  } while ((current.archivedAt === null) === archive);
 
-  const current = await db.product.findUnique({ where: { id } });
-  if (!current) throw notFound(`product ${id}`);
   const details = { current: toProductDto(current) };
   if (archive) {
     const since = current.archivedAt!.toISOString();

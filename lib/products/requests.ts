@@ -5,7 +5,7 @@ import { requireAdmin, type HeaderSource } from "@/lib/auth/guards";
 import { readJson, readOptionalJson, type BodySource } from "@/lib/http/read-json";
 import { idempotencyKey, idempotentWrite, type Reply } from "@/lib/products/idempotency";
 import { adjustStock, setArchived } from "@/lib/products/mutations";
-import { archiveSchema, productIdSchema, stockAdjustmentSchema } from "@/lib/products/validation";
+import { archiveSchema, parseProductIdParam, stockAdjustmentSchema } from "@/lib/products/validation";
 
 /**
  * POST /api/v1/products/{id}/stock-adjustments: who asks, the Idempotency-Key, which product,
@@ -14,7 +14,7 @@ import { archiveSchema, productIdSchema, stockAdjustmentSchema } from "@/lib/pro
 export async function stockAdjustmentRequest(request: HeaderSource & BodySource, id: string): Promise<Reply> {
   const caller = await requireAdmin(request);
   const key = idempotencyKey(request);
-  const productId = productIdSchema.parse(id);
+  const productId = parseProductIdParam(id);
   const body = await readJson(request);
   const input = stockAdjustmentSchema.parse(body);
   const route = `POST /api/v1/products/${productId}/stock-adjustments`;
@@ -31,7 +31,7 @@ export async function stockAdjustmentRequest(request: HeaderSource & BodySource,
 export async function archiveRequest(request: HeaderSource & BodySource, id: string, archive: boolean): Promise<Reply> {
   const caller = await requireAdmin(request);
   const key = idempotencyKey(request);
-  const productId = productIdSchema.parse(id);
+  const productId = parseProductIdParam(id);
   const body = await readOptionalJson(request);
   const input = archiveSchema.parse(body);
   const route = `POST /api/v1/products/${productId}/${archive ? "archive" : "restore"}`;

@@ -17,6 +17,10 @@ export const productIdSchema = z
   .transform(Number)
   .pipe(z.number().max(INT32_MAX, "product id is out of range"));
 
+// The id in a route's path (/api/v1/products/{id}/...): its 400 names `id`, not the body.
+const productIdParamSchema = z.object({ id: productIdSchema });
+export const parseProductIdParam = (id: string): number => productIdParamSchema.parse({ id }).id;
+
 // Text that PostgreSQL can store (no NUL, no lone surrogate: SQLSTATE 22021) and that shows as
 // what it says: bidirectional controls can make "Invoice\u202Etxt.exe" read as "Invoiceexe.txt".
 const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;

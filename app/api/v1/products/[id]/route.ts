@@ -5,12 +5,12 @@ import { apiRoute } from "@/lib/http/api-route";
 import { idempotencyKey, idempotentWrite } from "@/lib/products/idempotency";
 import { updateProduct } from "@/lib/products/mutations";
 import { fetchProduct } from "@/lib/products/queries";
-import { productIdSchema, updateProductSchema } from "@/lib/products/validation";
+import { parseProductIdParam, updateProductSchema } from "@/lib/products/validation";
 
 // GET /api/v1/products/[id] - one product
 export const GET = apiRoute(async (request: Request, { params }: RouteContext<"/api/v1/products/[id]">) => {
   await requireReader(request);
-  const id = productIdSchema.parse((await params).id);
+  const id = parseProductIdParam((await params).id);
   return NextResponse.json(await fetchProduct(id));
 });
 
@@ -18,7 +18,7 @@ export const GET = apiRoute(async (request: Request, { params }: RouteContext<"/
 export const PATCH = apiRoute(async (request: Request, { params }: RouteContext<"/api/v1/products/[id]">) => {
   const caller = await requireAdmin(request);
   const key = idempotencyKey(request);
-  const id = productIdSchema.parse((await params).id);
+  const id = parseProductIdParam((await params).id);
   const body = await readJson(request);
   const input = updateProductSchema.parse(body);
   const { status, ...reply } = await idempotentWrite(
