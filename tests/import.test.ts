@@ -133,6 +133,41 @@ describe("a clean stocktake", () => {
   });
 });
 
+describe("line ends", () => {
+  test("CRLF, LF and CR-only lines mixed in one file are each a row, numbered as the file's lines", async () => {
+    // Rows appended in another editor, or an old Mac "CSV (Macintosh)" file: csv-parse alone takes
+    // the first line end it meets as the only one, and runs the rest of the file together.
+    const before = await shopState();
+    const mixed = await preview("stocktake", "sku,count,name\nCOF-250,18,a\r\nCOF-1000,5,b\rMLK-OAT-1L,0,c\n");
+    assert.equal(mixed.status, 200, JSON.stringify(mixed.body));
+    assert.deepEqual(
+      mixed.body.changes.map((change) => [change.line, change.sku, change.new]),
+      [
+        [2, "COF-250", 18],
+        [3, "COF-1000", 5],
+        [4, "MLK-OAT-1L", 0],
+      ],
+    );
+    // A `;` file with CR-only line ends whose sku column is not the first.
+    const mac = await preview("stocktake", "count;sku\r18;COF-250\r5;COF-1000\r");
+    assert.equal(mac.status, 200, JSON.stringify(mac.body));
+    assert.equal(mac.body.delimiter, ";");
+    assert.deepEqual(
+      mac.body.changes.map((change) => [change.line, change.sku, change.new]),
+      [
+        [2, "COF-250", 18],
+        [3, "COF-1000", 5],
+      ],
+    );
+    // A quoted name over two lines (CRLF inside, LF outside) moves the next row's line by one, not two.
+    const quoted = await preview("stocktake", 'sku,name,count\nCOF-250,"two\r\nlines",18\nCOF-1000,x,y\n');
+    assert.equal(quoted.status, 200, JSON.stringify(quoted.body));
+    assert.deepEqual(quoted.body.changes.map((change) => change.line), [2]);
+    assert.deepEqual(quoted.body.invalid.map((problem) => problem.line), [4]);
+    assert.deepEqual(await shopState(), before);
+  });
+});
+
 describe("a price list from a German spreadsheet (BOM, `;`, decimal commas)", () => {
   test("preview reads it, says so, and converts to cents; apply writes price events", async () => {
     const seen = await preview("prices", fixture("prices-de.csv"));

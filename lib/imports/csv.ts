@@ -60,7 +60,12 @@ function decode(bytes: Uint8Array): { text: string; bom: boolean } {
     throw fileError("CSV_NOT_TEXT", "The file is not a CSV text file (it holds binary data)");
   }
   const bom = text.charCodeAt(0) === 0xfeff;
-  return { text: bom ? text.slice(1) : text, bom };
+  // One line end: a file may mix CRLF, LF and old Mac CR-only lines (rows appended in another
+  // editor, files concatenated), and csv-parse takes the first it meets as the only one, so a
+  // row after a different line end would run on into the row before it (or be lost in an
+  // ignored column) and line numbers would be off.
+  const lines = text.replace(/\r\n?/g, "\n");
+  return { text: bom ? lines.slice(1) : lines, bom };
 }
 
 const headerName = (cell: string) => cell.trim().replace(/^"|"$/g, "").trim().toLowerCase();
@@ -71,7 +76,7 @@ const headerName = (cell: string) => cell.trim().replace(/^"|"$/g, "").trim().to
  * and means them, so they are read, and the preview says so.
  */
 function detectDelimiter(text: string): ImportFile["delimiter"] {
-  const header = text.slice(0, text.search(/\r?\n|$/));
+  const header = text.slice(0, text.search(/\n|$/));
   for (const delimiter of [",", ";", "\t"] as const) {
     if (header.split(delimiter).map(headerName).includes("sku")) return delimiter;
   }
