@@ -412,6 +412,34 @@ describe("files that cannot be read: a 4xx naming the problem, nothing changed, 
   });
 });
 
+describe("the query", () => {
+  test("an unknown or repeated parameter is refused by name, not ignored or guessed; nothing changes", async () => {
+    const before = await shopState();
+    const file = "sku,count\nCOF-250,1\n";
+    const cases: Array<[path: string, parameter: string, message: RegExp]> = [
+      // A mistyped asOf would otherwise apply without the check that the preview is current.
+      ["/api/v1/imports?kind=stocktake&reason=count&asof=1", "asof", /asof: unknown query parameter/],
+      ["/api/v1/imports?kind=stocktake&reason=count&kind=prices", "kind", /give kind once/],
+      ["/api/v1/imports?kind=stocktake&reason=count&reason=other", "reason", /give reason once/],
+      ["/api/v1/imports?kind=stocktake&reason=count&asOf=1&asOf=2", "asOf", /give asOf once/],
+      ["/api/v1/imports/preview?kind=stocktake&kind=prices", "kind", /give kind once/],
+      ["/api/v1/imports/preview?kind=stocktake&dryRun=1", "dryRun", /dryRun: unknown query parameter/],
+    ];
+    for (const [path, parameter, message] of cases) {
+      const answer = await send(path, file);
+      assert.equal(answer.status, 400, `${path}: ${JSON.stringify(answer.body)}`);
+      assert.equal(answer.body.error.code, "VALIDATION_FAILED", path);
+      assert.match(answer.body.error.message, message, path);
+      assert.deepEqual(
+        (answer.body.error.issues as Array<{ path: string }>).map((issue) => issue.path),
+        [parameter],
+        path,
+      );
+    }
+    assert.deepEqual(await shopState(), before);
+  });
+});
+
 describe("an archived product", () => {
   test("its row is refused like an unknown sku, naming the product; restored, the file applies", async () => {
     const id = await idOf("COF-1000");

@@ -13,7 +13,7 @@ export const dynamic = "force-dynamic";
 export const POST = apiRoute(async (request: Request) => {
   const caller = await requireAdmin(request);
   const key = idempotencyKey(request);
-  const query = applyQuerySchema.parse(queryOf(request));
+  const query = applyQuerySchema.parse(queryOf(request, applyQuerySchema));
   const bytes = await readCsvBody(request);
   // The key's request is the query and the file; the file by its hash, not 4 MiB of JSON.
   const body = { ...query, file: createHash("sha256").update(bytes).digest("hex") };
