@@ -438,6 +438,19 @@ describe("the query", () => {
     }
     assert.deepEqual(await shopState(), before);
   });
+
+  test("an asOf no preview can have answered (newer than any event id) is refused, not a skipped check", async () => {
+    const before = await shopState();
+    const future = (BigInt(await newestEventId()) + BigInt(1_000_000)).toString();
+    const answer = await apply(`kind=stocktake&reason=count&asOf=${future}`, "sku,count\nCOF-250,1\n");
+    assert.equal(answer.status, 400, JSON.stringify(answer.body));
+    assert.equal(answer.body.error.code, "VALIDATION_FAILED");
+    assert.match(answer.body.error.message, /asOf .* newer than any event/);
+    assert.deepEqual(await shopState(), before);
+    const notANumber = await apply("kind=stocktake&reason=count&asOf=yesterday", "sku,count\nCOF-250,1\n");
+    assert.equal(notANumber.status, 400);
+    assert.match(notANumber.body.error.message, /asOf must be the preview's asOf/);
+  });
 });
 
 describe("an archived product", () => {

@@ -133,6 +133,16 @@ export async function applyImport(
       true,
     );
     if (asOf !== undefined) {
+      // An id no event has had yet is no preview's asOf (a preview answers an id it saw): with it,
+      // the check below would find no later change and be skipped, not passed.
+      const [{ issued }] = await sqlQuery<{ issued: string }>(
+        Prisma.sql`SELECT COALESCE(pg_sequence_last_value(pg_get_serial_sequence('"ProductEvent"', 'id')::regclass), 0)::text AS issued`,
+        client,
+      );
+      if (BigInt(asOf) > BigInt(issued)) {
+        const message = `asOf ${asOf} is newer than any event: pass the preview's asOf, or none to apply to the current values`;
+        throw new ApiError(400, "VALIDATION_FAILED", message, { issues: [{ path: "asOf", message }] });
+      }
       // Events before the retained history are gone: a change after such a preview cannot be ruled out.
       const [{ oldest }] = await sqlQuery<{ oldest: string | null }>(
         Prisma.sql`SELECT min(id)::text AS oldest FROM "ProductEvent"`,
