@@ -336,6 +336,15 @@ describe("files that cannot be read: a 4xx naming the problem, nothing changed, 
       message: /text\/csv/,
     },
     {
+      // The bytes are read as UTF-8 whatever is declared: a file said to be another encoding is refused, not misread.
+      name: "declared as another charset",
+      file: "sku,count\nCOF-250,1\n",
+      type: "text/csv; charset=windows-1252",
+      status: 415,
+      code: "UNSUPPORTED_MEDIA_TYPE",
+      message: /charset must be utf-8, not windows-1252/,
+    },
+    {
       name: "an unknown kind",
       kind: "orders",
       file: `${header}COF-250,1\n`,

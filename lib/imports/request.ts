@@ -38,6 +38,16 @@ export async function readCsvBody(request: Request): Promise<Uint8Array> {
       "Content-Type must be text/csv: send the file itself as the body",
     );
   }
+  // The bytes are read as UTF-8 (with the checks of lib/imports/csv.ts): a file declared as
+  // another encoding would be misread, so it is refused as the JSON writes refuse it.
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(type)?.[1];
+  if (charset && !/^utf-?8$/i.test(charset)) {
+    throw new ApiError(
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+      `Content-Type charset must be utf-8, not ${charset}: the file is read as CSV UTF-8`,
+    );
+  }
   if (Number(request.headers.get("content-length") ?? 0) > MAX_IMPORT_BYTES) throw tooLarge();
   if (!request.body) return new Uint8Array();
   const chunks: Uint8Array[] = [];
