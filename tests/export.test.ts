@@ -221,6 +221,35 @@ describe("history export", () => {
   });
 });
 
+describe("a client that goes away mid-export", () => {
+  test("the server stops reading: the rows read stay far below the export's size", async () => {
+    const product = await newProduct();
+    await stack.db.$executeRaw`
+      INSERT INTO "ProductEvent" ("productId", kind, sku, name, stock, "priceCents", "lowStockThreshold", version, actor, reason, "stockLevel")
+      SELECT ${product.id}, 'stock', ${product.sku}, repeat('n', 200), g, 100, 5, g, 'api:bulk', 'bulk', stock_level(g, 5)
+      FROM generate_series(1, 100000) AS g`;
+    const readBefore = await rowsRead();
+    const controller = new AbortController();
+    const response = await fetch(`${server.baseUrl}/api/v1/events.csv?productId=${product.id}`, {
+      headers: auth(),
+      signal: controller.signal,
+    });
+    const reader = response.body!.getReader();
+    const first = await reader.read();
+    assert.ok(!first.done && first.value.byteLength > 0);
+    controller.abort();
+    let settled = await rowsRead();
+    for (let same = 0, polls = 0; same < 5; polls++) {
+      assert.ok(polls < 600, "the export's reads never settled after the client went away");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const now = await rowsRead();
+      same = now === settled ? same + 1 : 0;
+      settled = now;
+    }
+    assert.ok(settled - readBefore < 50_000, `read ${settled - readBefore} rows after the client went away`);
+  });
+});
+
 describe("products export", () => {
   test("the dashboard's view: its search, level filter and order (numeric, locale-aware collation)", async () => {
     const tag = `Ordr${process.pid}`;
