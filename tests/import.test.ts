@@ -542,9 +542,30 @@ describe("between preview and apply", () => {
     assert.deepEqual(retry.body, first.body);
     assert.equal(retry.headers.get("idempotent-replayed"), "true");
     assert.equal(await stack.db.productEvent.count(), events);
-    const other = await apply(query, fixture("stocktake.csv"), key);
+    const other = await apply(query, "sku;price\nCOF-250;1,00\n", key);
     assert.equal(other.status, 422);
     assert.equal(other.body.error.code, "IDEMPOTENCY_KEY_REUSED");
+  });
+
+  test("a keyed apply refused for its file or query is not kept: the key applies the corrected request", async () => {
+    // Docs (Idempotent writes): answers given before the change began are not kept. A file that
+    // cannot be read or has invalid cells, or an asOf no preview answered, is such an answer.
+    const before = await shopState();
+    const key = { "idempotency-key": `import-refused-${Date.now()}` };
+    const broken = await apply("kind=stocktake&reason=count", "sku,count\nCOF-250,=1+1\n", key);
+    assert.equal(broken.status, 400, JSON.stringify(broken.body));
+    assert.equal(broken.body.error.code, "IMPORT_INVALID");
+    const empty = await apply("kind=stocktake&reason=count", "", key);
+    assert.equal(empty.status, 400);
+    assert.equal(empty.body.error.code, "CSV_EMPTY");
+    const future = (BigInt(await newestEventId()) + BigInt(1_000_000)).toString();
+    const early = await apply(`kind=stocktake&reason=count&asOf=${future}`, "sku,count\nCOF-250,1\n", key);
+    assert.equal(early.status, 400);
+    assert.equal(early.body.error.code, "VALIDATION_FAILED");
+    assert.deepEqual(await shopState(), before);
+    const fixed = await apply("kind=stocktake&reason=count", "sku,count\nCOF-250,1\n", key);
+    assert.equal(fixed.status, 200, JSON.stringify(fixed.body));
+    assert.equal(fixed.body.changed, 1);
   });
 });
 
