@@ -162,8 +162,14 @@ describe("line ends", () => {
     // A quoted name over two lines (CRLF inside, LF outside) moves the next row's line by one, not two.
     const quoted = await preview("stocktake", 'sku,name,count\nCOF-250,"two\r\nlines",18\nCOF-1000,x,y\n');
     assert.equal(quoted.status, 200, JSON.stringify(quoted.body));
-    assert.deepEqual(quoted.body.changes.map((change) => change.line), [2]);
-    assert.deepEqual(quoted.body.invalid.map((problem) => problem.line), [4]);
+    assert.deepEqual(
+      quoted.body.changes.map((change) => change.line),
+      [2],
+    );
+    assert.deepEqual(
+      quoted.body.invalid.map((problem) => problem.line),
+      [4],
+    );
     assert.deepEqual(await shopState(), before);
   });
 });
