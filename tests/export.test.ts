@@ -221,6 +221,28 @@ describe("history export", () => {
   });
 });
 
+describe("an archived product", () => {
+  test("its history exports whole, ending in the archive event; the products export leaves it out", async () => {
+    const product = await newProduct({ name: "=Retired blend" });
+    assert.equal((await admin.adjust(product.id, { delta: -2, reason: "sale" })).status, 200);
+    const archived = await admin.call("POST", `/api/v1/products/${product.id}/archive`, { reason: "+discontinued" });
+    assert.equal(archived.status, 200, JSON.stringify(archived.body));
+    const history = await download(`/api/v1/events.csv?productId=${product.id}`);
+    assert.equal(history.response.status, 200);
+    const rows = rowsOf(history.text);
+    assert.deepEqual(
+      rows.map((row) => [row.kind, row.name, row.stock, row.reason]),
+      [
+        ["archived", "'=Retired blend", "8", "'+discontinued"],
+        ["stock", "'=Retired blend", "8", "sale"],
+        ["created", "'=Retired blend", "10", ""],
+      ],
+    );
+    const products = rowsOf((await download("/api/v1/products.csv")).text);
+    assert.ok(!products.some((row) => row.id === String(product.id)));
+  });
+});
+
 describe("a client that goes away mid-export", () => {
   test("the server stops reading: the rows read stay far below the export's size", async () => {
     const product = await newProduct();
