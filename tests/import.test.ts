@@ -215,6 +215,23 @@ describe("a price list from a German spreadsheet (BOM, `;`, decimal commas)", ()
   });
 });
 
+describe("the products export as a price list", () => {
+  test("imports back with every row unchanged (BOM, CRLF, quoted names, the price column)", async () => {
+    const exported = await fetch(`${server.baseUrl}/api/v1/products.csv`, {
+      headers: { authorization: `Bearer ${stack.adminToken}` },
+    });
+    assert.equal(exported.status, 200);
+    const file = new Uint8Array(await exported.arrayBuffer());
+    const answer = await preview("prices", file);
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.deepEqual(answer.body.invalid, []);
+    assert.deepEqual(answer.body.unknown, []);
+    assert.deepEqual(answer.body.changes, []);
+    assert.equal(answer.body.unchanged, await stack.db.product.count({ where: { archivedAt: null } }));
+    assert.equal(answer.body.canApply, true);
+  });
+});
+
 describe("a broken file", () => {
   test("preview names each problem with its line and refuses; apply is refused and changes nothing", async () => {
     const before = await shopState();
