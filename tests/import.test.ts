@@ -215,6 +215,36 @@ describe("a price list from a German spreadsheet (BOM, `;`, decimal commas)", ()
   });
 });
 
+describe("a row with more cells than the header has columns", () => {
+  test("is invalid, not read with its cells shifted: a decimal comma or an unquoted comma in a comma file", async () => {
+    const before = await shopState();
+    // 12,50 unquoted in a comma-separated file is two cells: read as the price 12 and an extra cell.
+    const price = await preview("prices", "sku,price\nCOF-250,12,50\nCOF-1000,41.00,\n");
+    assert.equal(price.status, 200, JSON.stringify(price.body));
+    assert.deepEqual(
+      price.body.invalid.map((problem) => [problem.line, problem.column, problem.value]),
+      [[2, "price", "COF-250,12,50"]],
+    );
+    assert.match(price.body.invalid[0].message, /3 cells.*header has 2 columns.*quote/i);
+    // A trailing separator (an empty cell past the header) is no problem.
+    assert.deepEqual(
+      price.body.changes.map((change) => [change.line, change.sku, change.new]),
+      [[3, "COF-1000", 4100]],
+    );
+    assert.equal(price.body.canApply, false);
+    // A name with an unquoted comma moves the count one cell to the right: "6" is not the count.
+    const count = await preview("stocktake", "sku,name,count\nCOF-250,Beans, 6 bags,12\n");
+    assert.deepEqual(
+      count.body.invalid.map((problem) => [problem.line, problem.column]),
+      [[2, "count"]],
+    );
+    const applied = await apply("kind=prices&reason=prices", "sku,price\nCOF-250,12,50\n");
+    assert.equal(applied.status, 400);
+    assert.equal(applied.body.error.code, "IMPORT_INVALID");
+    assert.deepEqual(await shopState(), before);
+  });
+});
+
 describe("the products export as a price list", () => {
   test("imports back with every row unchanged (BOM, CRLF, quoted names, the price column)", async () => {
     const exported = await fetch(`${server.baseUrl}/api/v1/products.csv`, {

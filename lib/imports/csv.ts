@@ -195,6 +195,22 @@ export function readImportFile(bytes: Uint8Array, kind: ImportKind, currency: st
   const lineOfSku = new Map<string, number>();
   for (const { record, endLine } of body) {
     const line = firstLine(record, endLine);
+    // More filled cells than the header has columns: a cell holds the separator unquoted (12,50
+    // or 1,000 in a comma file, a name with a comma), so the cells after it are shifted and the
+    // value read would be another cell's (12,50 read as 12). Only this is said: the rest is shifted.
+    const filled = record.findLastIndex((cell) => cell.trim() !== "") + 1;
+    if (filled > header.record.length) {
+      problems.push({
+        line,
+        column: valueColumn,
+        value: record.slice(0, filled).join(delimiter),
+        message:
+          `the line has ${filled} cells but the header has ${header.record.length} columns: a cell holds the separator ` +
+          `"${delimiter === "\t" ? "tab" : delimiter}" unquoted (a decimal comma as in 12,50, a thousands separator, ` +
+          `a name with a comma); put such cells in quotes ("12,50") or save the file with ; as separator`,
+      });
+      continue;
+    }
     const sku = (record[skuAt] ?? "").trim();
     const cell = (record[valueAt] ?? "").trim();
     const before = problems.length;
