@@ -207,7 +207,8 @@ export function readImportFile(bytes: Uint8Array, kind: ImportKind, currency: st
         message:
           `the line has ${filled} cells but the header has ${header.record.length} columns: a cell holds the separator ` +
           `"${delimiter === "\t" ? "tab" : delimiter}" unquoted (a decimal comma as in 12,50, a thousands separator, ` +
-          `a name with a comma); put such cells in quotes ("12,50") or save the file with ; as separator`,
+          `a name with a comma); put such cells in quotes ("12,50") or save the file with ; as separator, ` +
+          `and give every column a header name`,
       });
       continue;
     }
