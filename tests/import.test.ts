@@ -215,6 +215,23 @@ describe("a price list from a German spreadsheet (BOM, `;`, decimal commas)", ()
   });
 });
 
+describe("a `;` file whose header is not on the first line", () => {
+  test("blank lines or a row of empty cells above the header: the separator is still found", async () => {
+    for (const [file, line] of [
+      ["\r\n\r\nsku;count\r\nCOF-250;18\r\n", 4],
+      [";;\nsku;count\nCOF-250;18\n", 3],
+    ] as const) {
+      const answer = await preview("stocktake", file);
+      assert.equal(answer.status, 200, `${JSON.stringify(file)}: ${JSON.stringify(answer.body)}`);
+      assert.equal(answer.body.delimiter, ";");
+      assert.deepEqual(
+        answer.body.changes.map((change) => [change.line, change.sku, change.new]),
+        [[line, "COF-250", 18]],
+      );
+    }
+  });
+});
+
 describe("a row with more cells than the header has columns", () => {
   test("is invalid, not read with its cells shifted: a decimal comma or an unquoted comma in a comma file", async () => {
     const before = await shopState();

@@ -76,9 +76,16 @@ const headerName = (cell: string) => cell.trim().replace(/^"|"$/g, "").trim().to
  * and means them, so they are read, and the preview says so.
  */
 function detectDelimiter(text: string): ImportFile["delimiter"] {
-  const header = text.slice(0, text.search(/\n|$/));
+  // The header is the first line with a filled cell, as csv-parse reads it: blank lines and rows
+  // of empty cells (";;" above the data) are skipped, and are only blank for their own separator.
+  const lines = text.slice(0, 64 * 1024).split("\n");
   for (const delimiter of [",", ";", "\t"] as const) {
-    if (header.split(delimiter).map(headerName).includes("sku")) return delimiter;
+    for (const line of lines) {
+      const names = line.split(delimiter).map(headerName);
+      if (!names.some(Boolean)) continue;
+      if (names.includes("sku")) return delimiter;
+      break;
+    }
   }
   return ",";
 }
