@@ -460,6 +460,30 @@ describe("files that cannot be read: a 4xx naming the problem, nothing changed, 
     feed.close();
   });
 
+  test("a chunked body without Content-Length is cut off past 4 MiB: 413, nothing changed", async () => {
+    const before = await shopState();
+    const chunk = new TextEncoder().encode(`COF-250,1\n`.repeat(64 * 1024)); // 640 KiB
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent === 0) controller.enqueue(new TextEncoder().encode("sku,count\n"));
+        // 7 chunks: 4.4 MiB, more than the limit, sent without a length.
+        if (sent++ < 7) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const response = await fetch(`${server.baseUrl}/api/v1/imports?kind=stocktake&reason=chunked`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${stack.adminToken}`, "content-type": "text/csv" },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    assert.equal(response.status, 413);
+    const answer = (await response.json()) as ErrorBody;
+    assert.equal(answer.error.code, "IMPORT_TOO_LARGE");
+    assert.deepEqual(await shopState(), before);
+  });
+
   test("a browser session needs the admin role and our own origin", async () => {
     const viewer = await signIn(
       server.baseUrl,
