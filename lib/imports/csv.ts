@@ -100,6 +100,7 @@ const formulaProblem = (line: number, column: string, value: string): Problem =>
 
 /** A count cell: a whole number, 0 or more. */
 function readCount(cell: string): number | string {
+  if (/^-\d+$/.test(cell)) return `count cannot be negative: "${cell}" (count what is on the shelf, 0 or more)`;
   if (!/^\d+$/.test(cell)) return `count must be a whole number of 0 or more, not "${cell}"`;
   const count = Number(cell);
   return count > INT32_MAX ? `count must be at most ${INT32_MAX}` : count;
@@ -107,6 +108,7 @@ function readCount(cell: string): number | string {
 
 /** A price cell in major units (12.50, or 12,50 as a comma-decimal spreadsheet writes it), in minor units. */
 function readPrice(cell: string, currency: string, digits: number): number | string {
+  if (/^-\d+(?:[.,]\d+)?$/.test(cell)) return `price cannot be negative: "${cell}"`;
   const match = /^(\d+)(?:[.,](\d+))?$/.exec(cell);
   if (!match) {
     return `price must be a number such as ${exampleAmount(currency)} (no currency sign, no thousands separator), not "${cell}"`;
