@@ -4,6 +4,7 @@
 // message and changes nothing; a stale preview is refused; a keyed apply runs once.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import http from "node:http";
 import { after, before, beforeEach, describe, test } from "node:test";
 import type { ImportPreview, ImportResult } from "../lib/imports/dto";
 import { startStack, type Server, type Stack } from "../scripts/stack";
@@ -262,6 +263,21 @@ describe("a row with more cells than the header has columns", () => {
   });
 });
 
+describe("a negative number", () => {
+  test("is a number, not a formula: refused as negative, naming the cell", async () => {
+    const count = await preview("stocktake", "sku,count\nCOF-250,-5\n");
+    assert.deepEqual(
+      count.body.invalid.map((problem) => [problem.line, problem.column, problem.value, problem.message]),
+      [[2, "count", "-5", 'count cannot be negative: "-5" (count what is on the shelf, 0 or more)']],
+    );
+    const price = await preview("prices", "sku,price\nCOF-250,-12.50\n");
+    assert.deepEqual(
+      price.body.invalid.map((problem) => [problem.line, problem.column, problem.message]),
+      [[2, "price", 'price cannot be negative: "-12.50"']],
+    );
+  });
+});
+
 describe("the products export as a price list", () => {
   test("imports back with every row unchanged (BOM, CRLF, quoted names, the price column)", async () => {
     const exported = await fetch(`${server.baseUrl}/api/v1/products.csv`, {
@@ -462,25 +478,35 @@ describe("files that cannot be read: a 4xx naming the problem, nothing changed, 
 
   test("a chunked body without Content-Length is cut off past 4 MiB: 413, nothing changed", async () => {
     const before = await shopState();
-    const chunk = new TextEncoder().encode(`COF-250,1\n`.repeat(64 * 1024)); // 640 KiB
-    let sent = 0;
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (sent === 0) controller.enqueue(new TextEncoder().encode("sku,count\n"));
-        // 7 chunks: 4.4 MiB, more than the limit, sent without a length.
-        if (sent++ < 7) controller.enqueue(chunk);
-        else controller.close();
-      },
+    // Its own connection (node:http, chunked): the server answers before the body ends and closes it.
+    const answer = await new Promise<{ status: number; body: ErrorBody }>((resolve, reject) => {
+      const url = new URL("/api/v1/imports?kind=stocktake&reason=chunked", server.baseUrl);
+      const request = http.request(
+        url,
+        {
+          method: "POST",
+          agent: false,
+          headers: { authorization: `Bearer ${stack.adminToken}`, "content-type": "text/csv" },
+        },
+        (response) => {
+          let text = "";
+          response.on("data", (chunk) => (text += chunk));
+          response.on("end", () => resolve({ status: response.statusCode!, body: JSON.parse(text) }));
+        },
+      );
+      request.on("error", reject);
+      request.write("sku,count\n");
+      // 7 chunks of 640 KiB: 4.4 MiB, more than the limit, sent without a length.
+      const chunk = "COF-250,1\n".repeat(64 * 1024);
+      const more = (left: number) => {
+        if (left === 0) return request.end();
+        if (request.write(chunk)) more(left - 1);
+        else request.once("drain", () => more(left - 1));
+      };
+      more(7);
     });
-    const response = await fetch(`${server.baseUrl}/api/v1/imports?kind=stocktake&reason=chunked`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${stack.adminToken}`, "content-type": "text/csv" },
-      body,
-      duplex: "half",
-    } as RequestInit);
-    assert.equal(response.status, 413);
-    const answer = (await response.json()) as ErrorBody;
-    assert.equal(answer.error.code, "IMPORT_TOO_LARGE");
+    assert.equal(answer.status, 413);
+    assert.equal(answer.body.error.code, "IMPORT_TOO_LARGE");
     assert.deepEqual(await shopState(), before);
   });
 
