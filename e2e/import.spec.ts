@@ -178,3 +178,29 @@ test("10,000 rows: progress in rows while it uploads and applies, then every pro
   const last = await (await page.request.get(`/api/v1/products?sku=${skus.at(-1)}`)).json();
   expect(last.products[0].stock).toBe((9_999 % 40) + 60);
 });
+
+test("an old Mac file (CR-only line ends): the progress counts its rows, the preview lists them", async ({
+  page,
+  shop,
+  staff,
+}) => {
+  for (const sku of ["COF-250", "COF-1000"]) await shop.product({ sku, stock: 5 });
+  await signIn(page, await staff.admin(), "/admin/import");
+  await page.evaluate(() => {
+    const seen: string[] = ((window as unknown as { progressSeen: string[] }).progressSeen = []);
+    new MutationObserver(() => {
+      const label = document.querySelector("[data-testid=import-progress] progress")?.getAttribute("aria-label");
+      if (label && seen.at(-1) !== label) seen.push(label);
+    }).observe(document.body, { subtree: true, childList: true, attributes: true });
+  });
+  const file = `sku;count\r${shop.sku("COF-250")};7\r${shop.sku("COF-1000")};9\r`;
+  await page
+    .getByLabel("CSV file")
+    .setInputFiles({ name: "count-mac.csv", mimeType: "text/csv", buffer: Buffer.from(file) });
+  await expect(page.getByTestId("import-summary")).toHaveText(
+    "2 rows: 2 will change, 0 unchanged, 0 unknown SKUs, 0 invalid cells.",
+  );
+  const progress = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
+  expect(progress.length).toBeGreaterThan(0);
+  expect(progress.filter((label) => !label.includes("of 2 rows"))).toEqual([]);
+});

@@ -4,6 +4,7 @@
 // message and changes nothing; a stale preview is refused; a keyed apply runs once.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import http from "node:http";
 import { after, before, beforeEach, describe, test } from "node:test";
 import type { ImportPreview, ImportResult } from "../lib/imports/dto";
 import { startStack, type Server, type Stack } from "../scripts/stack";
@@ -133,6 +134,47 @@ describe("a clean stocktake", () => {
   });
 });
 
+describe("line ends", () => {
+  test("CRLF, LF and CR-only lines mixed in one file are each a row, numbered as the file's lines", async () => {
+    // Rows appended in another editor, or an old Mac "CSV (Macintosh)" file: csv-parse alone takes
+    // the first line end it meets as the only one, and runs the rest of the file together.
+    const before = await shopState();
+    const mixed = await preview("stocktake", "sku,count,name\nCOF-250,18,a\r\nCOF-1000,5,b\rMLK-OAT-1L,0,c\n");
+    assert.equal(mixed.status, 200, JSON.stringify(mixed.body));
+    assert.deepEqual(
+      mixed.body.changes.map((change) => [change.line, change.sku, change.new]),
+      [
+        [2, "COF-250", 18],
+        [3, "COF-1000", 5],
+        [4, "MLK-OAT-1L", 0],
+      ],
+    );
+    // A `;` file with CR-only line ends whose sku column is not the first.
+    const mac = await preview("stocktake", "count;sku\r18;COF-250\r5;COF-1000\r");
+    assert.equal(mac.status, 200, JSON.stringify(mac.body));
+    assert.equal(mac.body.delimiter, ";");
+    assert.deepEqual(
+      mac.body.changes.map((change) => [change.line, change.sku, change.new]),
+      [
+        [2, "COF-250", 18],
+        [3, "COF-1000", 5],
+      ],
+    );
+    // A quoted name over two lines (CRLF inside, LF outside) moves the next row's line by one, not two.
+    const quoted = await preview("stocktake", 'sku,name,count\nCOF-250,"two\r\nlines",18\nCOF-1000,x,y\n');
+    assert.equal(quoted.status, 200, JSON.stringify(quoted.body));
+    assert.deepEqual(
+      quoted.body.changes.map((change) => change.line),
+      [2],
+    );
+    assert.deepEqual(
+      quoted.body.invalid.map((problem) => problem.line),
+      [4],
+    );
+    assert.deepEqual(await shopState(), before);
+  });
+});
+
 describe("a price list from a German spreadsheet (BOM, `;`, decimal commas)", () => {
   test("preview reads it, says so, and converts to cents; apply writes price events", async () => {
     const seen = await preview("prices", fixture("prices-de.csv"));
@@ -171,6 +213,85 @@ describe("a price list from a German spreadsheet (BOM, `;`, decimal commas)", ()
       ],
     );
     assert.ok(events.every((event) => event.stockLevel === event.previousStockLevel));
+  });
+});
+
+describe("a `;` file whose header is not on the first line", () => {
+  test("blank lines or a row of empty cells above the header: the separator is still found", async () => {
+    for (const [file, line] of [
+      ["\r\n\r\nsku;count\r\nCOF-250;18\r\n", 4],
+      [";;\nsku;count\nCOF-250;18\n", 3],
+    ] as const) {
+      const answer = await preview("stocktake", file);
+      assert.equal(answer.status, 200, `${JSON.stringify(file)}: ${JSON.stringify(answer.body)}`);
+      assert.equal(answer.body.delimiter, ";");
+      assert.deepEqual(
+        answer.body.changes.map((change) => [change.line, change.sku, change.new]),
+        [[line, "COF-250", 18]],
+      );
+    }
+  });
+});
+
+describe("a row with more cells than the header has columns", () => {
+  test("is invalid, not read with its cells shifted: a decimal comma or an unquoted comma in a comma file", async () => {
+    const before = await shopState();
+    // 12,50 unquoted in a comma-separated file is two cells: read as the price 12 and an extra cell.
+    const price = await preview("prices", "sku,price\nCOF-250,12,50\nCOF-1000,41.00,\n");
+    assert.equal(price.status, 200, JSON.stringify(price.body));
+    assert.deepEqual(
+      price.body.invalid.map((problem) => [problem.line, problem.column, problem.value]),
+      [[2, "price", "COF-250,12,50"]],
+    );
+    assert.match(price.body.invalid[0].message, /3 cells.*header has 2 columns.*quote/i);
+    // A trailing separator (an empty cell past the header) is no problem.
+    assert.deepEqual(
+      price.body.changes.map((change) => [change.line, change.sku, change.new]),
+      [[3, "COF-1000", 4100]],
+    );
+    assert.equal(price.body.canApply, false);
+    // A name with an unquoted comma moves the count one cell to the right: "6" is not the count.
+    const count = await preview("stocktake", "sku,name,count\nCOF-250,Beans, 6 bags,12\n");
+    assert.deepEqual(
+      count.body.invalid.map((problem) => [problem.line, problem.column]),
+      [[2, "count"]],
+    );
+    const applied = await apply("kind=prices&reason=prices", "sku,price\nCOF-250,12,50\n");
+    assert.equal(applied.status, 400);
+    assert.equal(applied.body.error.code, "IMPORT_INVALID");
+    assert.deepEqual(await shopState(), before);
+  });
+});
+
+describe("a negative number", () => {
+  test("is a number, not a formula: refused as negative, naming the cell", async () => {
+    const count = await preview("stocktake", "sku,count\nCOF-250,-5\n");
+    assert.deepEqual(
+      count.body.invalid.map((problem) => [problem.line, problem.column, problem.value, problem.message]),
+      [[2, "count", "-5", 'count cannot be negative: "-5" (count what is on the shelf, 0 or more)']],
+    );
+    const price = await preview("prices", "sku,price\nCOF-250,-12.50\n");
+    assert.deepEqual(
+      price.body.invalid.map((problem) => [problem.line, problem.column, problem.message]),
+      [[2, "price", 'price cannot be negative: "-12.50"']],
+    );
+  });
+});
+
+describe("the products export as a price list", () => {
+  test("imports back with every row unchanged (BOM, CRLF, quoted names, the price column)", async () => {
+    const exported = await fetch(`${server.baseUrl}/api/v1/products.csv`, {
+      headers: { authorization: `Bearer ${stack.adminToken}` },
+    });
+    assert.equal(exported.status, 200);
+    const file = new Uint8Array(await exported.arrayBuffer());
+    const answer = await preview("prices", file);
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.deepEqual(answer.body.invalid, []);
+    assert.deepEqual(answer.body.unknown, []);
+    assert.deepEqual(answer.body.changes, []);
+    assert.equal(answer.body.unchanged, await stack.db.product.count({ where: { archivedAt: null } }));
+    assert.equal(answer.body.canApply, true);
   });
 });
 
@@ -283,7 +404,16 @@ describe("files that cannot be read: a 4xx naming the problem, nothing changed, 
       file: header + Array.from({ length: 10_001 }, (_, i) => `SKU-${i},1\n`).join(""),
       status: 413,
       code: "IMPORT_TOO_LARGE",
-      message: /10,001 rows; at most 10,000/,
+      message: /more than 10,000 rows; at most 10,000 per import/,
+    },
+    {
+      // ~2 million one-cell rows under 4 MiB: the reader stops after row 10,001 instead of
+      // parsing them all (seconds of blocked event loop and hundreds of MB for one request).
+      name: "2 million short rows",
+      file: header + "x\n".repeat(2_000_000),
+      status: 413,
+      code: "IMPORT_TOO_LARGE",
+      message: /more than 10,000 rows; at most 10,000 per import/,
     },
     {
       name: "more than 4 MiB",
@@ -299,6 +429,15 @@ describe("files that cannot be read: a 4xx naming the problem, nothing changed, 
       status: 415,
       code: "UNSUPPORTED_MEDIA_TYPE",
       message: /text\/csv/,
+    },
+    {
+      // The bytes are read as UTF-8 whatever is declared: a file said to be another encoding is refused, not misread.
+      name: "declared as another charset",
+      file: "sku,count\nCOF-250,1\n",
+      type: "text/csv; charset=windows-1252",
+      status: 415,
+      code: "UNSUPPORTED_MEDIA_TYPE",
+      message: /charset must be utf-8, not windows-1252/,
     },
     {
       name: "an unknown kind",
@@ -335,6 +474,40 @@ describe("files that cannot be read: a 4xx naming the problem, nothing changed, 
       ["COF-250"],
     );
     feed.close();
+  });
+
+  test("a chunked body without Content-Length is cut off past 4 MiB: 413, nothing changed", async () => {
+    const before = await shopState();
+    // Its own connection (node:http, chunked): the server answers before the body ends and closes it.
+    const answer = await new Promise<{ status: number; body: ErrorBody }>((resolve, reject) => {
+      const url = new URL("/api/v1/imports?kind=stocktake&reason=chunked", server.baseUrl);
+      const request = http.request(
+        url,
+        {
+          method: "POST",
+          agent: false,
+          headers: { authorization: `Bearer ${stack.adminToken}`, "content-type": "text/csv" },
+        },
+        (response) => {
+          let text = "";
+          response.on("data", (chunk) => (text += chunk));
+          response.on("end", () => resolve({ status: response.statusCode!, body: JSON.parse(text) }));
+        },
+      );
+      request.on("error", reject);
+      request.write("sku,count\n");
+      // 7 chunks of 640 KiB: 4.4 MiB, more than the limit, sent without a length.
+      const chunk = "COF-250,1\n".repeat(64 * 1024);
+      const more = (left: number) => {
+        if (left === 0) return request.end();
+        if (request.write(chunk)) more(left - 1);
+        else request.once("drain", () => more(left - 1));
+      };
+      more(7);
+    });
+    assert.equal(answer.status, 413);
+    assert.equal(answer.body.error.code, "IMPORT_TOO_LARGE");
+    assert.deepEqual(await shopState(), before);
   });
 
   test("a browser session needs the admin role and our own origin", async () => {
@@ -374,6 +547,47 @@ describe("files that cannot be read: a 4xx naming the problem, nothing changed, 
       body: "sku,count\nCOF-250,1\n",
     });
     assert.equal(unauthenticated.status, 401);
+  });
+});
+
+describe("the query", () => {
+  test("an unknown or repeated parameter is refused by name, not ignored or guessed; nothing changes", async () => {
+    const before = await shopState();
+    const file = "sku,count\nCOF-250,1\n";
+    const cases: Array<[path: string, parameter: string, message: RegExp]> = [
+      // A mistyped asOf would otherwise apply without the check that the preview is current.
+      ["/api/v1/imports?kind=stocktake&reason=count&asof=1", "asof", /asof: unknown query parameter/],
+      ["/api/v1/imports?kind=stocktake&reason=count&kind=prices", "kind", /give kind once/],
+      ["/api/v1/imports?kind=stocktake&reason=count&reason=other", "reason", /give reason once/],
+      ["/api/v1/imports?kind=stocktake&reason=count&asOf=1&asOf=2", "asOf", /give asOf once/],
+      ["/api/v1/imports/preview?kind=stocktake&kind=prices", "kind", /give kind once/],
+      ["/api/v1/imports/preview?kind=stocktake&dryRun=1", "dryRun", /dryRun: unknown query parameter/],
+    ];
+    for (const [path, parameter, message] of cases) {
+      const answer = await send(path, file);
+      assert.equal(answer.status, 400, `${path}: ${JSON.stringify(answer.body)}`);
+      assert.equal(answer.body.error.code, "VALIDATION_FAILED", path);
+      assert.match(answer.body.error.message, message, path);
+      assert.deepEqual(
+        (answer.body.error.issues as Array<{ path: string }>).map((issue) => issue.path),
+        [parameter],
+        path,
+      );
+    }
+    assert.deepEqual(await shopState(), before);
+  });
+
+  test("an asOf no preview can have answered (newer than any event id) is refused, not a skipped check", async () => {
+    const before = await shopState();
+    const future = (BigInt(await newestEventId()) + BigInt(1_000_000)).toString();
+    const answer = await apply(`kind=stocktake&reason=count&asOf=${future}`, "sku,count\nCOF-250,1\n");
+    assert.equal(answer.status, 400, JSON.stringify(answer.body));
+    assert.equal(answer.body.error.code, "VALIDATION_FAILED");
+    assert.match(answer.body.error.message, /asOf .* newer than any event/);
+    assert.deepEqual(await shopState(), before);
+    const notANumber = await apply("kind=stocktake&reason=count&asOf=yesterday", "sku,count\nCOF-250,1\n");
+    assert.equal(notANumber.status, 400);
+    assert.match(notANumber.body.error.message, /asOf must be the preview's asOf/);
   });
 });
 
@@ -448,9 +662,30 @@ describe("between preview and apply", () => {
     assert.deepEqual(retry.body, first.body);
     assert.equal(retry.headers.get("idempotent-replayed"), "true");
     assert.equal(await stack.db.productEvent.count(), events);
-    const other = await apply(query, fixture("stocktake.csv"), key);
+    const other = await apply(query, "sku;price\nCOF-250;1,00\n", key);
     assert.equal(other.status, 422);
     assert.equal(other.body.error.code, "IDEMPOTENCY_KEY_REUSED");
+  });
+
+  test("a keyed apply refused for its file or query is not kept: the key applies the corrected request", async () => {
+    // Docs (Idempotent writes): answers given before the change began are not kept. A file that
+    // cannot be read or has invalid cells, or an asOf no preview answered, is such an answer.
+    const before = await shopState();
+    const key = { "idempotency-key": `import-refused-${Date.now()}` };
+    const broken = await apply("kind=stocktake&reason=count", "sku,count\nCOF-250,=1+1\n", key);
+    assert.equal(broken.status, 400, JSON.stringify(broken.body));
+    assert.equal(broken.body.error.code, "IMPORT_INVALID");
+    const empty = await apply("kind=stocktake&reason=count", "", key);
+    assert.equal(empty.status, 400);
+    assert.equal(empty.body.error.code, "CSV_EMPTY");
+    const future = (BigInt(await newestEventId()) + BigInt(1_000_000)).toString();
+    const early = await apply(`kind=stocktake&reason=count&asOf=${future}`, "sku,count\nCOF-250,1\n", key);
+    assert.equal(early.status, 400);
+    assert.equal(early.body.error.code, "VALIDATION_FAILED");
+    assert.deepEqual(await shopState(), before);
+    const fixed = await apply("kind=stocktake&reason=count", "sku,count\nCOF-250,1\n", key);
+    assert.equal(fixed.status, 200, JSON.stringify(fixed.body));
+    assert.equal(fixed.body.changed, 1);
   });
 });
 

@@ -39,6 +39,9 @@ const READS = [
   "/api/v1/products/2",
   "/api/v1/products/2/events",
   "/api/v1/alerts",
+  "/api/v1/events",
+  "/api/v1/events.csv?productId=2",
+  "/api/v1/products.csv",
   `${FEED}?productIds=2`,
 ];
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

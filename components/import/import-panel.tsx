@@ -21,7 +21,8 @@ const defaultReason = (kind: ImportKind) => `${KINDS.find((k) => k.kind === kind
 
 /** Data rows in the file, for "n of m rows" while it uploads: its lines after the header. */
 async function countRows(file: File): Promise<number> {
-  const lines = (await file.text()).split(/\r?\n/).filter((line) => line.trim() !== "");
+  // Line ends as the server reads them (lib/imports/csv.ts): CRLF, LF or CR alone.
+  const lines = (await file.text()).split(/\r\n?|\n/).filter((line) => line.trim() !== "");
   return Math.max(lines.length - 1, 0);
 }
 

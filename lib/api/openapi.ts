@@ -240,7 +240,7 @@ const VALIDATION = (what: string) =>
 const IMPORT_FILE_ERRORS =
   "CSV_ENCODING: UTF-16 or not UTF-8 (save as CSV UTF-8); CSV_NOT_TEXT: binary data; CSV_EMPTY: no header, or no rows; " +
   "CSV_COLUMNS: the header lacks sku or the value column (error.expected, error.found); CSV_MALFORMED: a quoted cell never closed (error.line); " +
-  "VALIDATION_FAILED: kind (or, for apply, reason or asOf) missing or malformed";
+  "VALIDATION_FAILED: kind (or, for apply, reason or asOf) missing or malformed, asOf newer than any event, a query parameter unknown or given twice";
 
 /** POST /api/v1/imports/preview and /api/v1/imports: a CSV body, the kind and the rest in the query. */
 function importOperation(step: "preview" | "apply"): Operation {
@@ -319,7 +319,7 @@ function importOperation(step: "preview" | "apply"): Operation {
           }
         : {}),
       "413": error(`IMPORT_TOO_LARGE: more than ${MAX_IMPORT_ROWS.toLocaleString("en")} rows, or more than 4 MiB`),
-      "415": error("UNSUPPORTED_MEDIA_TYPE: not text/csv (or text/plain)"),
+      "415": error("UNSUPPORTED_MEDIA_TYPE: not text/csv (or text/plain), or a charset other than utf-8"),
       ...(step === "apply" ? { "422": IDEMPOTENCY_ERRORS["422"] } : {}),
       "429": RATE_LIMITED,
       "503": UNAVAILABLE,

@@ -60,7 +60,12 @@ function decode(bytes: Uint8Array): { text: string; bom: boolean } {
     throw fileError("CSV_NOT_TEXT", "The file is not a CSV text file (it holds binary data)");
   }
   const bom = text.charCodeAt(0) === 0xfeff;
-  return { text: bom ? text.slice(1) : text, bom };
+  // One line end: a file may mix CRLF, LF and old Mac CR-only lines (rows appended in another
+  // editor, files concatenated), and csv-parse takes the first it meets as the only one, so a
+  // row after a different line end would run on into the row before it (or be lost in an
+  // ignored column) and line numbers would be off.
+  const lines = text.replace(/\r\n?/g, "\n");
+  return { text: bom ? lines.slice(1) : lines, bom };
 }
 
 const headerName = (cell: string) => cell.trim().replace(/^"|"$/g, "").trim().toLowerCase();
@@ -71,9 +76,16 @@ const headerName = (cell: string) => cell.trim().replace(/^"|"$/g, "").trim().to
  * and means them, so they are read, and the preview says so.
  */
 function detectDelimiter(text: string): ImportFile["delimiter"] {
-  const header = text.slice(0, text.search(/\r?\n|$/));
+  // The header is the first line with a filled cell, as csv-parse reads it: blank lines and rows
+  // of empty cells (";;" above the data) are skipped, and are only blank for their own separator.
+  const lines = text.slice(0, 64 * 1024).split("\n");
   for (const delimiter of [",", ";", "\t"] as const) {
-    if (header.split(delimiter).map(headerName).includes("sku")) return delimiter;
+    for (const line of lines) {
+      const names = line.split(delimiter).map(headerName);
+      if (!names.some(Boolean)) continue;
+      if (names.includes("sku")) return delimiter;
+      break;
+    }
   }
   return ",";
 }
@@ -88,6 +100,7 @@ const formulaProblem = (line: number, column: string, value: string): Problem =>
 
 /** A count cell: a whole number, 0 or more. */
 function readCount(cell: string): number | string {
+  if (/^-\d+$/.test(cell)) return `count cannot be negative: "${cell}" (count what is on the shelf, 0 or more)`;
   if (!/^\d+$/.test(cell)) return `count must be a whole number of 0 or more, not "${cell}"`;
   const count = Number(cell);
   return count > INT32_MAX ? `count must be at most ${INT32_MAX}` : count;
@@ -95,6 +108,7 @@ function readCount(cell: string): number | string {
 
 /** A price cell in major units (12.50, or 12,50 as a comma-decimal spreadsheet writes it), in minor units. */
 function readPrice(cell: string, currency: string, digits: number): number | string {
+  if (/^-\d+(?:[.,]\d+)?$/.test(cell)) return `price cannot be negative: "${cell}"`;
   const match = /^(\d+)(?:[.,](\d+))?$/.exec(cell);
   if (!match) {
     return `price must be a number such as ${exampleAmount(currency)} (no currency sign, no thousands separator), not "${cell}"`;
@@ -131,6 +145,10 @@ export function readImportFile(bytes: Uint8Array, kind: ImportKind, currency: st
       skip_empty_lines: true,
       // Rows of empty cells (",,"), as spreadsheets write below the data, are not rows.
       skip_records_with_empty_values: true,
+      // The header, the most rows an import takes and one more to know there are more: a 4 MiB
+      // body of two-byte lines would otherwise be 2 million records, parsed (seconds of blocked
+      // event loop, hundreds of MB) only to be refused.
+      to: MAX_IMPORT_ROWS + 2,
       on_record: (record, context) => {
         endLines.push(context.lines);
         return record;
@@ -174,7 +192,7 @@ export function readImportFile(bytes: Uint8Array, kind: ImportKind, currency: st
     throw new ApiError(
       413,
       "IMPORT_TOO_LARGE",
-      `The file has ${body.length.toLocaleString("en")} rows; at most ${MAX_IMPORT_ROWS.toLocaleString("en")} per import: split it`,
+      `The file has more than ${MAX_IMPORT_ROWS.toLocaleString("en")} rows; at most ${MAX_IMPORT_ROWS.toLocaleString("en")} per import: split it`,
     );
   }
 
@@ -186,6 +204,23 @@ export function readImportFile(bytes: Uint8Array, kind: ImportKind, currency: st
   const lineOfSku = new Map<string, number>();
   for (const { record, endLine } of body) {
     const line = firstLine(record, endLine);
+    // More filled cells than the header has columns: a cell holds the separator unquoted (12,50
+    // or 1,000 in a comma file, a name with a comma), so the cells after it are shifted and the
+    // value read would be another cell's (12,50 read as 12). Only this is said: the rest is shifted.
+    const filled = record.findLastIndex((cell) => cell.trim() !== "") + 1;
+    if (filled > header.record.length) {
+      problems.push({
+        line,
+        column: valueColumn,
+        value: record.slice(0, filled).join(delimiter),
+        message:
+          `the line has ${filled} cells but the header has ${header.record.length} columns: a cell holds the separator ` +
+          `"${delimiter === "\t" ? "tab" : delimiter}" unquoted (a decimal comma as in 12,50, a thousands separator, ` +
+          `a name with a comma); put such cells in quotes ("12,50") or save the file with ; as separator, ` +
+          `and give every column a header name`,
+      });
+      continue;
+    }
     const sku = (record[skuAt] ?? "").trim();
     const cell = (record[valueAt] ?? "").trim();
     const before = problems.length;

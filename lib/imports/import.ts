@@ -113,19 +113,43 @@ function invalidImport(invalid: Problem[], unknown: UnknownSku[]) {
 }
 
 /**
- * POST /api/v1/imports: applies the file all or nothing with one reason. With `asOf` (from the
- * preview), refused when any of its products changed after that event. `via`: the idempotent
- * request's transaction, when it has one.
+ * The file to apply, read and checked before the change begins (so a refusal here is not kept
+ * under an Idempotency-Key): a file that cannot be read, or has invalid cells, is a 400.
+ */
+export function readFileToApply(bytes: Uint8Array, kind: ImportKind, currency: string): ImportFile {
+  const file = readImportFile(bytes, kind, currency);
+  if (file.problems.length > 0) throw invalidImport(file.problems, []);
+  return file;
+}
+
+/**
+ * A 400 for an asOf no preview can have answered: an id no event has had yet. With it, the
+ * apply's check would find no later change and be skipped, not passed. Event ids only grow, so
+ * this holds before the change's transaction as well as in it.
+ */
+export async function requireSeenEventId(asOf: string) {
+  const [{ issued }] = await sqlQuery<{ issued: string }>(
+    Prisma.sql`SELECT COALESCE(pg_sequence_last_value(pg_get_serial_sequence('"ProductEvent"', 'id')::regclass), 0)::text AS issued`,
+  );
+  if (BigInt(asOf) > BigInt(issued)) {
+    const message = `asOf ${asOf} is newer than any event: pass the preview's asOf, or none to apply to the current values`;
+    throw new ApiError(400, "VALIDATION_FAILED", message, { issues: [{ path: "asOf", message }] });
+  }
+}
+
+/**
+ * POST /api/v1/imports: applies the file (readFileToApply's) all or nothing with one reason.
+ * With `asOf` (from the preview), refused when any of its products changed after that event.
+ * `via`: the idempotent request's transaction, when it has one.
  */
 export async function applyImport(
-  bytes: Uint8Array,
-  options: { kind: ImportKind; reason: string; asOf?: string; currency: string },
+  file: ImportFile,
+  options: { reason: string; asOf?: string },
   actor: Actor,
   via?: pg.PoolClient,
 ): Promise<ImportResult> {
-  const { kind, reason, asOf, currency } = options;
-  const file = readImportFile(bytes, kind, currency);
-  if (file.problems.length > 0) throw invalidImport(file.problems, []);
+  const { kind } = file;
+  const { reason, asOf } = options;
   const run = async (client: pg.PoolClient): Promise<ImportResult> => {
     const products = await productsBySku(
       client,

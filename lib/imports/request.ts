@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { ApiError } from "@/lib/errors";
 import { IMPORT_KINDS, MAX_IMPORT_BYTES } from "@/lib/imports/csv";
+import { singleValuedQuery } from "@/lib/products/history";
 import { reasonSchema } from "@/lib/products/validation";
 
 export const importQuerySchema = z.object({
@@ -17,8 +18,12 @@ export const applyQuerySchema = importQuerySchema.extend({
     .optional(),
 });
 
-/** The query parameters as an object: the last value of each. */
-export const queryOf = (request: Request) => Object.fromEntries(new URL(request.url).searchParams);
+/**
+ * The query parameters of `schema` as an object; an unknown or repeated one is a 400 naming it
+ * (a mistyped `asof` would otherwise apply without the preview's check).
+ */
+export const queryOf = (request: Request, schema: z.ZodObject) =>
+  singleValuedQuery(new URL(request.url).searchParams, Object.keys(schema.shape));
 
 const tooLarge = () =>
   new ApiError(413, "IMPORT_TOO_LARGE", `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB`);
@@ -31,6 +36,16 @@ export async function readCsvBody(request: Request): Promise<Uint8Array> {
       415,
       "UNSUPPORTED_MEDIA_TYPE",
       "Content-Type must be text/csv: send the file itself as the body",
+    );
+  }
+  // The bytes are read as UTF-8 (with the checks of lib/imports/csv.ts): a file declared as
+  // another encoding would be misread, so it is refused as the JSON writes refuse it.
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(type)?.[1];
+  if (charset && !/^utf-?8$/i.test(charset)) {
+    throw new ApiError(
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+      `Content-Type charset must be utf-8, not ${charset}: the file is read as CSV UTF-8`,
     );
   }
   if (Number(request.headers.get("content-length") ?? 0) > MAX_IMPORT_BYTES) throw tooLarge();

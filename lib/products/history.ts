@@ -169,6 +169,23 @@ export function rejectUnknownParameters(params: URLSearchParams, known: string[]
   });
 }
 
+/**
+ * The query string as one value per parameter, for routes whose parameters each take one value:
+ * an unknown parameter or one given twice is a 400 naming it (a guess, the last value, would
+ * silently export or import something else than asked).
+ */
+export function singleValuedQuery(params: URLSearchParams, known: string[]): Record<string, string> {
+  rejectUnknownParameters(params, known);
+  const repeated = [...new Set(params.keys())].filter((key) => params.getAll(key).length > 1);
+  if (repeated.length > 0) {
+    const issues = repeated.map((path) => ({ path, message: `give ${path} once` }));
+    throw new ApiError(400, "VALIDATION_FAILED", issues.map((issue) => `${issue.path}: ${issue.message}`).join("; "), {
+      issues,
+    });
+  }
+  return Object.fromEntries(params);
+}
+
 function where(filter: HistoryFilter): Prisma.ProductEventWhereInput {
   return {
     productId: filter.productId,

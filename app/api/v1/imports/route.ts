@@ -3,7 +3,7 @@ import { NextResponse } from "next/server";
 import { requireAdmin } from "@/lib/auth/guards";
 import { env } from "@/lib/env";
 import { apiRoute } from "@/lib/http/api-route";
-import { applyImport } from "@/lib/imports/import";
+import { applyImport, readFileToApply, requireSeenEventId } from "@/lib/imports/import";
 import { applyQuerySchema, queryOf, readCsvBody } from "@/lib/imports/request";
 import { idempotencyKey, idempotentWrite } from "@/lib/products/idempotency";
 
@@ -13,16 +13,16 @@ export const dynamic = "force-dynamic";
 export const POST = apiRoute(async (request: Request) => {
   const caller = await requireAdmin(request);
   const key = idempotencyKey(request);
-  const query = applyQuerySchema.parse(queryOf(request));
+  const query = applyQuerySchema.parse(queryOf(request, applyQuerySchema));
   const bytes = await readCsvBody(request);
+  // Refusals of the file and the query come before the change begins: not kept under the key.
+  const file = readFileToApply(bytes, query.kind, env().DISPLAY_CURRENCY);
+  if (query.asOf !== undefined) await requireSeenEventId(query.asOf);
   // The key's request is the query and the file; the file by its hash, not 4 MiB of JSON.
   const body = { ...query, file: createHash("sha256").update(bytes).digest("hex") };
   const { status, ...reply } = await idempotentWrite(
     { caller, key, route: "POST /api/v1/imports", body },
-    async (via) => ({
-      status: 200,
-      body: await applyImport(bytes, { ...query, currency: env().DISPLAY_CURRENCY }, caller, via),
-    }),
+    async (via) => ({ status: 200, body: await applyImport(file, query, caller, via) }),
   );
   return NextResponse.json(reply.body, { status, headers: reply.headers });
 });

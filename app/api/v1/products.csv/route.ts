@@ -2,7 +2,7 @@ import { requireReader } from "@/lib/auth/guards";
 import { env } from "@/lib/env";
 import { apiRoute } from "@/lib/http/api-route";
 import { csvHeaders, csvStream, productColumns } from "@/lib/products/csv";
-import { rejectUnknownParameters } from "@/lib/products/history";
+import { singleValuedQuery } from "@/lib/products/history";
 import { productPagesInView } from "@/lib/products/queries";
 import { productViewQuerySchema } from "@/lib/products/view";
 
@@ -11,8 +11,7 @@ import { productViewQuerySchema } from "@/lib/products/view";
 export const GET = apiRoute(async (request: Request) => {
   await requireReader(request);
   const params = new URL(request.url).searchParams;
-  rejectUnknownParameters(params, Object.keys(productViewQuerySchema.shape));
-  const view = productViewQuerySchema.parse(Object.fromEntries(params));
+  const view = productViewQuerySchema.parse(singleValuedQuery(params, Object.keys(productViewQuerySchema.shape)));
   const pages = productPagesInView(view, env().DISPLAY_LOCALE);
   return new Response(csvStream(productColumns(), pages), { headers: csvHeaders("products") });
 });
