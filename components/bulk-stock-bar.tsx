@@ -34,14 +34,18 @@ function bulkRequest({ mode, amount, reason }: BulkStockForm, products: ProductD
       };
 }
 
-/** A refusal in words: which product, and why; for INSUFFICIENT_STOCK, its stock now. */
+/** Why a product refused, in words that need no product id (the message names the product already). */
+function whyRefused(failure: ApiFailure): string {
+  const current = failure.current as ProductDto | undefined;
+  if (failure.code === "INSUFFICIENT_STOCK" && current) return `it has ${current.stock} in stock and cannot go below 0`;
+  if (failure.code === "PRODUCT_ARCHIVED") return "it has been archived meanwhile; unselect it, or restore it first";
+  return failure.message.replace(/^items\.\d+: /, "");
+}
+
+/** A refusal in words: which product, and why. */
 function refusal(failure: ApiFailure, product: ProductDto | undefined) {
   if (!product) return `Not applied: ${failure.message}`;
-  const current = failure.current as ProductDto | undefined;
-  const why =
-    failure.code === "INSUFFICIENT_STOCK" && current
-      ? `it has ${current.stock} in stock and cannot go below 0`
-      : failure.message.replace(/^items\.\d+: /, "");
+  const why = whyRefused(failure);
   return `Not applied, nothing was changed: ${product.name} (${product.sku}): ${why}.`;
 }
 

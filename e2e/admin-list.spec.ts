@@ -370,9 +370,8 @@ test("select-all, then Apply before the feed tells the page a selected product w
     await fillBar(page, "Adjust by", "+1", "restock");
     await bar(page).getByRole("button", { name: "Apply" }).click();
     await expect(page.getByTestId("bulk-outcome")).toContainText(
-      `Not applied, nothing was changed: ${retired.name} (${retired.sku}): product ${retired.id} (${retired.sku}) is archived since`,
+      `Not applied, nothing was changed: ${retired.name} (${retired.sku}): it has been archived meanwhile; unselect it, or restore it first.`,
     );
-    await expect(page.getByTestId("bulk-outcome")).toContainText("restore it to change it.");
     await expect(row(page, retired.id)).toHaveAttribute("data-flagged", "");
     expect(await stockOf(page.request, kept.id)).toBe(10);
     expect(await stockOf(page.request, retired.id)).toBe(30);
