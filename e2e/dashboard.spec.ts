@@ -60,6 +60,29 @@ test("the changed cell flashes with the direction of the change", async ({ page,
   await expect(stock).not.toHaveAttribute("data-change", /.*/, { timeout: 10_000 });
 });
 
+test("a change the page first learns from its fresh snapshot is marked too, not only one from the feed", async ({
+  page,
+  shop,
+}) => {
+  const product = await shop.product({ stock: 20 });
+  // The feed is cut, so the change reaches the page only through the snapshot it fetches once
+  // loaded, held here until the change is made.
+  await page.route("**/api/v1/stream/product-updates**", (route) => route.abort());
+  let release = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/api/v1/products", async (route) => {
+    await released;
+    await route.continue();
+  });
+  await page.goto(shop.dashboardPath);
+  const stock = row(page, product.id).getByTestId("stock");
+  await expect(stock).toHaveText("20");
+  await shop.patch(product.id, { stock: 500 });
+  release();
+  await expect(stock).toHaveText("500");
+  await expect(stock).toHaveAttribute("data-change", "up");
+});
+
 test("search, sort and filter live in the URL, survive a reload and can be opened from a link", async ({
   page,
   shop,

@@ -37,6 +37,14 @@ const toDto = (event: FeedEvent): ProductDto => ({
   archivedAt: event.kind === "archived" ? event.at : null,
 });
 
+/** How a product's newer state shows on its row: the stock's (or else the price's) direction, if either moved. */
+function changeMark(before: ProductDto, after: ProductDto, at: number): Change | null {
+  const field = before.stock !== after.stock ? "stock" : before.priceCents !== after.priceCents ? "price" : null;
+  if (!field) return null;
+  const increased = field === "stock" ? after.stock > before.stock : after.priceCents > before.priceCents;
+  return { direction: increased ? "up" : "down", field, at };
+}
+
 /** Products the feed archived, with the version it archived them at: an older snapshot must not bring them back. */
 type Archived = Map<number, number>;
 /** Per product, the id of the newest event the feed applied: a snapshot taken before it lacks a product it created or restored. */
@@ -84,10 +92,8 @@ function applyEvents(
       continue;
     }
     products[i] = toDto(event);
-    const field = before.stock !== event.newStock ? "stock" : before.priceCents !== event.newPrice ? "price" : null;
-    if (!field) continue;
-    const increased = field === "stock" ? event.newStock > before.stock : event.newPrice > before.priceCents;
-    marks[event.productId] = { direction: increased ? "up" : "down", field, at };
+    const mark = changeMark(before, products[i], at);
+    if (mark) marks[event.productId] = mark;
   }
   if (removed.size === 0) return { snapshot: { products, lastEventId }, marks };
   // Rare (an archive): the remaining rows move up, so their places are counted again.
@@ -133,13 +139,17 @@ function frameBatcher(flush: (events: FeedEvent[]) => void) {
 /**
  * Per product, whichever of the two is newer: nothing applied from the feed is lost, a product
  * the feed archived after the fresh snapshot was taken stays away, and one it created or
- * restored after then stays (the fresh snapshot does not have it yet).
+ * restored after then stays (the fresh snapshot does not have it yet). A change the fresh
+ * snapshot brings first (before its event arrives, which then changes nothing) is marked on its
+ * row like one from the feed.
  */
 function merge(
   current: ProductSnapshot | undefined,
   fresh: ProductSnapshot,
   archived: Archived,
   applied: Applied,
+  marks: Record<number, Change>,
+  at: number,
 ): ProductSnapshot {
   if (!current) return fresh;
   const mine = new Map(current.products.map((product) => [product.id, product]));
@@ -153,7 +163,10 @@ function merge(
       .filter((product) => (archived.get(product.id) ?? 0) <= product.version)
       .map((product) => {
         const cached = mine.get(product.id);
-        return cached && cached.version > product.version ? cached : product;
+        if (cached && cached.version > product.version) return cached;
+        const mark = cached && cached.version < product.version && changeMark(cached, product, at);
+        if (mark) marks[product.id] = mark;
+        return product;
       })
       .concat(added),
     lastEventId: newer(current.lastEventId, fresh.lastEventId),
@@ -212,9 +225,18 @@ export function useLiveProducts(initial: ProductSnapshot) {
     });
     // Another tab may have been leading the feed since before this page's snapshot was taken:
     // a fresh snapshot, merged by version, closes any gap between the two.
-    void fetchSnapshot(PRODUCTS_KEY).then((fresh) =>
-      mutate((current) => merge(current, fresh, archived, applied), { revalidate: false }),
-    );
+    void fetchSnapshot(PRODUCTS_KEY).then((fresh) => {
+      const now = Date.now();
+      const marks: Record<number, Change> = {};
+      void mutate(
+        (current) => {
+          const merged = merge(current, fresh, archived, applied, marks, now);
+          setChanges((all) => addMarks(all, marks, now));
+          return merged;
+        },
+        { revalidate: false },
+      );
+    });
     return unsubscribe;
     // Once per mount; the snapshot's later ids come from the feed itself.
     // eslint-disable-next-line react-hooks/exhaustive-deps
