@@ -94,6 +94,29 @@ function commitChange(changed: Prisma.Sql, change: Change, via?: Queryable): Pro
   return via ? runChange(changed, change, via) : throughGate(() => runChange(changed, change));
 }
 
+/**
+ * A change whose UPDATE is guarded (archived, out of range, stale, the same values): the changed
+ * product, or, when the UPDATE matched nothing, the product as it is so the caller can say why.
+ * That read comes after the UPDATE, so other writers (an archive, then a restore) may have left
+ * the product where the change applies after all (`appliesTo`): then it runs again. Each further
+ * pass needs another writer's commit, so this ends.
+ */
+async function changeOrRefusal(
+  id: number,
+  changed: Prisma.Sql,
+  change: Change,
+  via: Queryable | undefined,
+  appliesTo: (current: Product) => boolean,
+): Promise<{ changed: Product } | { current: Product }> {
+  for (;;) {
+    const product = await commitChange(changed, change, via);
+    if (product) return { changed: product };
+    const current = await db.product.findUnique({ where: { id } });
+    if (!current) throw notFound(`product ${id}`);
+    if (!appliesTo(current)) return { current };
+  }
+}
+
 async function runChange(
   changed: Prisma.Sql,
   { kind, actor, delta, reason }: Change,
@@ -188,35 +211,33 @@ export async function updateProduct(
     COALESCE(${changes.stock ?? null}::int, p.stock),
     COALESCE(${changes.priceCents ?? null}::int, p."priceCents"),
     COALESCE(${changes.lowStockThreshold ?? null}::int, p."lowStockThreshold"))`;
-  // As in setArchived: a product archived when the UPDATE ran and restored before the refusal
-  // is read takes the change now, rather than answering 200 with the change left out.
-  let current: Product | null;
-  do {
-    const product = await commitChange(
-      Prisma.sql`
-        UPDATE "Product" p SET
-          (sku, name, stock, "priceCents", "lowStockThreshold") = ${updated},
-          version = p.version + 1,
-          "updatedAt" = now()
-        FROM ${lockedRow(id)}
-        WHERE p.id = old.id AND p."archivedAt" IS NULL
-          AND (${expectedVersion ?? null}::int IS NULL OR p.version = ${expectedVersion ?? null}::int)
-          AND (p.sku, p.name, p.stock, p."priceCents", p."lowStockThreshold") IS DISTINCT FROM ${updated}
-        RETURNING p.*, ${PREVIOUS_STATE}`,
-      { kind: kindOf(changes), actor },
-      via,
-    ).catch(async (error) => {
-      if (changes.sku && isUniqueViolation(error)) throw await skuTaken(changes.sku);
-      throw error;
-    });
-    if (product) return toProductDto(product);
-    current = await db.product.findUnique({ where: { id } });
-    if (!current) throw notFound(`product ${id}`);
-    if (current.archivedAt) throw productArchived(current);
-  } while (
-    (expectedVersion === undefined || expectedVersion === current.version) &&
-    Object.entries(changes).some(([field, value]) => value !== undefined && value !== current![field as keyof Product])
-  );
+  const outcome = await changeOrRefusal(
+    id,
+    Prisma.sql`
+      UPDATE "Product" p SET
+        (sku, name, stock, "priceCents", "lowStockThreshold") = ${updated},
+        version = p.version + 1,
+        "updatedAt" = now()
+      FROM ${lockedRow(id)}
+      WHERE p.id = old.id AND p."archivedAt" IS NULL
+        AND (${expectedVersion ?? null}::int IS NULL OR p.version = ${expectedVersion ?? null}::int)
+        AND (p.sku, p.name, p.stock, p."priceCents", p."lowStockThreshold") IS DISTINCT FROM ${updated}
+      RETURNING p.*, ${PREVIOUS_STATE}`,
+    { kind: kindOf(changes), actor },
+    via,
+    (current) =>
+      !current.archivedAt &&
+      (expectedVersion === undefined || expectedVersion === current.version) &&
+      Object.entries(changes).some(
+        ([field, value]) => value !== undefined && value !== current[field as keyof Product],
+      ),
+  ).catch(async (error) => {
+    if (changes.sku && isUniqueViolation(error)) throw await skuTaken(changes.sku);
+    throw error;
+  });
+  if ("changed" in outcome) return toProductDto(outcome.changed);
+  const { current } = outcome;
+  if (current.archivedAt) throw productArchived(current);
   if (expectedVersion === undefined || expectedVersion === current.version) return toProductDto(current);
   throw new ApiError(
     409,
@@ -239,23 +260,19 @@ export async function adjustStock(
   via?: Queryable,
 ): Promise<ProductDto> {
   const { delta, reason } = input;
-  // As in setArchived: archived when the UPDATE ran, restored before the refusal is read, it
-  // takes the adjustment now rather than a refusal for a reason it does not have.
-  let current: Product | null;
-  do {
-    const product = await commitChange(
-      Prisma.sql`
-        UPDATE "Product" SET stock = stock + ${delta}::int, version = version + 1, "updatedAt" = now()
-        WHERE id = ${id}::int AND "archivedAt" IS NULL AND stock::bigint + ${delta}::int BETWEEN 0 AND ${INT32_MAX}::int
-        RETURNING *, stock - ${delta}::int AS "previousStock", "lowStockThreshold" AS "previousLowStockThreshold"`,
-      { kind: "stock", actor, delta, reason },
-      via,
-    );
-    if (product) return toProductDto(product);
-    current = await db.product.findUnique({ where: { id } });
-    if (!current) throw notFound(`product ${id}`);
-    if (current.archivedAt) throw productArchived(current);
-  } while (current.stock + delta >= 0 && current.stock + delta <= INT32_MAX);
+  const outcome = await changeOrRefusal(
+    id,
+    Prisma.sql`
+      UPDATE "Product" SET stock = stock + ${delta}::int, version = version + 1, "updatedAt" = now()
+      WHERE id = ${id}::int AND "archivedAt" IS NULL AND stock::bigint + ${delta}::int BETWEEN 0 AND ${INT32_MAX}::int
+      RETURNING *, stock - ${delta}::int AS "previousStock", "lowStockThreshold" AS "previousLowStockThreshold"`,
+    { kind: "stock", actor, delta, reason },
+    via,
+    (current) => !current.archivedAt && current.stock + delta >= 0 && current.stock + delta <= INT32_MAX,
+  );
+  if ("changed" in outcome) return toProductDto(outcome.changed);
+  const { current } = outcome;
+  if (current.archivedAt) throw productArchived(current);
   const [code, message] =
     delta > 0
       ? ["STOCK_OUT_OF_RANGE", `stock of product ${id} would exceed ${INT32_MAX}`]
@@ -275,26 +292,20 @@ export async function setArchived(
   actor: Actor,
   via?: Queryable,
 ): Promise<ProductDto> {
-  // The refusal is read after the UPDATE matched nothing: an archive and a restore by others
-  // may have committed in between, leaving the product as this change wants to find it. Then
-  // the change applies now (each pass needs another writer's commit, so this ends).
-  let current: Product | null;
-  do {
+  const outcome = await changeOrRefusal(
+    id,
     // Stock and threshold do not change: the row as locked is also the state before.
-    const product = await commitChange(
-      Prisma.sql`
-        UPDATE "Product" SET
-          "archivedAt" = ${archive ? Prisma.sql`now()` : Prisma.sql`NULL`}, version = version + 1, "updatedAt" = now()
-        WHERE id = ${id}::int AND "archivedAt" IS ${archive ? Prisma.sql`NULL` : Prisma.sql`NOT NULL`}
-        RETURNING *, stock AS "previousStock", "lowStockThreshold" AS "previousLowStockThreshold"`,
-      { kind: archive ? "archived" : "restored", actor, reason },
-      via,
-    );
-    if (product) return toProductDto(product);
-    current = await db.product.findUnique({ where: { id } });
-    if (!current) throw notFound(`product ${id}`);
-  } while ((current.archivedAt === null) === archive);
-
+    Prisma.sql`
+      UPDATE "Product" SET
+        "archivedAt" = ${archive ? Prisma.sql`now()` : Prisma.sql`NULL`}, version = version + 1, "updatedAt" = now()
+      WHERE id = ${id}::int AND "archivedAt" IS ${archive ? Prisma.sql`NULL` : Prisma.sql`NOT NULL`}
+      RETURNING *, stock AS "previousStock", "lowStockThreshold" AS "previousLowStockThreshold"`,
+    { kind: archive ? "archived" : "restored", actor, reason },
+    via,
+    (current) => (current.archivedAt === null) === archive,
+  );
+  if ("changed" in outcome) return toProductDto(outcome.changed);
+  const { current } = outcome;
   const details = { current: toProductDto(current) };
   if (archive) {
     const since = current.archivedAt!.toISOString();
