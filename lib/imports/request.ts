@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { ApiError } from "@/lib/errors";
 import { IMPORT_KINDS, MAX_IMPORT_BYTES } from "@/lib/imports/csv";
-import { singleValuedQuery } from "@/lib/products/history";
+import { singleValuedQuery } from "@/lib/http/query";
 import { reasonSchema } from "@/lib/products/validation";
 
 export const importQuerySchema = z.object({

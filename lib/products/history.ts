@@ -9,6 +9,7 @@ import { eventIdSchema } from "@/lib/events/feed-request";
 import type { Prisma, ProductEvent } from "@/lib/generated/prisma/client";
 import { eventKindSchema, toHistoryEntry, type ProductHistoryEntry } from "@/lib/products/dto";
 import { historyLimitSchema, productIdSchema } from "@/lib/products/validation";
+import { queryValues, rejectUnknownParameters } from "@/lib/http/query";
 
 /** One value of a query parameter: given twice is an error, not a guess. */
 const single = <Value>(name: string, schema: z.ZodType<Value>) =>
@@ -131,13 +132,6 @@ export type HistoryFilter = {
 };
 export type HistoryPageRequest = HistoryFilter & { before?: bigint; after?: bigint; limit: number };
 
-/** The query string as the schemas above take it: every parameter with all its values. */
-export function queryValues(params: URLSearchParams): Record<string, string[]> {
-  const values: Record<string, string[]> = {};
-  for (const key of new Set(params.keys())) values[key] = params.getAll(key);
-  return values;
-}
-
 /**
  * Parses the query string; unknown parameters are refused (a mistyped filter would otherwise
  * silently widen an export). Who and why are for staff and tokens: filtering by them too.
@@ -157,33 +151,6 @@ export function parseHistoryQuery<Schema extends z.ZodObject & z.ZodType<History
     );
   }
   return query;
-}
-
-/** A 400 naming each query parameter that is not one of `known`. */
-export function rejectUnknownParameters(params: URLSearchParams, known: string[]) {
-  const unknown = [...new Set(params.keys())].filter((key) => !known.includes(key));
-  if (unknown.length === 0) return;
-  const message = `unknown query parameter; use ${known.join(", ")}`;
-  throw new ApiError(400, "VALIDATION_FAILED", unknown.map((key) => `${key}: ${message}`).join("; "), {
-    issues: unknown.map((path) => ({ path, message })),
-  });
-}
-
-/**
- * The query string as one value per parameter, for routes whose parameters each take one value:
- * an unknown parameter or one given twice is a 400 naming it (a guess, the last value, would
- * silently export or import something else than asked).
- */
-export function singleValuedQuery(params: URLSearchParams, known: string[]): Record<string, string> {
-  rejectUnknownParameters(params, known);
-  const repeated = [...new Set(params.keys())].filter((key) => params.getAll(key).length > 1);
-  if (repeated.length > 0) {
-    const issues = repeated.map((path) => ({ path, message: `give ${path} once` }));
-    throw new ApiError(400, "VALIDATION_FAILED", issues.map((issue) => `${issue.path}: ${issue.message}`).join("; "), {
-      issues,
-    });
-  }
-  return Object.fromEntries(params);
 }
 
 function where(filter: HistoryFilter): Prisma.ProductEventWhereInput {

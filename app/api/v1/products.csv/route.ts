@@ -2,7 +2,7 @@ import { requireReader } from "@/lib/auth/guards";
 import { env } from "@/lib/env";
 import { apiRoute } from "@/lib/http/api-route";
 import { csvHeaders, csvStream, productColumns } from "@/lib/products/csv";
-import { singleValuedQuery } from "@/lib/products/history";
+import { singleValuedQuery } from "@/lib/http/query";
 import { productPagesInView } from "@/lib/products/queries";
 import { productViewQuerySchema } from "@/lib/products/view";
 
