@@ -184,6 +184,10 @@ describe("bad filters", () => {
   const cases: Array<[string, string]> = [
     ["limit=0", "limit"],
     ["limit=abc", "limit"],
+    // Number() would read these as 1000, 16 and 5.
+    ["limit=1e3", "limit"],
+    ["limit=0x10", "limit"],
+    ["limit=%205", "limit"],
     ["before=x", "before"],
     ["after=-1", "after"],
     ["before=5&after=3", "after"],

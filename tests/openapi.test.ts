@@ -595,6 +595,7 @@ test("webhooks and stock alerts", async () => {
   const A = "/api/v1/alerts";
   await probe(A, A, 200);
   await probe(A, `${A}?limit=0`, 400);
+  await probe(A, `${A}?limit=1e1`, 400);
   await probe(A, A, 401, { headers: { authorization: "Bearer not-a-token" } });
 
   // Deliveries reach a receiver on loopback only where private addresses are allowed.
@@ -651,6 +652,7 @@ test("webhooks and stock alerts", async () => {
     const LOG = `${ONE}/deliveries`;
     await probe(LOG, `${one}/deliveries?limit=1`, 200, { headers: admin() });
     await probe(LOG, `${one}/deliveries?limit=0`, 400, { headers: admin() });
+    await probe(LOG, `${one}/deliveries?limit=0x10`, 400, { headers: admin() });
     await probe(LOG, `${W}/99999999/deliveries`, 404, { headers: admin() });
     await probe(LOG, `${one}/deliveries`, 401);
     await probe(LOG, `${one}/deliveries`, 403, { headers: { authorization: `Bearer ${readToken}` } });

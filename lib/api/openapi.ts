@@ -373,7 +373,7 @@ const HISTORY_PAGING = [
     "events newer than this id: the previous page's nextAfter (not with before)",
     jsonSchema(eventIdSchema, "input"),
   ),
-  query("limit", "how many entries", jsonSchema(historyLimitSchema, "input")),
+  query("limit", "how many entries", jsonSchema(historyLimitSchema, "output")),
 ];
 const PRODUCT_VIEW_PARAMETERS = [
   query("q", "search: products whose name or SKU contains this, in any case", { type: "string", maxLength: 200 }),
@@ -612,7 +612,7 @@ const WEBHOOK_PATHS: Record<string, Record<string, Operation>> = {
           in: "query",
           required: false,
           description: "entries per page",
-          schema: jsonSchema(deliveriesQuerySchema.shape.limit, "input"),
+          schema: jsonSchema(deliveriesQuerySchema.shape.limit, "output"),
         },
         {
           name: "before",
@@ -921,7 +921,7 @@ const PATHS: Record<string, Record<string, Operation>> = {
           in: "query",
           required: false,
           description: "how many alerts",
-          schema: jsonSchema(alertsLimitSchema, "input"),
+          schema: jsonSchema(alertsLimitSchema, "output"),
         },
       ],
       responses: {

@@ -2,10 +2,11 @@
 // first. The dashboard's alerts panel starts from these, then follows the feed.
 import { z } from "zod";
 import { db } from "@/lib/db";
+import { queryWholeNumber } from "@/lib/http/query";
 import { feedEventSchema, toFeedEvent, type FeedEvent } from "@/lib/events/feed-event";
 import type { ProductEvent } from "@/lib/generated/prisma/client";
 
-export const alertsLimitSchema = z.coerce.number().int().min(1).max(100).default(20);
+export const alertsLimitSchema = queryWholeNumber("limit", { min: 1, max: 100, fallback: 20 });
 
 export const alertsSchema = z
   .strictObject({ alerts: z.array(feedEventSchema) })

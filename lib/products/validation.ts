@@ -1,5 +1,6 @@
 // Input schemas for the product API, shared by the route handlers and the admin actions.
 import { z } from "zod";
+import { queryWholeNumber } from "@/lib/http/query";
 import { exampleAmount, parseAmount } from "@/lib/money";
 
 export const INT32_MAX = 2_147_483_647;
@@ -155,12 +156,7 @@ export const stocktakeSchema = z.strictObject({
 });
 
 // GET /api/v1/products/{id}/events?limit=
-export const historyLimitSchema = z.coerce
-  .number({ error: "limit must be a whole number" })
-  .int("limit must be a whole number")
-  .min(1, "limit must be at least 1")
-  .max(1000, "limit must be at most 1000")
-  .default(100);
+export const historyLimitSchema = queryWholeNumber("limit", { min: 1, max: 1000, fallback: 100 });
 
 // The `Idempotency-Key` request header of every POST and PATCH under /api/v1 (docs/api.md).
 export const idempotencyKeySchema = z

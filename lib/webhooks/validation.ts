@@ -1,5 +1,6 @@
 // Input schemas of the webhook API (app/api/v1/webhooks).
 import { z } from "zod";
+import { queryWholeNumber } from "@/lib/http/query";
 import { INT32_MAX } from "@/lib/products/validation";
 
 export const WEBHOOK_KINDS = ["all", "threshold"] as const;
@@ -58,7 +59,7 @@ export const webhookIdSchema = z
   .pipe(z.number().max(INT32_MAX, "webhook id is out of range"));
 
 export const deliveriesQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: queryWholeNumber("limit", { min: 1, max: 100, fallback: 20 }),
   before: z
     .string()
     .regex(/^[1-9]\d{0,18}$/, "before must be a delivery id from a previous page's nextBefore")
