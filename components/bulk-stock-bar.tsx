@@ -6,20 +6,17 @@
 // applying the same change again sends the same Idempotency-Key, so it applies at most once.
 import { OTHER_REASON, ReasonOptions } from "@/components/reason-options";
 import { BusyButton } from "@/components/busy-button";
-import { useRef, useState } from "react";
+import { useState } from "react";
 import type { SelectedProducts } from "@/components/product-table/product-table";
 import type { Outcome } from "@/components/form-status";
-import { sendJson, type ApiFailure } from "@/lib/client/send-json";
+import { mayHaveApplied, NO_ANSWER, useRetrySafeSend } from "@/lib/client/retry-safe";
+import type { ApiFailure } from "@/lib/client/send-json";
 import type { ProductDto } from "@/lib/products/dto";
 import { MAX_BULK_ITEMS, STOCK_REASONS, bulkStockFormSchema, type BulkStockForm } from "@/lib/products/validation";
 
 // Narrow fields, so the whole bar fits one line on a laptop (the forms' inputClass is full width).
 const fieldClass = "rounded border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-950";
 const count = (n: number) => `${n.toLocaleString("en")} product${n === 1 ? "" : "s"}`;
-
-/** A fresh Idempotency-Key; getRandomValues, since randomUUID needs a secure (HTTPS) page. */
-const newKey = () =>
-  Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, "0")).join("");
 
 /** The request for the form's change to these products. */
 function bulkRequest({ mode, amount, reason }: BulkStockForm, products: ProductDto[]) {
@@ -56,8 +53,7 @@ export function BulkStockBar({ products, shown, note, clear, flag }: SelectedPro
   const [otherReason, setOtherReason] = useState("");
   const [pending, setPending] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>(null);
-  // The last request that got no answer, and its key: sent again unchanged, it reuses the key.
-  const unanswered = useRef<{ request: string; key: string } | null>(null);
+  const send = useRetrySafeSend();
   const overCap = products.length > MAX_BULK_ITEMS;
 
   async function apply(event: React.FormEvent) {
@@ -69,15 +65,10 @@ export function BulkStockBar({ products, shown, note, clear, flag }: SelectedPro
     });
     if (!parsed.success) return setOutcome({ ok: false, text: parsed.error.issues[0].message });
     const { url, body } = bulkRequest(parsed.data, products);
-    const request = JSON.stringify([url, body]);
-    const key = unanswered.current?.request === request ? unanswered.current.key : newKey();
-    unanswered.current = null;
     flag(null);
     setPending(true);
     setOutcome(null);
-    const result = await sendJson<{ products: ProductDto[]; changed?: number }>("POST", url, body, {
-      "idempotency-key": key,
-    });
+    const result = await send<{ products: ProductDto[]; changed?: number }>("POST", url, body);
     setPending(false);
     if (result.ok) {
       const { amount: n, reason: why } = parsed.data;
@@ -91,14 +82,7 @@ export function BulkStockBar({ products, shown, note, clear, flag }: SelectedPro
             : `Set ${count(done)} to ${n} (${why})${unchanged ? `; ${count(unchanged)} already had ${n}` : ""}.`,
       });
     }
-    // No answer, or the server failed or is still busy with it: it may have been applied.
-    if (result.status === 0 || result.status >= 500 || result.code === "IDEMPOTENCY_IN_PROGRESS") {
-      unanswered.current = { request, key };
-      return setOutcome({
-        ok: false,
-        text: "No answer from the server: the change may or may not have been applied. Apply again to retry; it will not apply twice.",
-      });
-    }
+    if (mayHaveApplied(result)) return setOutcome({ ok: false, text: NO_ANSWER });
     const product = result.index === undefined ? undefined : products[result.index];
     if (product) flag(product.id);
     setOutcome({ ok: false, text: refusal(result, product) });

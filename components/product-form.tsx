@@ -6,7 +6,8 @@
 import { useRouter } from "next/navigation";
 import { useMemo, useState } from "react";
 import { useCurrency, useCurrencySymbol, useMoney } from "@/components/money";
-import { fieldErrors, sendJson } from "@/lib/client/send-json";
+import { fieldErrors } from "@/lib/client/send-json";
+import { mayHaveApplied, NO_ANSWER, useRetrySafeSend } from "@/lib/client/retry-safe";
 import { BusyButton } from "@/components/busy-button";
 import { FormStatus, type Outcome } from "@/components/form-status";
 import { buttonClass, cardClass, inputClass } from "@/lib/client/styles";
@@ -48,6 +49,7 @@ export function ProductForm({ product, live }: { product?: ProductDto; live?: Pr
   const [status, setStatus] = useState<Outcome>(null);
   const [conflict, setConflict] = useState<ProductDto | null>(null);
   const [pending, setPending] = useState(false);
+  const send = useRetrySafeSend();
 
   async function save(expectedVersion = version) {
     if (pending) return;
@@ -61,8 +63,8 @@ export function ProductForm({ product, live }: { product?: ProductDto; live?: Pr
     setErrors({});
     setPending(true);
     const result = product
-      ? await sendJson<ProductDto>("PATCH", `/api/v1/products/${product.id}`, { ...parsed.data, expectedVersion })
-      : await sendJson<ProductDto>("POST", "/api/v1/products", parsed.data);
+      ? await send<ProductDto>("PATCH", `/api/v1/products/${product.id}`, { ...parsed.data, expectedVersion })
+      : await send<ProductDto>("POST", "/api/v1/products", parsed.data);
     // A new product's page replaces this form: busy until then, so it cannot be created twice.
     if (result.ok && !product) return router.push(`/admin/products/${result.data.id}?created=1`);
     setPending(false);
@@ -72,6 +74,7 @@ export function ProductForm({ product, live }: { product?: ProductDto; live?: Pr
       setBase(result.data);
       return setStatus({ ok: true, text: `Saved (version ${result.data.version}).` });
     }
+    if (mayHaveApplied(result)) return setStatus({ ok: false, text: NO_ANSWER });
     if (result.code === "VERSION_CONFLICT") {
       setConflict(result.current as ProductDto);
       return setStatus({ ok: false, text: "Not saved: someone else changed this product meanwhile." });

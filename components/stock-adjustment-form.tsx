@@ -4,7 +4,7 @@
 // below zero.
 import { OTHER_REASON, ReasonOptions } from "@/components/reason-options";
 import { useState } from "react";
-import { sendJson } from "@/lib/client/send-json";
+import { mayHaveApplied, NO_ANSWER, useRetrySafeSend } from "@/lib/client/retry-safe";
 import { BusyButton } from "@/components/busy-button";
 import { FormStatus, type Outcome } from "@/components/form-status";
 import { buttonClass, cardClass, inputClass } from "@/lib/client/styles";
@@ -17,6 +17,7 @@ export function StockAdjustmentForm({ product }: { product: ProductDto }) {
   const [otherReason, setOtherReason] = useState("");
   const [status, setStatus] = useState<Outcome>(null);
   const [pending, setPending] = useState(false);
+  const send = useRetrySafeSend();
 
   async function adjust(event: React.FormEvent) {
     event.preventDefault();
@@ -28,8 +29,10 @@ export function StockAdjustmentForm({ product }: { product: ProductDto }) {
     if (!parsed.success) return setStatus({ ok: false, text: parsed.error.issues[0].message });
     const { delta: amount, reason: why } = parsed.data;
     setPending(true);
-    const result = await sendJson<ProductDto>("POST", `/api/v1/products/${product.id}/stock-adjustments`, parsed.data);
+    const result = await send<ProductDto>("POST", `/api/v1/products/${product.id}/stock-adjustments`, parsed.data);
     setPending(false);
+    // The same adjustment sent again after no answer reuses its key: it applies at most once.
+    if (!result.ok && mayHaveApplied(result)) return setStatus({ ok: false, text: NO_ANSWER });
     if (!result.ok) return setStatus({ ok: false, text: `Not applied: ${result.message}` });
     setDelta("");
     setStatus({

@@ -4,7 +4,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { FormStatus, type Outcome } from "@/components/form-status";
-import { sendJson } from "@/lib/client/send-json";
+import { mayHaveApplied, NO_ANSWER, useRetrySafeSend } from "@/lib/client/retry-safe";
 import { buttonClass } from "@/lib/client/styles";
 import type { ProductDto } from "@/lib/products/dto";
 
@@ -14,13 +14,15 @@ export function ArchiveButton({ product }: { product: ProductDto }) {
   const router = useRouter();
   const [confirming, setConfirming] = useState(false);
   const [pending, setPending] = useState(false);
+  const send = useRetrySafeSend();
   const [outcome, setOutcome] = useState<Outcome>(null);
 
   async function archive() {
     setPending(true);
-    const result = await sendJson<ProductDto>("POST", `/api/v1/products/${product.id}/archive`, {});
+    const result = await send<ProductDto>("POST", `/api/v1/products/${product.id}/archive`, {});
     setPending(false);
     setConfirming(false);
+    if (!result.ok && mayHaveApplied(result)) return setOutcome({ ok: false, text: NO_ANSWER });
     if (!result.ok) return setOutcome({ ok: false, text: `Not archived: ${result.message}` });
     setOutcome({ ok: true, text: `Archived ${result.data.name}.` });
     router.refresh();

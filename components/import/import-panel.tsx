@@ -6,6 +6,7 @@ import { useId, useRef, useState } from "react";
 import { ImportPreview } from "@/components/import/import-preview";
 import { ImportProgress, type Progress } from "@/components/import/import-progress";
 import { FormStatus, type Outcome } from "@/components/form-status";
+import { mayHaveApplied, NO_ANSWER, newIdempotencyKey } from "@/lib/client/retry-safe";
 import { uploadCsv } from "@/lib/client/upload-csv";
 import { buttonClass, cardClass, inputClass } from "@/lib/client/styles";
 import type { ImportKind } from "@/lib/imports/csv";
@@ -56,7 +57,7 @@ export function ImportPanel({ locale }: { locale: string }) {
     setProgress(null);
     if (!result.ok) return setOutcome({ ok: false, text: `The file cannot be imported: ${result.message}` });
     // One key per preview: a retried Apply (a lost answer) applies once.
-    idempotencyKey.current = crypto.randomUUID();
+    idempotencyKey.current = newIdempotencyKey();
     setPreview(result.data);
   }
 
@@ -98,6 +99,8 @@ export function ImportPanel({ locale }: { locale: string }) {
         setPreview(null);
         setStale(true);
       }
+      // Apply again sends this preview's key again: the import applies at most once.
+      if (mayHaveApplied(result)) return setOutcome({ ok: false, text: NO_ANSWER });
       return setOutcome({ ok: false, text: `Not applied: ${result.message}` });
     }
     const { changed, unchanged } = result.data;

@@ -26,7 +26,7 @@ export async function sendJson<T>(
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
-    return { ok: false, status: 0, code: "NETWORK", message: "The server cannot be reached; nothing was saved." };
+    return { ok: false, status: 0, code: "NETWORK", message: "The server cannot be reached, or its answer was lost." };
   }
   const payload = response.status === 204 ? null : await response.json().catch(() => null);
   if (response.ok) return { ok: true, data: payload as T };
@@ -35,7 +35,7 @@ export async function sendJson<T>(
     ok: false,
     status: response.status,
     code: error.code ?? "HTTP_ERROR",
-    message: error.message ?? `The server answered ${response.status}; nothing was saved.`,
+    message: error.message ?? `The server answered ${response.status}.`,
     issues: error.issues,
     current: error.current,
     index: error.index,
