@@ -4,7 +4,7 @@
 import type { APIRequestContext, Page } from "@playwright/test";
 import { CHROMIUM_ARGS, findChromium } from "../scripts/find-chromium";
 import { adminToken, expect, test } from "./fixtures";
-import { signIn, waitLive } from "./support";
+import { openDashboard, row, signIn, waitLive } from "./support";
 
 const NO_ANSWER = "No answer from the server: the change may or may not have been applied.";
 
@@ -76,7 +76,7 @@ test("a new product whose answer was lost, saved again, is created once and open
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Tote bag ${shop.tag}`);
 });
 
-test("on a plain-HTTP address other than localhost, a stocktake imports (its key needs no secure page)", async ({
+test("on a plain-HTTP address other than localhost, a stocktake imports (its key needs no secure page) and the dashboard follows live", async ({
   playwright,
   request,
   shop,
@@ -91,6 +91,9 @@ test("on a plain-HTTP address other than localhost, a stocktake imports (its key
   try {
     const port = new URL(process.env.E2E_BASE_URL!).port;
     const page = await browser.newPage({ baseURL: `http://shop.test:${port}` });
+    // No Web Locks there either: the dashboard follows the feed on a connection of its own.
+    const dashboard = await browser.newPage({ baseURL: `http://shop.test:${port}` });
+    await openDashboard(dashboard, shop.dashboardPath);
     await signIn(page, await staff.admin(), "/admin/import");
     expect(await page.evaluate(() => window.isSecureContext)).toBe(false);
     await page.getByLabel("CSV file").setInputFiles({
@@ -102,6 +105,7 @@ test("on a plain-HTTP address other than localhost, a stocktake imports (its key
     await page.getByRole("button", { name: "Apply" }).click();
     await expect(page.getByRole("status").filter({ hasText: "Applied" })).toContainText("1 products changed");
     expect((await api(request, `/api/v1/products/${product.id}`)).stock).toBe(3);
+    await expect(row(dashboard, product.id).getByTestId("stock")).toHaveText("3");
   } finally {
     await browser.close();
   }
