@@ -2,7 +2,7 @@
 // first. The dashboard's alerts panel starts from these, then follows the feed.
 import { z } from "zod";
 import { db } from "@/lib/db";
-import { queryWholeNumber } from "@/lib/http/query";
+import { queryWholeNumber } from "@/lib/http/query-number";
 import { feedEventSchema, toFeedEvent, type FeedEvent } from "@/lib/events/feed-event";
 import type { ProductEvent } from "@/lib/generated/prisma/client";
 

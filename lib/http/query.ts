@@ -1,6 +1,5 @@
 // Query strings read strictly: an unknown parameter or one given twice is a 400 naming it, never
 // ignored or guessed (a mistyped filter would silently widen an export or skip a check).
-import { z } from "zod";
 import { ApiError } from "@/lib/errors";
 
 /** The query string as zod schemas of arrays take it: every parameter with all its values. */
@@ -35,24 +34,4 @@ export function singleValuedQuery(params: URLSearchParams, known: string[]): Rec
     });
   }
   return Object.fromEntries(params);
-}
-
-/**
- * A whole number given in the query string, such as a page's `limit`: decimal digits only, since
- * Number() would also read "1e3" as 1000, "0x10" as 16 and " 5" or "5.0" as 5. Describe it in
- * OpenAPI with io "output" (an integer with its bounds and default).
- */
-export function queryWholeNumber(name: string, { min, max, fallback }: { min: number; max: number; fallback: number }) {
-  const notWhole = `${name} must be a whole number written in decimal digits`;
-  return z
-    .string()
-    .regex(/^\d+$/, notWhole)
-    .pipe(
-      z.coerce
-        .number<string>()
-        .int(notWhole)
-        .min(min, `${name} must be at least ${min}`)
-        .max(max, `${name} must be at most ${max}`),
-    )
-    .default(fallback);
 }

@@ -1,6 +1,6 @@
 // Input schemas for the product API, shared by the route handlers and the admin actions.
 import { z } from "zod";
-import { queryWholeNumber } from "@/lib/http/query";
+import { queryWholeNumber } from "@/lib/http/query-number";
 import { exampleAmount, parseAmount } from "@/lib/money";
 
 export const INT32_MAX = 2_147_483_647;

@@ -1,6 +1,6 @@
 // Input schemas of the webhook API (app/api/v1/webhooks).
 import { z } from "zod";
-import { queryWholeNumber } from "@/lib/http/query";
+import { queryWholeNumber } from "@/lib/http/query-number";
 import { INT32_MAX } from "@/lib/products/validation";
 
 export const WEBHOOK_KINDS = ["all", "threshold"] as const;
