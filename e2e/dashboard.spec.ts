@@ -193,14 +193,20 @@ test("the status goes to reconnecting when the stream is cut, then back to live,
 }) => {
   const product = await shop.product({ stock: 20 });
   await openDashboard(page, shop.dashboardPath);
-  await page.route("**/api/v1/stream/**", (route) => route.abort());
+  let refused = 0;
+  await page.route("**/api/v1/stream/**", (route) => {
+    refused++;
+    return route.abort();
+  });
   await page.evaluate(() => window.stop()); // cuts the open stream
   await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", /reconnecting|offline/);
   await expect(page.getByText("Not live: these values may be out of date")).toBeVisible();
 
   await shop.patch(product.id, { stock: 27 });
-  await page.waitForTimeout(500);
-  await expect(row(page, product.id).getByTestId("stock")).toHaveText("20"); // not live: not shown yet
+  // Not live: the page tries the feed again after the change, is refused, and still shows the old value.
+  const refusedBefore = refused;
+  await expect.poll(() => refused, { timeout: 20_000 }).toBeGreaterThan(refusedBefore);
+  await expect(row(page, product.id).getByTestId("stock")).toHaveText("20");
 
   await page.unroute("**/api/v1/stream/**");
   await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", "live", { timeout: 20_000 });
