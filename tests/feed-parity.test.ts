@@ -47,9 +47,16 @@ test("a replay and the live change after it: same headers, byte-identical frames
     await api.patch(41, { priceCents: 1234 + filter.length });
     const query = `?${filter}lastEventId=${from}`;
     const expected = filter ? 5 : 6;
-    // retry + the replayed events, then one live change.
-    const replayed = both({ path: `${FEED}${query}` }, (response) => frames(response) >= expected + 2);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // retry + the replayed events, then one live change, made once both streams have replayed
+    // (a change made sooner could reach either stream in its replay instead).
+    const replayedOn = new Set<RawResponse>();
+    let bothReplayed = () => {};
+    const replayDone = new Promise<void>((resolve) => (bothReplayed = resolve));
+    const replayed = both({ path: `${FEED}${query}` }, (response) => {
+      if (frames(response) >= expected + 1 && replayedOn.add(response).size === 2) bothReplayed();
+      return frames(response) >= expected + 2;
+    });
+    await Promise.race([replayDone, replayed]);
     await api.adjust(40, { delta: 1 });
     const responses = await replayed;
     responses.forEach((response) => response.close());

@@ -1,6 +1,7 @@
 // A webhook endpoint for tests, on loopback: records every request (even one it never answers)
 // and answers as the test's script says: a status, or "hang" (no answer until the server
-// closes, so the deliverer's timeout fires).
+// closes, so the deliverer's timeout fires). A request is listed once its body is in: a body
+// that comes in more than one read would otherwise be seen empty, half a JSON document.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -28,6 +29,7 @@ export async function startReceiver(): Promise<Receiver> {
   const received = new Map<string, ReceivedRequest[]>();
   const scripts = new Map<string, (n: number) => Answer>();
   const unanswered = new Map<string, number>();
+  const whole = new WeakSet<ReceivedRequest>();
   let index = 0;
   const server = http.createServer((req, res) => {
     const path = req.url ?? "/";
@@ -47,6 +49,7 @@ export async function startReceiver(): Promise<Receiver> {
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
       request.body = Buffer.concat(chunks).toString("utf8");
+      whole.add(request);
       const answer = scripts.get(path)?.(n) ?? 200;
       if (answer === "hang") {
         res.on("close", () => unanswered.set(path, unanswered.get(path)! - 1));
@@ -61,7 +64,7 @@ export async function startReceiver(): Promise<Receiver> {
   const { port } = server.address() as AddressInfo;
   return {
     url: (path) => `http://127.0.0.1:${port}${path}`,
-    requests: (path) => received.get(path) ?? [],
+    requests: (path) => (received.get(path) ?? []).filter((request) => whole.has(request)),
     script: (path, answer) => void scripts.set(path, answer),
     close: async () => {
       server.closeAllConnections();
