@@ -25,7 +25,9 @@ export default async function DashboardPage() {
 }
 
 // The live dashboard: rendered from a snapshot on the server, then kept live in the browser.
-// The stock alerts sit beside the table on wide screens and above it on narrow ones.
+// The stock alerts sit beside the table on wide screens and above it on narrow ones. They come
+// first in the page, with a link for each recent alert, so a link to skip them to the products
+// comes before them (shown when it has the keyboard focus).
 async function Dashboard() {
   const [snapshot, alerts, user] = await Promise.all([
     fetchProductSnapshot(),
@@ -35,6 +37,12 @@ async function Dashboard() {
   return (
     <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_16rem]">
       <div className="xl:order-2">
+        <a
+          href="#products-heading"
+          className="sr-only rounded bg-white px-3 py-2 text-sm underline focus:not-sr-only focus:mb-2 focus:inline-block dark:bg-slate-900"
+        >
+          Skip the stock alerts to the products
+        </a>
         <AlertsPanel initial={alerts} lastEventId={snapshot.lastEventId} />
       </div>
       <div className="min-w-0 xl:order-1">

@@ -308,6 +308,28 @@ test("keyboard only: search, filter, sort and open a product", async ({ page, sh
   await expect(page.getByRole("heading", { name: `Earl grey tea ${shop.tag}` })).toBeVisible();
 });
 
+test("keyboard only: the stock alerts can be skipped, however many there are", async ({ page, shop }) => {
+  // Alerts in the panel (besides those the shared shop has): each is a link to pass otherwise.
+  const products = await Promise.all(Array.from({ length: 3 }, () => shop.product({ stock: 5 })));
+  for (const product of products) await shop.patch(product.id, { stock: 0 });
+  await openDashboard(page);
+  await expect(page.getByTestId("alerts-list").getByRole("link")).not.toHaveCount(0);
+  const skip = page.getByRole("link", { name: "Skip the stock alerts to the products" });
+  for (let presses = 0; !(await skip.evaluate((link) => link === document.activeElement)); presses++) {
+    expect(presses, "the skip link comes before the alerts").toBeLessThan(20);
+    await page.keyboard.press("Tab");
+  }
+  await expect(skip).toBeVisible();
+  await page.keyboard.press("Enter");
+  const search = page.getByLabel("Search by name or SKU");
+  for (let presses = 0; !(await search.evaluate((input) => input === document.activeElement)); presses++) {
+    expect(presses, "the search box is a few presses after the skip").toBeLessThan(5);
+    await page.keyboard.press("Tab");
+    const inAlerts = await page.getByTestId("alerts-panel").evaluate((panel) => panel.contains(document.activeElement));
+    expect(inAlerts, "no stop in the alerts panel after the skip").toBe(false);
+  }
+});
+
 test("on a phone the page does not scroll sideways and product, price and stock fit the screen", async ({
   page,
   shop,
