@@ -36,7 +36,9 @@ import { nextBin } from "../scripts/bins";
 const root = path.join(import.meta.dirname, "..");
 const sizes = (process.env.BENCH_SIZES ?? "1000,5000,10000,19000").split(",").map(Number);
 const mode = process.env.BENCH_MODE ?? "fanout";
-const targets = (process.env.BENCH_TARGETS ?? (mode === "burst" ? "production,node-sse" : "nextjs,production,node-sse,ws")).split(",");
+const targets = (
+  process.env.BENCH_TARGETS ?? (mode === "burst" ? "production,node-sse" : "nextjs,production,node-sse,ws")
+).split(",");
 const BURST_ITEMS = Number(process.env.BENCH_BURST_ITEMS ?? 10_000);
 const SLOW_SHARE = Number(process.env.BENCH_SLOW_SHARE ?? 0);
 const SLOW_MS = Number(process.env.BENCH_SLOW_MS ?? 5000);
@@ -85,7 +87,11 @@ function processStat(pid: number) {
 /** BENCH_SERVER_LOG=file: the servers' output goes there (appended) instead of nowhere. */
 const serverOutput = () =>
   process.env.BENCH_SERVER_LOG
-    ? (["ignore", fs.openSync(process.env.BENCH_SERVER_LOG, "a"), fs.openSync(process.env.BENCH_SERVER_LOG, "a")] as ["ignore", number, number])
+    ? (["ignore", fs.openSync(process.env.BENCH_SERVER_LOG, "a"), fs.openSync(process.env.BENCH_SERVER_LOG, "a")] as [
+        "ignore",
+        number,
+        number,
+      ])
     : "ignore";
 
 function startTarget(target: string, port: number): ChildProcess {
@@ -281,7 +287,8 @@ function reachedAt(client: BurstClient, id: number): number | null {
 
 function spread(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : NaN);
+  const at = (q: number) =>
+    sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : NaN;
   return { count: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted.length ? sorted[sorted.length - 1] : NaN };
 }
 
@@ -405,7 +412,10 @@ async function runBurst(target: string, clients: number) {
       rssBeforeMiB: before.rssBytes / 2 ** 20,
       rssPeakMiB: rssPeak / 2 ** 20,
       cpuSeconds: (after.cpuMs - before.cpuMs) / 1000,
-      load: os.loadavg().map((n) => n.toFixed(1)).join(" "),
+      load: os
+        .loadavg()
+        .map((n) => n.toFixed(1))
+        .join(" "),
       slowShare: SLOW_SHARE,
       slowMs: SLOW_MS,
     };
@@ -420,7 +430,12 @@ async function runBurst(target: string, clients: number) {
 const results: unknown[] = [];
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "-");
 console.log(`node ${process.version}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`);
-console.log(`load average before: ${os.loadavg().map((n) => n.toFixed(2)).join(" ")}`);
+console.log(
+  `load average before: ${os
+    .loadavg()
+    .map((n) => n.toFixed(2))
+    .join(" ")}`,
+);
 if (mode === "burst") await runBursts();
 else await runFanouts();
 
