@@ -161,16 +161,21 @@ export class FeedSession implements Subscriber {
   private async replay(after: bigint) {
     const reason = await resetReason(after);
     if (reason) return this.end(encodeReset(reason));
-    await this.catchUp();
+    await this.catchUp(false);
   }
 
-  /** From `lastSent` to the live feed, paced by the client's reading. */
-  private async catchUp() {
+  /**
+   * From `lastSent` to the live feed, paced by the client's reading. `fromRecentLog`: a live
+   * client that fell behind; what it missed was handed out by the hub, so the hub's recent log
+   * has it while it reaches back that far. A resuming client reads the database, the log of
+   * record (its id may come from another instance, or precede this one).
+   */
+  private async catchUp(fromRecentLog: boolean) {
     do {
       // Everything published before this point is committed, so the reads from here find what
       // an overflowing `held` lets go of.
       this.heldOverflowed = false;
-      await this.sendHistory();
+      await this.sendHistory(fromRecentLog);
       await this.clientCaughtUp();
       if (this.state !== "replaying") return;
     } while (this.heldOverflowed);
@@ -187,13 +192,13 @@ export class FeedSession implements Subscriber {
 
   /**
    * Writes the events after `lastSent` up to the end of the log as it stands: from the hub's
-   * recent log (frames encoded once, shared by every stream) where it reaches back that far,
-   * else a page at a time from the database.
+   * recent log (frames encoded once, shared by every stream) if asked and it reaches back that
+   * far, else a page at a time from the database.
    */
-  private async sendHistory() {
+  private async sendHistory(fromRecentLog: boolean) {
     const { hub } = this.engine;
     while (this.state === "replaying") {
-      const recent = hub.recentAfter(this.lastSent, this.productIds, this.replayChunkBytes);
+      const recent = fromRecentLog ? hub.recentAfter(this.lastSent, this.productIds, this.replayChunkBytes) : null;
       if (recent) {
         if (recent.length === 0) return;
         await this.writePaced(recent);
@@ -261,7 +266,7 @@ export class FeedSession implements Subscriber {
   private fallBehind() {
     this.state = "replaying";
     this.engine.metrics.clientsBehind++;
-    this.catchUp().catch((error: Error) => this.replayFailed(error));
+    this.catchUp(true).catch((error: Error) => this.replayFailed(error));
   }
 
   // The per-client buffer bound: a client that stops reading fills its buffer; past the limit its
