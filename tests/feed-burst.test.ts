@@ -11,8 +11,9 @@ import { startStack, TRANSPORTS, type Server, type Stack, type Transport } from 
 
 const FEED = "/api/v1/stream/product-updates";
 const BUFFER_LIMIT = 64 * 1024;
-// ~650 bytes an event: ~2.6 MB, far more than the buffer limit and the kernel's socket buffers.
-const PRODUCTS = 4000;
+// ~650 bytes an event: ~5.2 MB, more than the buffer limit and the kernel's socket buffers can
+// take for a client that does not read (the sender's grows to net.ipv4.tcp_wmem's 4 MiB at most).
+const PRODUCTS = 8000;
 
 /** A feed client over node:http that can stop and start reading; it collects the events' ids. */
 function pausableFeed(url: string) {
