@@ -43,6 +43,11 @@ function createRegistry() {
     () => engine().metrics.slowClientsDropped,
   );
   counter(
+    "stockpulse_clients_behind_total",
+    "Times a live stream fell behind its buffer limit and caught up at its own pace",
+    () => engine().metrics.clientsBehind,
+  );
+  counter(
     "stockpulse_listener_reconnects_total",
     "Reconnects of the LISTEN connection",
     () => engine().metrics.listenerReconnects,

@@ -4,6 +4,8 @@ export class FeedMetrics {
   streamsOpened = 0;
   replays = 0;
   slowClientsDropped = 0;
+  /** Live streams that fell behind a burst and caught up from lastSent instead of being cut. */
+  clientsBehind = 0;
   eventsDelivered = 0;
   listenerReconnects = 0;
 }

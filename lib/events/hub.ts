@@ -4,6 +4,10 @@
 // (once in all for the unfiltered feed) and shared. Idle, a lone event goes out in the same
 // turn; under load batches grow by themselves and the cost per event falls. Nothing here awaits
 // a subscriber: a slow client only ever hurts itself (see session.ts).
+//
+// The hub also keeps the most recent events it handed out (RECENT_LOG_BYTES of frames, shared by
+// every stream): a client that falls behind a burst (a 10,000-row import is ~4.5 MB per client)
+// catches up from here at its own pace instead of being cut and replaying from the database.
 import { FeedMetrics } from "@/lib/events/feed-metrics";
 import { concatFrames, encodeStatus, PING, type EncodedEvent } from "@/lib/events/sse";
 
@@ -24,6 +28,12 @@ export interface Subscriber {
 /** Heartbeats go to one slot of subscribers at a time, spread over the interval. */
 const HEARTBEAT_SLOTS = 16;
 
+/**
+ * How much of the newest history the hub keeps in memory: ~35,000 events of ~450 bytes, more
+ * than one 10,000-item bulk change or import (docs/benchmarks.md, "A burst through the feed").
+ */
+export const RECENT_LOG_BYTES = 16 * 1024 * 1024;
+
 export class ProductEventHub {
   private readonly slots = Array.from({ length: HEARTBEAT_SLOTS }, () => new Set<Subscriber>());
   private readonly slotOf = new Map<Subscriber, Set<Subscriber>>();
@@ -33,6 +43,12 @@ export class ProductEventHub {
   private heartbeat: NodeJS.Timeout | null = null;
   private heartbeatSlot = 0;
   private readonly flushListeners = new Set<() => void>();
+  // The recent log: every event after `recentFrom` that was handed out, in id order, from index
+  // `recentStart` of `recent` (the front is dropped in steps, not shifted one by one).
+  private recent: EncodedEvent[] = [];
+  private recentStart = 0;
+  private recentBytes = 0;
+  private recentFrom: bigint | null = null;
   /** The highest event id published; older or repeated events are dropped (listener catch-up). */
   lastEventId = BigInt(0);
   /** The highest event id handed to subscribers: a stream without a resume id starts after it. */
@@ -78,6 +94,9 @@ export class ProductEventHub {
 
   publish(event: EncodedEvent) {
     if (event.id <= this.lastEventId) return;
+    // Events reach the hub in id order with none missing after the first (the listener catches
+    // up after an outage), so the log holds everything after the id before the first.
+    this.recentFrom ??= this.lastEventId;
     this.lastEventId = event.id;
     this.pending.push(event);
     if (!this.flushScheduled) {
@@ -93,6 +112,8 @@ export class ProductEventHub {
     if (events.length === 0) return;
     this.pending = [];
     this.lastDeliveredId = events[events.length - 1].id;
+    // Into the log before the subscribers: one that falls behind on this batch reads it there.
+    this.remember(events);
     const all: Batch = { events, bytes: concatFrames(events) };
     const filtered = new Map<string, Batch | null>();
     for (const slot of this.slots) {
@@ -129,6 +150,46 @@ export class ProductEventHub {
   shutdown() {
     this.flush();
     for (const subscriber of [...this.slotOf.keys()]) subscriber.shutdown();
+  }
+
+  /**
+   * Up to `maxBytes` of the events after `afterId` (at least one, if any), for the given products
+   * or all: [] when nothing newer was handed out, null when the log no longer reaches back to
+   * `afterId` (the caller reads the database instead).
+   */
+  recentAfter(afterId: bigint, productIds: ReadonlySet<number> | null, maxBytes: number): EncodedEvent[] | null {
+    if (this.recentFrom === null || afterId < this.recentFrom) return null;
+    let low = this.recentStart;
+    let high = this.recent.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.recent[middle].id <= afterId) low = middle + 1;
+      else high = middle;
+    }
+    const events: EncodedEvent[] = [];
+    for (let i = low, size = 0; i < this.recent.length && (events.length === 0 || size < maxBytes); i++) {
+      const event = this.recent[i];
+      if (productIds && !productIds.has(event.productId)) continue;
+      events.push(event);
+      size += event.bytes.byteLength;
+    }
+    return events;
+  }
+
+  private remember(events: readonly EncodedEvent[]) {
+    for (const event of events) {
+      this.recent.push(event);
+      this.recentBytes += event.bytes.byteLength;
+    }
+    while (this.recentBytes > RECENT_LOG_BYTES && this.recentStart < this.recent.length) {
+      const dropped = this.recent[this.recentStart++];
+      this.recentBytes -= dropped.bytes.byteLength;
+      this.recentFrom = dropped.id;
+    }
+    if (this.recentStart > 1024 && this.recentStart * 2 > this.recent.length) {
+      this.recent = this.recent.slice(this.recentStart);
+      this.recentStart = 0;
+    }
   }
 
   private beat() {

@@ -10,17 +10,22 @@ export const REPLAY_PAGE_SIZE = 1000;
  */
 export async function* eventPagesAfter(afterId: bigint, productIds: ReadonlySet<number> | null) {
   for (let cursor = afterId; ;) {
-    const page = await db.productEvent.findMany({
-      where: { id: { gt: cursor }, ...(productIds ? { productId: { in: [...productIds] } } : {}) },
-      orderBy: { id: "asc" },
-      take: REPLAY_PAGE_SIZE,
-    });
+    const page = await eventPageAfter(cursor, productIds);
     if (page.length > 0) {
       yield page;
       cursor = page[page.length - 1].id;
     }
     if (page.length < REPLAY_PAGE_SIZE) return;
   }
+}
+
+/** One page of eventPagesAfter: a short page is the end of the log as it stands. */
+export function eventPageAfter(afterId: bigint, productIds: ReadonlySet<number> | null) {
+  return db.productEvent.findMany({
+    where: { id: { gt: afterId }, ...(productIds ? { productId: { in: [...productIds] } } : {}) },
+    orderBy: { id: "asc" },
+    take: REPLAY_PAGE_SIZE,
+  });
 }
 
 /** The oldest and newest retained event ids (null when there are none). */

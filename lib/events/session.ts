@@ -2,12 +2,15 @@
 // (transport-web.ts for the route handler, transport-node.ts for node:http). `retry:` first,
 // then the events after the client's last id replayed from ProductEvent at the pace the client
 // reads them, then the live feed from the hub, with no gap and no duplicate at the seam.
+// A live client that falls behind (a burst larger than its buffer limit: a 10,000-row import)
+// goes back to catching up the same way, from the hub's recent log while it reaches back that
+// far, instead of being cut; only one that stops reading is cut (guarantee 5).
 import { env } from "@/lib/env";
 import { feedEngine, type FeedEngine } from "@/lib/events/engine";
 import { toFeedEvent } from "@/lib/events/feed-event";
 import type { FeedRequest } from "@/lib/events/feed-request";
 import type { Batch, Subscriber } from "@/lib/events/hub";
-import { eventPagesAfter, fetchEventBounds, moreEventsAfterThan } from "@/lib/events/queries";
+import { eventPageAfter, fetchEventBounds, moreEventsAfterThan, REPLAY_PAGE_SIZE } from "@/lib/events/queries";
 import { concatFrames, encodeFeedEvent, encodeReset, encodeRetry, SHUTDOWN, type EncodedEvent } from "@/lib/events/sse";
 
 /** Where a session's bytes go: a transport's response, with its backpressure. */
@@ -22,6 +25,9 @@ export interface FeedSink {
   /** Cuts the response: the client sees a broken stream and reconnects. */
   abort(reason: Error): void;
 }
+
+/** The first byte of a comment frame (`: ping`). */
+const COMMENT = 0x3a;
 
 /** Replay writes up to this much at a time (and at most a quarter of the buffer limit). */
 const REPLAY_CHUNK_BYTES = 64 * 1024;
@@ -86,10 +92,12 @@ export class FeedSession implements Subscriber {
     this.unsubscribe = hub.subscribe(this);
     if (this.request.lastEventId === null) return;
     metrics.replays++;
-    this.replay(this.request.lastEventId).catch((error: Error) => {
-      console.warn(`feed replay failed: ${error.message}`);
-      this.drop(error);
-    });
+    this.replay(this.request.lastEventId).catch((error: Error) => this.replayFailed(error));
+  }
+
+  private replayFailed(error: Error) {
+    console.warn(`feed replay failed: ${error.message}`);
+    this.drop(error);
   }
 
   // The session's ends. Each runs once: whichever comes first stops the session (unsubscribes,
@@ -127,7 +135,11 @@ export class FeedSession implements Subscriber {
   }
 
   send(frame: Uint8Array) {
-    if (this.state !== "closed") this.writeBounded(frame);
+    if (this.state === "closed") return;
+    // A heartbeat (a comment frame) only keeps an idle stream open: one with bytes on their way
+    // needs none, and one catching up must not be cut for it.
+    if (frame[0] === COMMENT && this.sink.bufferedBytes() > 0) return;
+    this.writeBounded(frame);
   }
 
   shutdown() {
@@ -149,16 +161,21 @@ export class FeedSession implements Subscriber {
   private async replay(after: bigint) {
     const reason = await resetReason(after);
     if (reason) return this.end(encodeReset(reason));
-    let cursor = after;
+    await this.catchUp(false);
+  }
+
+  /**
+   * From `lastSent` to the live feed, paced by the client's reading. `fromRecentLog`: a live
+   * client that fell behind; what it missed was handed out by the hub, so the hub's recent log
+   * has it while it reaches back that far. A resuming client reads the database, the log of
+   * record (its id may come from another instance, or precede this one).
+   */
+  private async catchUp(fromRecentLog: boolean) {
     do {
       // Everything published before this point is committed, so the reads from here find what
       // an overflowing `held` lets go of.
       this.heldOverflowed = false;
-      for await (const rows of eventPagesAfter(cursor, this.productIds)) {
-        if (this.state !== "replaying") return;
-        await this.writePaced(rows.map((row) => encodeFeedEvent(toFeedEvent(row))));
-        cursor = rows[rows.length - 1].id;
-      }
+      await this.sendHistory(fromRecentLog);
       await this.clientCaughtUp();
       if (this.state !== "replaying") return;
     } while (this.heldOverflowed);
@@ -166,7 +183,31 @@ export class FeedSession implements Subscriber {
     const held = this.held;
     this.held = [];
     this.heldBytes = 0;
-    held.forEach((batch) => this.writeLive(batch));
+    for (const batch of held) {
+      // A batch past the buffer limit sends it back to catching up, which finds the rest itself.
+      if (this.state !== "live") return;
+      this.writeLive(batch);
+    }
+  }
+
+  /**
+   * Writes the events after `lastSent` up to the end of the log as it stands: from the hub's
+   * recent log (frames encoded once, shared by every stream) if asked and it reaches back that
+   * far, else a page at a time from the database.
+   */
+  private async sendHistory(fromRecentLog: boolean) {
+    const { hub } = this.engine;
+    while (this.state === "replaying") {
+      const recent = fromRecentLog ? hub.recentAfter(this.lastSent, this.productIds, this.replayChunkBytes) : null;
+      if (recent) {
+        if (recent.length === 0) return;
+        await this.writePaced(recent);
+        continue;
+      }
+      const rows = await eventPageAfter(this.lastSent, this.productIds);
+      if (rows.length > 0) await this.writePaced(rows.map((row) => encodeFeedEvent(toFeedEvent(row))));
+      if (rows.length < REPLAY_PAGE_SIZE) return;
+    }
   }
 
   private async writePaced(events: EncodedEvent[]) {
@@ -213,10 +254,19 @@ export class FeedSession implements Subscriber {
 
   private writeLive({ events, bytes }: Batch) {
     if (events[events.length - 1].id <= this.lastSent) return;
+    // Past the buffer limit the client has fallen behind the feed: it catches up at its own pace
+    // from lastSent, where this batch is too (the hub's log or the database), and stays open.
+    if (this.sink.bufferedBytes() + bytes.byteLength > this.maxBufferBytes) return this.fallBehind();
     // At the seam a batch can start with events the replay already sent.
     if (events[0].id <= this.lastSent) bytes = concatFrames(events.filter((event) => event.id > this.lastSent));
     this.lastSent = events[events.length - 1].id;
-    this.writeBounded(bytes);
+    this.sink.write(bytes);
+  }
+
+  private fallBehind() {
+    this.state = "replaying";
+    this.engine.metrics.clientsBehind++;
+    this.catchUp(true).catch((error: Error) => this.replayFailed(error));
   }
 
   // The per-client buffer bound: a client that stops reading fills its buffer; past the limit its

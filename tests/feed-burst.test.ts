@@ -1,0 +1,168 @@
+// A burst through the feed (guarantees 2 and 5): one bulk change of thousands of products is
+// megabytes per client, far past the per-client buffer limit. A client that falls behind it
+// catches up at its own pace and stays open, with every event once and in order; one that stops
+// reading is still cut. Runs once per transport (node:http and the route handler).
+import assert from "node:assert/strict";
+import http from "node:http";
+import { after, before, describe, test } from "node:test";
+import { eventually } from "./support/eventually";
+import { openFeed } from "./support/sse";
+import { startStack, TRANSPORTS, type Server, type Stack, type Transport } from "../scripts/stack";
+
+const FEED = "/api/v1/stream/product-updates";
+const BUFFER_LIMIT = 64 * 1024;
+// ~650 bytes an event: ~5.2 MB, more than the buffer limit and the kernel's socket buffers can
+// take for a client that does not read (the sender's grows to net.ipv4.tcp_wmem's 4 MiB at most).
+const PRODUCTS = 8000;
+
+/** A feed client over node:http that can stop and start reading; it collects the events' ids. */
+function pausableFeed(url: string) {
+  const ids: bigint[] = [];
+  const frames: string[] = [];
+  let response: http.IncomingMessage | null = null;
+  let text = "";
+  let ended = false;
+  const opened = new Promise<void>((resolve, reject) => {
+    const request = http.get(url, { headers: { accept: "text/event-stream" } }, (res) => {
+      response = res;
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        text += chunk;
+        let end: number;
+        while ((end = text.indexOf("\n\n")) >= 0) {
+          const frame = text.slice(0, end);
+          text = text.slice(end + 2);
+          frames.push(frame);
+          const id = /^id: (\d+)$/m.exec(frame);
+          if (id) ids.push(BigInt(id[1]));
+        }
+      });
+      res.on("close", () => (ended = true));
+      res.on("error", () => (ended = true));
+      resolve();
+    });
+    request.on("error", reject);
+  });
+  return {
+    ids,
+    frames,
+    opened,
+    ended: () => ended,
+    pause: () => response!.pause(),
+    resume: () => response!.resume(),
+    close: () => response?.destroy(),
+  };
+}
+
+function burstSuite(transport: Transport) {
+  let stack: Stack;
+  let server: Server;
+  let productIds: number[] = [];
+  let count = 100;
+
+  before(async () => {
+    stack = await startStack({
+      env: {
+        SSE_MAX_BUFFER_BYTES: String(BUFFER_LIMIT),
+        // A client that takes nothing for 2 heartbeats is cut: far longer than the tests pause.
+        SSE_HEARTBEAT_MS: "60000",
+      },
+    });
+    const rows = await stack.db.$queryRaw<Array<{ id: number }>>`
+      INSERT INTO "Product" (sku, name, "priceCents", stock, "lowStockThreshold", "updatedAt")
+      SELECT 'BURST-' || lpad(g::text, 5, '0'), repeat('b', 190) || g, 100, 1000, 10, now()
+      FROM generate_series(1, ${PRODUCTS}::int) AS g RETURNING id`;
+    productIds = rows.map((row) => row.id);
+    server = await stack.startServer({ transport });
+  });
+  after(() => stack?.stop());
+
+  /** A counter of the server's /api/metrics; 0 when it is not there. */
+  async function metric(target: Server, name: string): Promise<number> {
+    const headers = { authorization: `Bearer ${stack.metricsToken}` };
+    const text = await (await fetch(`${target.baseUrl}/api/metrics`, { headers })).text();
+    const line = text.split("\n").find((candidate) => candidate.startsWith(`${name} `));
+    return line ? Number(line.split(" ")[1]) : 0;
+  }
+
+  /** One stocktake of every burst product: PRODUCTS events in one transaction. Its last id. */
+  async function stocktake(target: Server): Promise<bigint> {
+    count++;
+    const response = await fetch(`${target.baseUrl}/api/v1/stocktakes`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${stack.adminToken}`, "content-type": "application/json" },
+      body: JSON.stringify({ items: productIds.map((productId) => ({ productId, count })), reason: "burst" }),
+    });
+    const answer = (await response.json()) as { changed: number; lastEventId: string };
+    assert.equal(response.status, 200, JSON.stringify(answer).slice(0, 500));
+    assert.equal(answer.changed, PRODUCTS);
+    return BigInt(answer.lastEventId);
+  }
+
+  test("a client that falls behind a burst catches up on the same stream: every event once, in order", async () => {
+    const dropsBefore = await metric(server, "stockpulse_slow_clients_dropped_total");
+    const behindBefore = await metric(server, "stockpulse_clients_behind_total");
+    const lagging = pausableFeed(`${server.baseUrl}${FEED}`);
+    await lagging.opened;
+    lagging.pause();
+    const reader = await openFeed(`${server.baseUrl}${FEED}`);
+    await eventually(async () => (await metric(server, "stockpulse_open_streams")) >= 2, "both streams open");
+    const from = (await stack.db.productEvent.aggregate({ _max: { id: true } }))._max.id ?? BigInt(0);
+
+    const last = await stocktake(server);
+    await reader.waitFor(() => reader.events().at(-1)?.eventId === String(last), "the whole burst", 60_000);
+    // The paused client is past its buffer limit now: cut (before) or catching up (now).
+    await eventually(
+      async () =>
+        (await metric(server, "stockpulse_slow_clients_dropped_total")) > dropsBefore ||
+        (await metric(server, "stockpulse_clients_behind_total")) > behindBefore,
+      "the paused client to fall behind",
+    );
+    lagging.resume();
+    await eventually(async () => lagging.ended() || lagging.ids.at(-1) === last, "the paused client to catch up", 600);
+
+    assert.equal(lagging.ended(), false, "the stream stayed open");
+    const expected = await stack.db.productEvent.findMany({
+      where: { id: { gt: from } },
+      orderBy: { id: "asc" },
+      select: { id: true },
+    });
+    assert.equal(expected.length, PRODUCTS);
+    assert.deepEqual(
+      lagging.ids,
+      expected.map((event) => event.id),
+    );
+    assert.equal(await metric(server, "stockpulse_slow_clients_dropped_total"), dropsBefore);
+
+    // Caught up, it is live again: the next change arrives on the same stream.
+    const next = await stocktake(server);
+    await eventually(async () => lagging.ended() || lagging.ids.at(-1) === next, "the next burst", 600);
+    assert.equal(lagging.ended(), false);
+    assert.equal(lagging.ids.length, 2 * PRODUCTS);
+    lagging.close();
+    reader.close();
+  });
+
+  test("a client that stops reading in a burst is still cut, and the server's memory stays bounded", async () => {
+    // A short heartbeat: the stall limit (2 heartbeats) passes within the test.
+    const quick = await stack.startServer({ transport, env: { SSE_HEARTBEAT_MS: "500" } });
+    await quick.collectGarbage();
+    const heapBefore = await metric(quick, "nodejs_heap_size_used_bytes");
+    const stalled = pausableFeed(`${quick.baseUrl}${FEED}`);
+    await stalled.opened;
+    stalled.pause();
+    await eventually(async () => (await metric(quick, "stockpulse_open_streams")) >= 1, "the stream open");
+    await stocktake(quick);
+    await stocktake(quick);
+    await eventually(async () => (await metric(quick, "stockpulse_slow_clients_dropped_total")) === 1, "the cut");
+    await eventually(async () => (await metric(quick, "stockpulse_open_streams")) === 0, "the stream released");
+    await quick.collectGarbage();
+    const heapAfter = await metric(quick, "nodejs_heap_size_used_bytes");
+    // The hub's recent log (at most 16 MiB of frames) holds both bursts; nothing per client does.
+    assert.ok(heapAfter - heapBefore < 32 * 1024 * 1024, `heap grew by ${heapAfter - heapBefore} bytes`);
+    stalled.close();
+    await quick.stop();
+  });
+}
+
+for (const transport of TRANSPORTS) describe(`a burst through the feed (${transport})`, () => burstSuite(transport));
