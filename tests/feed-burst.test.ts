@@ -143,6 +143,34 @@ function burstSuite(transport: Transport) {
     reader.close();
   });
 
+  test("an instance started over existing history: a live client that falls behind gets only what came after it", async () => {
+    // History exists before the instance starts; its first live client has no resume id.
+    await stocktake(server);
+    // A smaller buffer limit: the very first batch the instance hands out (one socket read of
+    // notifications, ~64 KiB) is past it, before any live write.
+    const fresh = await stack.startServer({ transport, env: { SSE_MAX_BUFFER_BYTES: "32768" } });
+    const lagging = pausableFeed(`${fresh.baseUrl}${FEED}`);
+    await lagging.opened;
+    await eventually(async () => (await metric(fresh, "stockpulse_open_streams")) >= 1, "the stream open");
+    const from = (await stack.db.productEvent.aggregate({ _max: { id: true } }))._max.id ?? BigInt(0);
+    const last = await stocktake(fresh);
+    await eventually(async () => lagging.ended() || lagging.ids.includes(last), "the client to catch up", 600);
+    assert.equal(lagging.ended(), false, "the stream stayed open");
+    const expected = await stack.db.productEvent.findMany({
+      where: { id: { gt: from } },
+      orderBy: { id: "asc" },
+      select: { id: true },
+    });
+    assert.ok((await metric(fresh, "stockpulse_clients_behind_total")) >= 1, "the client fell behind");
+    assert.equal(lagging.ids[0], expected[0].id, "the first event is the first after the client connected");
+    assert.deepEqual(
+      lagging.ids,
+      expected.map((event) => event.id),
+    );
+    lagging.close();
+    await fresh.stop();
+  });
+
   test("a client that stops reading in a burst is still cut, and the server's memory stays bounded", async () => {
     // A short heartbeat: the stall limit (2 heartbeats) passes within the test.
     const quick = await stack.startServer({ transport, env: { SSE_HEARTBEAT_MS: "500" } });
