@@ -171,6 +171,53 @@ function burstSuite(transport: Transport) {
     await fresh.stop();
   });
 
+  test("a database outage while a client catches up: live:true only after every event it missed, and it is not cut", async () => {
+    const dropsBefore = await metric(server, "stockpulse_slow_clients_dropped_total");
+    const behindBefore = await metric(server, "stockpulse_clients_behind_total");
+    const reconnectsBefore = await metric(server, "stockpulse_listener_reconnects_total");
+    const lagging = pausableFeed(`${server.baseUrl}${FEED}`);
+    await lagging.opened;
+    lagging.pause();
+    await eventually(async () => (await metric(server, "stockpulse_open_streams")) >= 1, "the stream open");
+    const from = (await stack.db.productEvent.aggregate({ _max: { id: true } }))._max.id ?? BigInt(0);
+    const last = await stocktake(server);
+    await eventually(
+      async () => (await metric(server, "stockpulse_clients_behind_total")) > behindBefore,
+      "the client behind",
+    );
+    // The listener loses the database and comes back while the client is still behind.
+    await stack.db.$queryRawUnsafe(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'stockpulse-listener'`,
+    );
+    await eventually(
+      async () => (await metric(server, "stockpulse_listener_reconnects_total")) > reconnectsBefore,
+      "the listener to reconnect",
+    );
+    await eventually(
+      async () => (await (await fetch(`${server.baseUrl}/api/health`)).json()).status === "ok",
+      "health back to ok",
+    );
+    lagging.resume();
+    await eventually(
+      async () => lagging.ended() || lagging.frames.some((frame) => frame.startsWith("event: status") && frame.includes('"live":true')),
+      "live again",
+      600,
+    );
+    await eventually(async () => lagging.ended() || lagging.ids.includes(last), "the client to catch up", 600);
+    assert.equal(lagging.ended(), false, "the stream stayed open");
+    assert.equal(await metric(server, "stockpulse_slow_clients_dropped_total"), dropsBefore);
+    const expected = await stack.db.productEvent.findMany({ where: { id: { gt: from } }, orderBy: { id: "asc" } });
+    assert.deepEqual(
+      lagging.ids,
+      expected.map((event) => event.id),
+    );
+    // The status frames in order, each placed after the events before it.
+    const liveAt = lagging.frames.findIndex((frame) => frame.startsWith("event: status") && frame.includes('"live":true'));
+    const lastAt = lagging.frames.findIndex((frame) => frame.startsWith(`id: ${last}\n`));
+    assert.ok(lastAt < liveAt, `live:true (frame ${liveAt}) after the last event it missed (frame ${lastAt})`);
+    lagging.close();
+  });
+
   test("a client that stops reading in a burst is still cut, and the server's memory stays bounded", async () => {
     // A short heartbeat: the stall limit (2 heartbeats) passes within the test.
     const quick = await stack.startServer({ transport, env: { SSE_HEARTBEAT_MS: "500" } });
