@@ -171,6 +171,36 @@ function burstSuite(transport: Transport) {
     await fresh.stop();
   });
 
+  test("a filtered client behind two bursts in a row: its products' events, once each, in order", async () => {
+    // The smallest buffer limit: every batch of its products is past it, so it catches up (from
+    // the hub's log, filtered) while the second burst arrives.
+    const tight = await stack.startServer({ transport, env: { SSE_MAX_BUFFER_BYTES: "1024" } });
+    const mine = productIds.filter((_, index) => index % 16 === 5);
+    const filtered = pausableFeed(`${tight.baseUrl}${FEED}?productIds=${mine.join(",")}`);
+    await filtered.opened;
+    await eventually(async () => (await metric(tight, "stockpulse_open_streams")) >= 1, "the stream open");
+    const from = (await stack.db.productEvent.aggregate({ _max: { id: true } }))._max.id ?? BigInt(0);
+    await stocktake(tight);
+    await stocktake(tight);
+    const expected = await stack.db.productEvent.findMany({
+      where: { id: { gt: from }, productId: { in: mine } },
+      orderBy: { id: "asc" },
+      select: { id: true },
+    });
+    assert.equal(expected.length, 2 * mine.length);
+    const last = expected.at(-1)!.id;
+    await eventually(async () => filtered.ended() || filtered.ids.includes(last), "the client to catch up", 600);
+    assert.equal(filtered.ended(), false, "the stream stayed open");
+    assert.ok((await metric(tight, "stockpulse_clients_behind_total")) >= 1, "the client fell behind");
+    assert.equal(await metric(tight, "stockpulse_slow_clients_dropped_total"), 0);
+    assert.deepEqual(
+      filtered.ids,
+      expected.map((event) => event.id),
+    );
+    filtered.close();
+    await tight.stop();
+  });
+
   test("a database outage while a client catches up: live:true only after every event it missed, and it is not cut", async () => {
     const dropsBefore = await metric(server, "stockpulse_slow_clients_dropped_total");
     const behindBefore = await metric(server, "stockpulse_clients_behind_total");
