@@ -201,6 +201,32 @@ function burstSuite(transport: Transport) {
     await tight.stop();
   });
 
+  test("a client behind by more than the hub's log holds: from the database, then the log, every event once", async () => {
+    const lagging = pausableFeed(`${server.baseUrl}${FEED}`);
+    await lagging.opened;
+    lagging.pause();
+    await eventually(async () => (await metric(server, "stockpulse_open_streams")) >= 1, "the stream open");
+    const from = (await stack.db.productEvent.aggregate({ _max: { id: true } }))._max.id ?? BigInt(0);
+    // 6 bursts of ~5.2 MB: twice the log's 16 MiB, which drops the front (past what the paused
+    // client and its socket buffers took) before it reads again.
+    let last = BigInt(0);
+    for (let burst = 0; burst < 6; burst++) last = await stocktake(server);
+    lagging.resume();
+    await eventually(async () => lagging.ended() || lagging.ids.includes(last), "the client to catch up", 1200);
+    assert.equal(lagging.ended(), false, "the stream stayed open");
+    const expected = await stack.db.productEvent.findMany({
+      where: { id: { gt: from } },
+      orderBy: { id: "asc" },
+      select: { id: true },
+    });
+    assert.equal(expected.length, 6 * PRODUCTS);
+    assert.deepEqual(
+      lagging.ids,
+      expected.map((event) => event.id),
+    );
+    lagging.close();
+  });
+
   test("a database outage while a client catches up: live:true only after every event it missed, and it is not cut", async () => {
     const dropsBefore = await metric(server, "stockpulse_slow_clients_dropped_total");
     const behindBefore = await metric(server, "stockpulse_clients_behind_total");
