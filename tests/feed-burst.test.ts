@@ -255,7 +255,9 @@ function burstSuite(transport: Transport) {
     );
     lagging.resume();
     await eventually(
-      async () => lagging.ended() || lagging.frames.some((frame) => frame.startsWith("event: status") && frame.includes('"live":true')),
+      async () =>
+        lagging.ended() ||
+        lagging.frames.some((frame) => frame.startsWith("event: status") && frame.includes('"live":true')),
       "live again",
       600,
     );
@@ -268,7 +270,9 @@ function burstSuite(transport: Transport) {
       expected.map((event) => event.id),
     );
     // The status frames in order, each placed after the events before it.
-    const liveAt = lagging.frames.findIndex((frame) => frame.startsWith("event: status") && frame.includes('"live":true'));
+    const liveAt = lagging.frames.findIndex(
+      (frame) => frame.startsWith("event: status") && frame.includes('"live":true'),
+    );
     const lastAt = lagging.frames.findIndex((frame) => frame.startsWith(`id: ${last}\n`));
     assert.ok(lastAt < liveAt, `live:true (frame ${liveAt}) after the last event it missed (frame ${lastAt})`);
     lagging.close();
