@@ -143,6 +143,141 @@ function burstSuite(transport: Transport) {
     reader.close();
   });
 
+  test("an instance started over existing history: a live client that falls behind gets only what came after it", async () => {
+    // History exists before the instance starts; its first live client has no resume id.
+    await stocktake(server);
+    // A smaller buffer limit: the very first batch the instance hands out (one socket read of
+    // notifications, ~64 KiB) is past it, before any live write.
+    const fresh = await stack.startServer({ transport, env: { SSE_MAX_BUFFER_BYTES: "32768" } });
+    const lagging = pausableFeed(`${fresh.baseUrl}${FEED}`);
+    await lagging.opened;
+    await eventually(async () => (await metric(fresh, "stockpulse_open_streams")) >= 1, "the stream open");
+    const from = (await stack.db.productEvent.aggregate({ _max: { id: true } }))._max.id ?? BigInt(0);
+    const last = await stocktake(fresh);
+    await eventually(async () => lagging.ended() || lagging.ids.includes(last), "the client to catch up", 600);
+    assert.equal(lagging.ended(), false, "the stream stayed open");
+    const expected = await stack.db.productEvent.findMany({
+      where: { id: { gt: from } },
+      orderBy: { id: "asc" },
+      select: { id: true },
+    });
+    assert.ok((await metric(fresh, "stockpulse_clients_behind_total")) >= 1, "the client fell behind");
+    assert.equal(lagging.ids[0], expected[0].id, "the first event is the first after the client connected");
+    assert.deepEqual(
+      lagging.ids,
+      expected.map((event) => event.id),
+    );
+    lagging.close();
+    await fresh.stop();
+  });
+
+  test("a filtered client behind two bursts in a row: its products' events, once each, in order", async () => {
+    // The smallest buffer limit: every batch of its products is past it, so it catches up (from
+    // the hub's log, filtered) while the second burst arrives.
+    const tight = await stack.startServer({ transport, env: { SSE_MAX_BUFFER_BYTES: "1024" } });
+    const mine = productIds.filter((_, index) => index % 16 === 5);
+    const filtered = pausableFeed(`${tight.baseUrl}${FEED}?productIds=${mine.join(",")}`);
+    await filtered.opened;
+    await eventually(async () => (await metric(tight, "stockpulse_open_streams")) >= 1, "the stream open");
+    const from = (await stack.db.productEvent.aggregate({ _max: { id: true } }))._max.id ?? BigInt(0);
+    await stocktake(tight);
+    await stocktake(tight);
+    const expected = await stack.db.productEvent.findMany({
+      where: { id: { gt: from }, productId: { in: mine } },
+      orderBy: { id: "asc" },
+      select: { id: true },
+    });
+    assert.equal(expected.length, 2 * mine.length);
+    const last = expected.at(-1)!.id;
+    await eventually(async () => filtered.ended() || filtered.ids.includes(last), "the client to catch up", 600);
+    assert.equal(filtered.ended(), false, "the stream stayed open");
+    assert.ok((await metric(tight, "stockpulse_clients_behind_total")) >= 1, "the client fell behind");
+    assert.equal(await metric(tight, "stockpulse_slow_clients_dropped_total"), 0);
+    assert.deepEqual(
+      filtered.ids,
+      expected.map((event) => event.id),
+    );
+    filtered.close();
+    await tight.stop();
+  });
+
+  test("a client behind by more than the hub's log holds: from the database, then the log, every event once", async () => {
+    const lagging = pausableFeed(`${server.baseUrl}${FEED}`);
+    await lagging.opened;
+    lagging.pause();
+    await eventually(async () => (await metric(server, "stockpulse_open_streams")) >= 1, "the stream open");
+    const from = (await stack.db.productEvent.aggregate({ _max: { id: true } }))._max.id ?? BigInt(0);
+    // 6 bursts of ~5.2 MB: twice the log's 16 MiB, which drops the front (past what the paused
+    // client and its socket buffers took) before it reads again.
+    let last = BigInt(0);
+    for (let burst = 0; burst < 6; burst++) last = await stocktake(server);
+    lagging.resume();
+    await eventually(async () => lagging.ended() || lagging.ids.includes(last), "the client to catch up", 1200);
+    assert.equal(lagging.ended(), false, "the stream stayed open");
+    const expected = await stack.db.productEvent.findMany({
+      where: { id: { gt: from } },
+      orderBy: { id: "asc" },
+      select: { id: true },
+    });
+    assert.equal(expected.length, 6 * PRODUCTS);
+    assert.deepEqual(
+      lagging.ids,
+      expected.map((event) => event.id),
+    );
+    lagging.close();
+  });
+
+  test("a database outage while a client catches up: live:true only after every event it missed, and it is not cut", async () => {
+    const dropsBefore = await metric(server, "stockpulse_slow_clients_dropped_total");
+    const behindBefore = await metric(server, "stockpulse_clients_behind_total");
+    const reconnectsBefore = await metric(server, "stockpulse_listener_reconnects_total");
+    const lagging = pausableFeed(`${server.baseUrl}${FEED}`);
+    await lagging.opened;
+    lagging.pause();
+    await eventually(async () => (await metric(server, "stockpulse_open_streams")) >= 1, "the stream open");
+    const from = (await stack.db.productEvent.aggregate({ _max: { id: true } }))._max.id ?? BigInt(0);
+    const last = await stocktake(server);
+    await eventually(
+      async () => (await metric(server, "stockpulse_clients_behind_total")) > behindBefore,
+      "the client behind",
+    );
+    // The listener loses the database and comes back while the client is still behind.
+    await stack.db.$queryRawUnsafe(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'stockpulse-listener'`,
+    );
+    await eventually(
+      async () => (await metric(server, "stockpulse_listener_reconnects_total")) > reconnectsBefore,
+      "the listener to reconnect",
+    );
+    await eventually(
+      async () => (await (await fetch(`${server.baseUrl}/api/health`)).json()).status === "ok",
+      "health back to ok",
+    );
+    lagging.resume();
+    await eventually(
+      async () =>
+        lagging.ended() ||
+        lagging.frames.some((frame) => frame.startsWith("event: status") && frame.includes('"live":true')),
+      "live again",
+      600,
+    );
+    await eventually(async () => lagging.ended() || lagging.ids.includes(last), "the client to catch up", 600);
+    assert.equal(lagging.ended(), false, "the stream stayed open");
+    assert.equal(await metric(server, "stockpulse_slow_clients_dropped_total"), dropsBefore);
+    const expected = await stack.db.productEvent.findMany({ where: { id: { gt: from } }, orderBy: { id: "asc" } });
+    assert.deepEqual(
+      lagging.ids,
+      expected.map((event) => event.id),
+    );
+    // The status frames in order, each placed after the events before it.
+    const liveAt = lagging.frames.findIndex(
+      (frame) => frame.startsWith("event: status") && frame.includes('"live":true'),
+    );
+    const lastAt = lagging.frames.findIndex((frame) => frame.startsWith(`id: ${last}\n`));
+    assert.ok(lastAt < liveAt, `live:true (frame ${liveAt}) after the last event it missed (frame ${lastAt})`);
+    lagging.close();
+  });
+
   test("a client that stops reading in a burst is still cut, and the server's memory stays bounded", async () => {
     // A short heartbeat: the stall limit (2 heartbeats) passes within the test.
     const quick = await stack.startServer({ transport, env: { SSE_HEARTBEAT_MS: "500" } });

@@ -92,6 +92,16 @@ export class ProductEventHub {
     return () => void this.flushListeners.delete(listener);
   }
 
+  /**
+   * Where the feed stands when the instance starts (the newest committed event): the live feed
+   * and a stream without a resume id start after it. Such a stream's `lastSent` is where it
+   * catches up from if it falls behind, so it must not stay at 0 until the first flush.
+   */
+  startAfter(id: bigint) {
+    this.lastEventId = id;
+    this.lastDeliveredId = id;
+  }
+
   publish(event: EncodedEvent) {
     if (event.id <= this.lastEventId) return;
     // Events reach the hub in id order with none missing after the first (the listener catches

@@ -109,7 +109,7 @@ export class ProductEventListener {
   private async catchUp() {
     if (!this.caughtUpOnce) {
       const { newest } = await fetchEventBounds();
-      if (newest !== null) this.hub.lastEventId = newest;
+      if (newest !== null) this.hub.startAfter(newest);
       this.caughtUpOnce = true;
       return;
     }

@@ -11,7 +11,15 @@ import { toFeedEvent } from "@/lib/events/feed-event";
 import type { FeedRequest } from "@/lib/events/feed-request";
 import type { Batch, Subscriber } from "@/lib/events/hub";
 import { eventPageAfter, fetchEventBounds, moreEventsAfterThan, REPLAY_PAGE_SIZE } from "@/lib/events/queries";
-import { concatFrames, encodeFeedEvent, encodeReset, encodeRetry, SHUTDOWN, type EncodedEvent } from "@/lib/events/sse";
+import {
+  concatFrames,
+  encodeFeedEvent,
+  encodeReset,
+  encodeRetry,
+  SHUTDOWN,
+  STATUS_LIVE,
+  type EncodedEvent,
+} from "@/lib/events/sse";
 
 /** Where a session's bytes go: a transport's response, with its backpressure. */
 export interface FeedSink {
@@ -62,6 +70,9 @@ export class FeedSession implements Subscriber {
   private held: Batch[] = [];
   private heldBytes = 0;
   private heldOverflowed = false;
+  // `live: true` that came while catching up: it goes out once the stream has caught up, after
+  // the events the instance caught up on (guarantee 8), not ahead of them.
+  private liveHeld = false;
   private unsubscribe = () => {};
   private readonly maxBufferBytes = env().SSE_MAX_BUFFER_BYTES;
   private readonly replayChunkBytes = Math.min(REPLAY_CHUNK_BYTES, this.maxBufferBytes / 4);
@@ -139,6 +150,15 @@ export class FeedSession implements Subscriber {
     // A heartbeat (a comment frame) only keeps an idle stream open: one with bytes on their way
     // needs none, and one catching up must not be cut for it.
     if (frame[0] === COMMENT && this.sink.bufferedBytes() > 0) return;
+    if (this.state === "replaying" && frame[0] !== COMMENT) {
+      // A status frame to a stream catching up: `live: false` at once, `live: true` once caught
+      // up. Either way not bounded: its buffer is paced, and a client that stops reading is cut
+      // by the stall check; a frame past the limit must not cut one that is reading. (The only
+      // frames the hub sends besides heartbeats are its status, so `hub.live` says which.)
+      this.liveHeld = this.engine.hub.live;
+      if (!this.liveHeld) this.sink.write(frame);
+      return;
+    }
     this.writeBounded(frame);
   }
 
@@ -187,6 +207,10 @@ export class FeedSession implements Subscriber {
       // A batch past the buffer limit sends it back to catching up, which finds the rest itself.
       if (this.state !== "live") return;
       this.writeLive(batch);
+    }
+    if (this.state === "live" && this.liveHeld) {
+      this.liveHeld = false;
+      this.sink.write(STATUS_LIVE);
     }
   }
 
