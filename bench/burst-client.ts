@@ -25,6 +25,9 @@ const ID = Buffer.from("\nid: ");
 const RESET = Buffer.from("event: reset");
 const FRAME_END = Buffer.from("\n\n");
 
+/** What the bench reads of each client once the burst is over (`request` stays here). */
+export type BurstClient = Omit<Client, "request">;
+
 type Client = {
   index: number;
   lastId: number;

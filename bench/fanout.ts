@@ -32,6 +32,7 @@ import path from "node:path";
 import { freePort, startEmbeddedPostgres, temporaryDataDir } from "../scripts/embedded-postgres";
 import { migrateDatabase } from "../scripts/migrate";
 import { nextBin } from "../scripts/bins";
+import type { BurstClient } from "./burst-client";
 
 const root = path.join(import.meta.dirname, "..");
 const sizes = (process.env.BENCH_SIZES ?? "1000,5000,10000,19000").split(",").map(Number);
@@ -265,17 +266,6 @@ async function run(target: string, clients: number) {
   }
 }
 
-type BurstClient = {
-  index: number;
-  lastId: number;
-  received: number;
-  disorder: number;
-  cuts: number;
-  resets: number;
-  reconnects: number;
-  marks: number[];
-  resetAt: number | null;
-};
 type BurstReport = { open: number; failed: number; clients: BurstClient[] };
 type BurstResult = Awaited<ReturnType<typeof runBurst>>;
 
