@@ -9,7 +9,7 @@
 // every stream): a client that falls behind a burst (a 10,000-row import is ~4.5 MB per client)
 // catches up from here at its own pace instead of being cut and replaying from the database.
 import { FeedMetrics } from "@/lib/events/feed-metrics";
-import { concatFrames, encodeStatus, PING, type EncodedEvent } from "@/lib/events/sse";
+import { concatFrames, encodeStatus, type EncodedEvent } from "@/lib/events/sse";
 
 /** Events in id order and their frames as one write. */
 export type Batch = { readonly events: readonly EncodedEvent[]; readonly bytes: Uint8Array };
@@ -20,8 +20,10 @@ export interface Subscriber {
   /** The same string for the same filter, so subscribers with one filter share a batch. */
   readonly filterKey: string;
   deliver(batch: Batch): void;
-  /** A frame every subscriber gets (heartbeat, liveness). */
-  send(frame: Uint8Array): void;
+  /** Keep an idle stream open (a `: ping` comment), spread over the heartbeat interval. */
+  heartbeat(): void;
+  /** The instance lost (`live` false) or regained the database; `frame` says so to the client. */
+  status(live: boolean, frame: Uint8Array): void;
   shutdown(): void;
 }
 
@@ -153,7 +155,7 @@ export class ProductEventHub {
     this.flush();
     this.live = live;
     this.liveFrame = encodeStatus(live, reason);
-    for (const subscriber of this.slotOf.keys()) subscriber.send(this.liveFrame);
+    for (const subscriber of this.slotOf.keys()) subscriber.status(live, this.liveFrame);
   }
 
   /** Graceful stop: every stream gets a shutdown frame and closes; clients reconnect elsewhere. */
@@ -204,7 +206,7 @@ export class ProductEventHub {
 
   private beat() {
     const slot = this.slots[this.heartbeatSlot++ % HEARTBEAT_SLOTS];
-    for (const subscriber of slot) subscriber.send(PING);
+    for (const subscriber of slot) subscriber.heartbeat();
   }
 }
 

@@ -17,7 +17,7 @@ import {
   encodeReset,
   encodeRetry,
   SHUTDOWN,
-  STATUS_LIVE,
+  PING,
   type EncodedEvent,
 } from "@/lib/events/sse";
 
@@ -33,9 +33,6 @@ export interface FeedSink {
   /** Cuts the response: the client sees a broken stream and reconnects. */
   abort(reason: Error): void;
 }
-
-/** The first byte of a comment frame (`: ping`). */
-const COMMENT = 0x3a;
 
 /** Replay writes up to this much at a time (and at most a quarter of the buffer limit). */
 const REPLAY_CHUNK_BYTES = 64 * 1024;
@@ -72,7 +69,7 @@ export class FeedSession implements Subscriber {
   private heldOverflowed = false;
   // `live: true` that came while catching up: it goes out once the stream has caught up, after
   // the events the instance caught up on (guarantee 8), not ahead of them.
-  private liveHeld = false;
+  private liveHeld: Uint8Array | null = null;
   private unsubscribe = () => {};
   private readonly maxBufferBytes = env().SSE_MAX_BUFFER_BYTES;
   private readonly replayChunkBytes = Math.min(REPLAY_CHUNK_BYTES, this.maxBufferBytes / 4);
@@ -145,18 +142,20 @@ export class FeedSession implements Subscriber {
     else if (this.state === "replaying") this.hold(batch);
   }
 
-  send(frame: Uint8Array) {
+  heartbeat() {
+    // A heartbeat only keeps an idle stream open: one with bytes on their way needs none, and
+    // one catching up must not be cut for it.
+    if (this.state !== "closed" && this.sink.bufferedBytes() === 0) this.writeBounded(PING);
+  }
+
+  status(live: boolean, frame: Uint8Array) {
     if (this.state === "closed") return;
-    // A heartbeat (a comment frame) only keeps an idle stream open: one with bytes on their way
-    // needs none, and one catching up must not be cut for it.
-    if (frame[0] === COMMENT && this.sink.bufferedBytes() > 0) return;
-    if (this.state === "replaying" && frame[0] !== COMMENT) {
-      // A status frame to a stream catching up: `live: false` at once, `live: true` once caught
-      // up. Either way not bounded: its buffer is paced, and a client that stops reading is cut
-      // by the stall check; a frame past the limit must not cut one that is reading. (The only
-      // frames the hub sends besides heartbeats are its status, so `hub.live` says which.)
-      this.liveHeld = this.engine.hub.live;
-      if (!this.liveHeld) this.sink.write(frame);
+    if (this.state === "replaying") {
+      // To a stream catching up: `live: false` at once, `live: true` once caught up. Either way
+      // not bounded: its buffer is paced, and a client that stops reading is cut by the stall
+      // check; a frame past the limit must not cut one that is reading.
+      this.liveHeld = live ? frame : null;
+      if (!live) this.sink.write(frame);
       return;
     }
     this.writeBounded(frame);
@@ -209,8 +208,8 @@ export class FeedSession implements Subscriber {
       this.writeLive(batch);
     }
     if (this.state === "live" && this.liveHeld) {
-      this.liveHeld = false;
-      this.sink.write(STATUS_LIVE);
+      this.sink.write(this.liveHeld);
+      this.liveHeld = null;
     }
   }
 

@@ -36,8 +36,6 @@ export const SHUTDOWN = encoder.encode(`retry: 500\nevent: shutdown\ndata: {"rea
  */
 export const encodeStatus = (live: boolean, reason?: string) =>
   encoder.encode(`event: status\ndata: ${JSON.stringify(live ? { live } : { live, reason })}\n\n`);
-/** `live: true`: a stream still catching up holds it back until it has caught up. */
-export const STATUS_LIVE = encodeStatus(true);
 
 /** Every feed response's headers, on both transports (the route handler and node:http). */
 export const SSE_HEADERS: Record<string, string> = {
