@@ -9,6 +9,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { freePort, temporaryDataDir } from "../scripts/embedded-postgres";
 import { apiClient, signIn, withCookie } from "./support/api";
+import { HOSTILE_RETURN_PATHS } from "./support/return-paths";
 import { eventually } from "./support/eventually";
 import { rawRequest, type RawResponse } from "./support/raw-http";
 import { openFeed } from "./support/sse";
@@ -72,6 +73,18 @@ describe("1. sign-in's way back stays on this site", () => {
       `/sign-in?next=${encodeURIComponent("/products/3?x=1")}`,
     );
     assert.equal(local.headers.get("location"), "/products/3?x=1");
+  });
+
+  test("a `next` that normalises to another site (dot segments, encoded, backslashes) sends a signed-in user to /admin", async () => {
+    const { cookie } = await signIn(server.baseUrl, stack.admin.email, stack.admin.password);
+    const failures: string[] = [];
+    for (const next of HOSTILE_RETURN_PATHS) {
+      const response = await withCookie(server.baseUrl, cookie, "GET", `/sign-in?next=${encodeURIComponent(next)}`);
+      const location = response.headers.get("location") ?? "";
+      if (response.status !== 307 || location !== "/admin")
+        failures.push(`${JSON.stringify(next)}: ${response.status} ${location}`);
+    }
+    assert.deepEqual(failures, []);
   });
 });
 
