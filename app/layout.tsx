@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { DisplayProvider } from "@/components/money";
 import { UserMenu } from "@/components/user-menu";
-import { currentUser } from "@/lib/auth/guards";
+import { pageUser } from "@/lib/auth/page-access";
 import { env } from "@/lib/env";
 import "./globals.css";
 
@@ -12,7 +12,7 @@ export const metadata: Metadata = {
 };
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
-  const user = await currentUser();
+  const user = await pageUser();
   const { DISPLAY_LOCALE: locale, DISPLAY_CURRENCY: currency } = env();
   return (
     <html lang="en">

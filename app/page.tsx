@@ -2,7 +2,7 @@ import { Suspense } from "react";
 import { AlertsPanel } from "@/components/alerts-panel";
 import { PageSkeleton } from "@/components/page-skeleton";
 import { ProductTable } from "@/components/product-table/product-table";
-import { currentUser, requirePageReader } from "@/lib/auth/guards";
+import { pageUser, requirePageReader } from "@/lib/auth/page-access";
 import { fetchRecentAlerts } from "@/lib/events/alerts";
 import { fetchProductSnapshot } from "@/lib/products/queries";
 
@@ -32,7 +32,7 @@ async function Dashboard() {
   const [snapshot, alerts, user] = await Promise.all([
     fetchProductSnapshot(),
     fetchRecentAlerts(ALERTS_SHOWN),
-    currentUser(),
+    pageUser(),
   ]);
   return (
     <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_16rem]">

@@ -1,16 +1,10 @@
-import { headers } from "next/headers";
 import Link from "next/link";
-import { forbidden, redirect } from "next/navigation";
-import { currentUser } from "@/lib/auth/guards";
-import { safeReturnPath } from "@/lib/auth/return-path";
+import { requireAdminPage } from "@/lib/auth/page-access";
 
-// Every admin page: signed-in admins only. Nobody signed in goes to the sign-in page; a viewer
-// gets 403 (app/forbidden.tsx). The API checks again on every write (lib/auth/guards.ts).
+// The admin pages' navigation, for signed-in admins. Not the guard of the pages: a router's RSC
+// request renders a page without its layouts, so every page and admin loader checks for itself.
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {
-  const user = await currentUser();
-  // x-pathname is set by proxy.ts on every page request, prefetches included (never the client's).
-  if (!user) redirect(`/sign-in?next=${encodeURIComponent(safeReturnPath((await headers()).get("x-pathname")))}`);
-  if (user.role !== "admin") forbidden();
+  await requireAdminPage();
   return (
     <div className="space-y-6">
       <nav aria-label="Admin" className="flex gap-4 text-sm">

@@ -1,9 +1,12 @@
 import { Suspense } from "react";
 import { AdminProducts } from "@/components/admin-products";
 import { PageSkeleton } from "@/components/page-skeleton";
+import { requireAdminPage } from "@/lib/auth/page-access";
 import { fetchProductSnapshot } from "@/lib/products/queries";
 
-export default function AdminPage() {
+// Settled before the skeleton streams, so a sign-in redirect and a 403 keep their status.
+export default async function AdminPage() {
+  await requireAdminPage();
   return (
     <Suspense fallback={<PageSkeleton title="Manage products" what="products" />}>
       <AdminProductList />

@@ -4,12 +4,10 @@
 // sent by browsers on their own, so they need no such check. Reads are open to anyone unless
 // READ_ACCESS=staff; the audit trail's who and why are for staff and tokens only.
 import { createHash, timingSafeEqual } from "node:crypto";
-import { cookies, headers } from "next/headers";
-import { redirect } from "next/navigation";
+import { cookies } from "next/headers";
 import { apiTokens, env, readApiTokens } from "@/lib/env";
 import { ApiError } from "@/lib/errors";
 import { DEVICE_COOKIE_MAX_AGE_SECONDS } from "@/lib/auth/devices";
-import { safeReturnPath } from "@/lib/auth/return-path";
 import { SESSION_COOKIE, sessionUser } from "@/lib/auth/sessions";
 import type { User } from "@/lib/auth/users";
 import type { Actor } from "@/lib/actor";
@@ -144,13 +142,6 @@ export async function requireReader(request: HeaderSource, { audit = false } = {
     );
   }
   return { seesAudit: false };
-}
-
-/** For pages that show stock and prices: with READ_ACCESS=staff, nobody signed in goes to sign-in. */
-export async function requirePageReader(): Promise<void> {
-  if (env().READ_ACCESS !== "staff" || (await currentUser())) return;
-  // x-pathname is set by proxy.ts on every page request (never the client's).
-  redirect(`/sign-in?next=${encodeURIComponent(safeReturnPath((await headers()).get("x-pathname")))}`);
 }
 
 /** The signed-in user of the page being rendered, or null. */

@@ -1,8 +1,7 @@
 import { ArchivedProducts } from "@/components/archive/archived-products";
-import { fetchProductSnapshot } from "@/lib/products/queries";
+import { archivedProductsForAdmin } from "@/lib/products/pages";
 
 // The archived products, each with Restore. Server-rendered: a restore refreshes the page.
 export default async function ArchivedProductsPage() {
-  const { products } = await fetchProductSnapshot({ archived: "true" });
-  return <ArchivedProducts products={products} />;
+  return <ArchivedProducts products={await archivedProductsForAdmin()} />;
 }

@@ -2,9 +2,12 @@ import { Suspense } from "react";
 import { PageSkeleton } from "@/components/page-skeleton";
 import { CreateWebhookForm } from "@/components/webhooks/create-webhook-form";
 import { WebhookList } from "@/components/webhooks/webhook-list";
-import { listWebhooks } from "@/lib/webhooks/subscriptions";
+import { requireAdminPage } from "@/lib/auth/page-access";
+import { webhooksForAdmin } from "@/lib/webhooks/pages";
 
-export default function WebhooksPage() {
+// Settled before the skeleton streams, so a sign-in redirect and a 403 keep their status.
+export default async function WebhooksPage() {
+  await requireAdminPage();
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Webhooks</h1>
@@ -17,5 +20,5 @@ export default function WebhooksPage() {
 }
 
 async function Webhooks() {
-  return <WebhookList webhooks={await listWebhooks()} />;
+  return <WebhookList webhooks={await webhooksForAdmin()} />;
 }

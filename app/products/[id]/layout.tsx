@@ -1,4 +1,4 @@
-import { requirePageReader } from "@/lib/auth/guards";
+import { requirePageReader } from "@/lib/auth/page-access";
 import { findOr404 } from "@/lib/page-lookup";
 import { fetchProduct } from "@/lib/products/queries";
 import { productIdSchema } from "@/lib/products/validation";
