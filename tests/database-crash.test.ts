@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
+import pg from "pg";
 import { apiClient } from "./support/api";
 import { eventually } from "./support/eventually";
 import { followFeed, type Follower } from "./support/sse";
@@ -27,7 +28,7 @@ test("a SIGKILL of PostgreSQL under writers and feed readers: no uncaught error,
   const api = apiClient(server.baseUrl, stack.adminToken);
   const from = (await stack.db.productEvent.aggregate({ _max: { id: true } }))._max.id ?? BigInt(0);
   const products: ProductDto[] = [];
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < 5; i++) {
     const created = await api.call("POST", "/api/v1/products", {
       sku: `CRASH-${process.pid}-${i}`,
       name: `Crash ${i}`,
@@ -38,6 +39,8 @@ test("a SIGKILL of PostgreSQL under writers and feed readers: no uncaught error,
     products.push(created.body as ProductDto);
   }
   const ids = products.map((product) => product.id);
+  // The last product is held locked by the test while two writes wait for it.
+  const lockedId = ids[4];
   const feed = `${server.baseUrl}/api/v1/stream/product-updates?productIds=${ids.join(",")}&lastEventId=${from}`;
   const followers: Follower[] = [0, 1, 2].map(() => followFeed(feed));
   await eventually(async () => followers.every((follower) => follower.connections > 0), "the feed readers");
@@ -46,32 +49,30 @@ test("a SIGKILL of PostgreSQL under writers and feed readers: no uncaught error,
   // gets an answer (as @stockpulse/client does): a transaction per write, so at any moment some
   // connection is checked out. Writers 0-2 adjust one product, writer 3 through the bulk route.
   let stopping = false;
-  const acked = ids.map(() => 0);
   const failures = new Map<number, number>();
+  /** One write of +1 to product `id`, sent again with its key until it is answered. */
+  const keyedWrite = async (id: number, bulk: boolean) => {
+    const key = randomUUID();
+    for (;;) {
+      const reply = bulk
+        ? await api.call(
+            "POST",
+            "/api/v1/stock-adjustments",
+            { items: [{ productId: id, delta: 1 }] },
+            { "idempotency-key": key },
+          )
+        : await api.call("POST", `/api/v1/products/${id}/stock-adjustments`, { delta: 1 }, { "idempotency-key": key });
+      if (reply.status === 200) return;
+      failures.set(reply.status, (failures.get(reply.status) ?? 0) + 1);
+      assert.ok([503, 409].includes(reply.status), `write answered ${reply.status}: ${JSON.stringify(reply.body)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  const acked = ids.map(() => 0);
+  // Writers 0-2 adjust one product each, writer 3 through the bulk route.
   const writer = async (index: number) => {
-    const id = ids[index];
     while (!stopping) {
-      const key = randomUUID();
-      for (;;) {
-        const reply =
-          index < 3
-            ? await api.call(
-                "POST",
-                `/api/v1/products/${id}/stock-adjustments`,
-                { delta: 1 },
-                { "idempotency-key": key },
-              )
-            : await api.call(
-                "POST",
-                "/api/v1/stock-adjustments",
-                { items: [{ productId: id, delta: 1 }] },
-                { "idempotency-key": key },
-              );
-        if (reply.status === 200) break;
-        failures.set(reply.status, (failures.get(reply.status) ?? 0) + 1);
-        assert.ok([503, 409].includes(reply.status), `write answered ${reply.status}: ${JSON.stringify(reply.body)}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await keyedWrite(ids[index], index === 3);
       acked[index]++;
     }
   };
@@ -82,9 +83,24 @@ test("a SIGKILL of PostgreSQL under writers and feed readers: no uncaught error,
       assert.ok([200, 503].includes(reply.status), `read answered ${reply.status}`);
     }
   };
-  const running = [...ids.map((_, index) => writer(index)), reader(), reader()];
+  const running = [0, 1, 2, 3].map(writer).concat([reader(), reader()]);
+  await eventually(async () => acked.slice(0, 4).every((count) => count >= 5), "writes before the crash");
 
-  await eventually(async () => acked.every((count) => count >= 5), "writes before the crash");
+  // Two writes inside their transactions when PostgreSQL dies, for certain: the test holds their
+  // product's row, so each waits mid-statement on a connection checked out of the server's pool.
+  const locker = new pg.Client({ connectionString: stack.databaseUrl });
+  locker.on("error", () => {}); // it dies with the database
+  await locker.connect();
+  await locker.query("BEGIN");
+  await locker.query(`SELECT 1 FROM "Product" WHERE id = $1 FOR UPDATE`, [lockedId]);
+  const blocked = [keyedWrite(lockedId, false), keyedWrite(lockedId, true)];
+  await eventually(async () => {
+    const { rows } = await locker.query<{ waiting: number }>(
+      `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+    );
+    return rows[0].waiting >= 2;
+  }, "two writes to wait for the locked product");
+
   const before = [...acked];
   await stack.withDatabaseDown(
     async () => {
@@ -98,11 +114,13 @@ test("a SIGKILL of PostgreSQL under writers and feed readers: no uncaught error,
     "health after the restart",
   );
   await eventually(
-    async () => acked.every((count, index) => count >= before[index] + 5),
+    async () => acked.slice(0, 4).every((count, index) => count >= before[index] + 5),
     "every writer to write again after the restart",
   );
   stopping = true;
-  await Promise.all(running);
+  await Promise.all([...running, ...blocked]);
+  acked[4] = blocked.length;
+  await locker.end().catch(() => undefined);
 
   // Nothing acknowledged is lost, nothing applied twice: each product's stock is its writer's count.
   for (const [index, id] of ids.entries()) {
