@@ -9,7 +9,7 @@ import { ApiError, notFound } from "@/lib/errors";
 import { fetchEventBounds } from "@/lib/events/queries";
 import { Prisma, type WebhookSubscription } from "@/lib/generated/prisma/client";
 import { recordDelivery } from "@/lib/webhooks/deliverer";
-import { toDeliveryDto, toWebhookDto, type WebhookDeliveryDto, type WebhookDto } from "@/lib/webhooks/dto";
+import { toDeliveryDto, toWebhookDto, type WebhookDto } from "@/lib/webhooks/dto";
 import { sendWebhook, type SendResult } from "@/lib/webhooks/send";
 import { newWebhookSecret, signatureHeaders } from "@/lib/webhooks/signature";
 import { resolveTarget, TargetRefused } from "@/lib/webhooks/target";
