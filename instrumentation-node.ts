@@ -8,6 +8,15 @@ import { feedEngine } from "@/lib/events/engine";
 import { startDraining } from "@/lib/health";
 import { startWebhookDeliverer, stopWebhookDeliverer } from "@/lib/webhooks/deliverer";
 
+// Next keeps the process alive past an uncaught exception and prints only the error itself;
+// said distinctly here, so logs (and tests/database-crash.test.ts) can tell one from a handled error.
+const globalForErrors = globalThis as unknown as { stockpulseProcessErrors?: true };
+if (!globalForErrors.stockpulseProcessErrors) {
+  globalForErrors.stockpulseProcessErrors = true;
+  process.on("uncaughtExceptionMonitor", (error, origin) => console.error(`[stockpulse] ${origin}:`, error));
+  process.on("unhandledRejection", (reason) => console.error("[stockpulse] unhandledRejection:", reason));
+}
+
 try {
   env();
   await ensureFirstAdmin();

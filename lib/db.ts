@@ -8,12 +8,21 @@ import { PrismaClient, type Prisma } from "@/lib/generated/prisma/client";
 // lib/products/mutations.ts), since they serialise on the event-order lock anyway.
 const POOL_SIZE = 20;
 
-export function createPool(databaseUrl: string) {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: POOL_SIZE });
-  // An idle connection that breaks (database restart) emits here; without a listener that would
-  // end the process. The pool drops it and the next query opens a fresh one.
-  pool.on("error", (error) => console.error("database connection lost:", error.message));
+/**
+ * Gives every connection of `pool` a listener for its 'error' event. The pool listens on idle
+ * connections only: one that is checked out (a transaction, pool.connect()) when the database
+ * dies emits 'error' with no listener, an uncaughtException. Its queries fail all the same, so
+ * their callers see the loss; the broken connection is dropped when it is released.
+ */
+export function handleConnectionErrors(pool: pg.Pool, what: string) {
+  // An idle connection that breaks (database restart): the pool drops it, the next query opens a fresh one.
+  pool.on("error", (error) => console.error(`${what} connection lost:`, error.message));
+  pool.on("connect", (client) => client.on("error", () => {}));
   return pool;
+}
+
+export function createPool(databaseUrl: string) {
+  return handleConnectionErrors(new pg.Pool({ connectionString: databaseUrl, max: POOL_SIZE }), "database");
 }
 
 export function createPrismaClient(databaseUrl: string, pool: pg.Pool = createPool(databaseUrl)) {

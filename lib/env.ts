@@ -135,8 +135,9 @@ const schema = z
     // Where `npm start` keeps the embedded database and generated demo secrets (scripts/start.ts).
     STOCKPULSE_DATA_DIR: z.string().min(1).default(".data"),
     STOCKPULSE_INSECURE_COOKIES: flag("STOCKPULSE_INSECURE_COOKIES"),
-    // Webhooks (lib/webhooks): delivery to loopback, private and link-local addresses is refused
-    // (server-side request forgery) unless this is set, as the tests do for their local receiver.
+    // Webhooks (lib/webhooks): delivery only to global unicast addresses (server-side request
+    // forgery); this adds loopback, RFC 1918 and IPv6 ULA, as the tests need for their local
+    // receiver, and nothing else (lib/webhooks/target.ts).
     WEBHOOK_ALLOW_PRIVATE_ADDRESSES: z
       .enum(["0", "1", "true", "false"], "WEBHOOK_ALLOW_PRIVATE_ADDRESSES must be true or false")
       .optional()

@@ -20,6 +20,8 @@ export type RunningPostgres = {
   /** Where the data really is: the directory asked for, or its stand-in under /var/lib/stockpulse. */
   dataDir: string;
   stop: () => Promise<void>;
+  /** kill -9 of the whole server (postmaster and every backend: a crash, an OOM kill), then wait until all are gone. */
+  kill: () => Promise<void>;
 };
 
 export async function freePort(): Promise<number> {
@@ -205,8 +207,42 @@ export async function startEmbeddedPostgres(
     postmaster.kill("SIGINT");
     await exited;
   };
+  const kill = async () => {
+    process.off("exit", stopOnExit);
+    if (postmaster.exitCode !== null || postmaster.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => postmaster.once("exit", () => resolve()));
+    // Stopped first, so it forks no backend between the listing and the kill.
+    postmaster.kill("SIGSTOP");
+    const processes = [...childProcesses(postmaster.pid!), postmaster.pid!];
+    for (const pid of processes) process.kill(pid, "SIGKILL");
+    await exited;
+    while (processes.some(isRunning)) await new Promise((resolve) => setTimeout(resolve, 20));
+  };
   const url = `postgresql://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE_NAME}`;
-  return { url, port, dataDir, stop };
+  return { url, port, dataDir, stop, kill };
+}
+
+/** The ids of `parent`'s child processes (Linux: /proc). */
+function childProcesses(parent: number): number[] {
+  return fs.readdirSync("/proc").flatMap((entry) => {
+    if (!/^\d+$/.test(entry)) return [];
+    try {
+      // pid (comm) state ppid ...: comm may hold spaces and parentheses, so read after the last ")".
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === parent ? [Number(entry)] : [];
+    } catch {
+      return []; // gone meanwhile
+    }
+  });
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A fresh directory for a throw-away cluster (tests, benchmarks), reachable by the postgres user. */

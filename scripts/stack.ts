@@ -50,8 +50,11 @@ export type Stack = {
   database: RunningPostgres;
   /** Stops PostgreSQL and starts it again on the same port and data (a database restart). */
   restartDatabase: () => Promise<void>;
-  /** Runs `during` while PostgreSQL is stopped (an outage), then starts it again on the same port and data. */
-  withDatabaseDown: (during: () => Promise<void>) => Promise<void>;
+  /**
+   * Runs `during` while PostgreSQL is stopped (an outage), then starts it again on the same port
+   * and data. `crash`: killed with SIGKILL instead of a clean shutdown (no goodbye to clients).
+   */
+  withDatabaseDown: (during: () => Promise<void>, options?: { crash?: boolean }) => Promise<void>;
   db: ReturnType<typeof createPrismaClient>;
   startServer: (options?: {
     port?: number;
@@ -169,8 +172,8 @@ export async function startStack(options: { env?: Record<string, string> } = {})
       await database.stop();
       database = await startEmbeddedPostgres(path.join(dir, "pg"), { port: database.port });
     },
-    withDatabaseDown: async (during) => {
-      await database.stop();
+    withDatabaseDown: async (during, { crash = false } = {}) => {
+      await (crash ? database.kill() : database.stop());
       try {
         await during();
       } finally {

@@ -9,6 +9,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { debianProgram } from "../scripts/debian-package";
+import { MAX_IMPORT_BYTES } from "../lib/imports/csv";
+import { MAX_BULK_BODY_BYTES } from "../lib/products/validation";
 import { freePort, temporaryDataDir } from "../scripts/embedded-postgres";
 import { apiClient } from "./support/api";
 import { eventually } from "./support/eventually";
@@ -98,6 +100,50 @@ test("through nginx the dashboard answers, with the security headers", async () 
   assert.equal(response.status, 200);
   assert.match(response.headers.get("content-security-policy") ?? "", /script-src/);
   assert.match(await response.text(), /AeroPress coffee maker/);
+});
+
+test("through nginx a body up to the API's limits reaches the API, and past them the answer is JSON 413", async () => {
+  const post = async (route: string, body: string, contentType: string) => {
+    const response = await fetch(`${base}${route}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${stack.adminToken}`, "content-type": contentType },
+      body,
+    });
+    assert.match(response.headers.get("content-type") ?? "", /^application\/json/, `${route}: ${response.status}`);
+    return { status: response.status, code: ((await response.json()) as { error?: { code: string } }).error?.code };
+  };
+  // JSON of exactly `bytes` bytes that the bulk schema refuses (an unknown key): the API read it.
+  const json = (bytes: number) => {
+    const shell = '{"items":[],"padding":""}';
+    return shell.replace('""', `"${"x".repeat(bytes - shell.length)}"`);
+  };
+  const events = await stack.db.productEvent.count();
+  for (const route of ["/api/v1/stock-adjustments", "/api/v1/stocktakes"]) {
+    assert.deepEqual(await post(route, json(MAX_BULK_BODY_BYTES), "application/json"), {
+      status: 400,
+      code: "VALIDATION_FAILED",
+    });
+    assert.deepEqual(await post(route, json(MAX_BULK_BODY_BYTES + 1), "application/json"), {
+      status: 413,
+      code: "BODY_TOO_LARGE",
+    });
+  }
+  // A file of exactly the import limit: one row with a long ignored column, previewed.
+  const csv = (bytes: number) => {
+    const head = "sku,count,note\nNO-SUCH-SKU,1,";
+    return head + "x".repeat(bytes - head.length - 1) + "\n";
+  };
+  assert.equal((await post("/api/v1/imports/preview?kind=stocktake", csv(MAX_IMPORT_BYTES), "text/csv")).status, 200);
+  assert.deepEqual(await post("/api/v1/imports/preview?kind=stocktake", csv(MAX_IMPORT_BYTES + 1), "text/csv"), {
+    status: 413,
+    code: "IMPORT_TOO_LARGE",
+  });
+  // Far past every limit: nginx's own refusal, in the API's error shape.
+  assert.deepEqual(await post("/api/v1/stock-adjustments", json(8 * 1024 * 1024), "application/json"), {
+    status: 413,
+    code: "BODY_TOO_LARGE",
+  });
+  assert.equal(await stack.db.productEvent.count(), events, "nothing changed");
 });
 
 test("200 feed clients through nginx get every change once, in order, while one instance stops and another crashes", async () => {

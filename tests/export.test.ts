@@ -154,6 +154,54 @@ describe("history export", () => {
       for (const cell of line.split(",")) assert.doesNotMatch(cell, /^"?[=+@]/, line);
   });
 
+  test("no text breaks a row: every control character and formula prefix in a name or reason round-trips in both exports", async () => {
+    // Spreadsheets (and csv-parse given the choice) end a row at a bare LF or CR as at CRLF: an
+    // unquoted one in a name or reason starts a forged row. NUL cannot be stored (400 elsewhere).
+    const controls = [...Array.from({ length: 31 }, (_, i) => i + 1), 0x7f].map((code) => String.fromCharCode(code));
+    const formulas = ["=1+1", "+1", "-1", "@SUM(A1)", "\uFF1D1", "\uFF0B1", "\uFF0D1", "\uFF201"];
+    const forged = '\n999,FORGED,"x"\r\n=HYPERLINK("http://evil.example")\r';
+    const texts = [...controls.map((c) => `a${c}b`), ...formulas, `ok${forged}end`, `a${controls.join("")}z`];
+    const product = await newProduct({ name: `CTL ${process.pid} start` });
+    for (const [i, text] of texts.entries()) {
+      const patched = await admin.patch(product.id, { name: `CTL ${process.pid} ${i} ${text}` });
+      assert.equal(patched.status, 200, JSON.stringify(patched.body));
+      const adjusted = await admin.adjust(product.id, { delta: 1, reason: text });
+      assert.equal(adjusted.status, 200, JSON.stringify(adjusted.body));
+    }
+    // Taken as a spreadsheet takes it: any of CRLF, LF or CR ends a row outside quotes.
+    const strictRows = (text: string): string[][] =>
+      parse(text, { bom: true, record_delimiter: ["\r\n", "\n", "\r"], relax_column_count: false });
+    // A text cell starting with a formula character reads as text: csv-stringify prefixes a '.
+    const asWritten = (value: string | null | undefined) =>
+      value == null ? "" : /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(value) ? `'${value}` : value;
+
+    const json = (await admin.call("GET", `/api/v1/products/${product.id}/events?limit=1000`)).body
+      .events as ProductHistoryEntry[];
+    assert.equal(json.length, 1 + 2 * texts.length);
+    const history = strictRows((await download(`/api/v1/events.csv?productId=${product.id}`)).text);
+    assert.equal(history.length, 1 + json.length, "one row per event and the header, none forged");
+    const [header, ...rows] = history;
+    const at = (name: string) => header.indexOf(name);
+    assert.deepEqual(
+      rows.map((row) => [row[at("eventId")], row[at("name")], row[at("reason")]]),
+      json.map((event) => [event.eventId, asWritten(event.name), asWritten(event.reason)]),
+    );
+    assert.ok(rows.every((row) => row.length === header.length));
+    // Every stored text came back, each control character included.
+    for (const text of texts)
+      assert.ok(
+        json.some((event) => event.reason === text.trim()),
+        JSON.stringify(text),
+      );
+
+    const sku = product.sku;
+    const products = strictRows((await download(`/api/v1/products.csv?q=${encodeURIComponent(sku)}`)).text);
+    assert.equal(products.length, 2, "the header and the one product, none forged");
+    const current = (await admin.call("GET", `/api/v1/products/${product.id}`)).body as ProductDto;
+    assert.equal(products[1][products[0].indexOf("name")], asWritten(current.name));
+    assert.equal(products[1][products[0].indexOf("sku")], sku);
+  });
+
   test("anonymous readers get no actor or reason columns; the filters and their 400s are the history's", async () => {
     const product = await newProduct();
     await admin.adjust(product.id, { delta: 1, reason: "confidential" });

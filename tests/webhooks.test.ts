@@ -17,6 +17,7 @@ import { apiClient, signIn, withCookie, type Api } from "./support/api";
 import { eventually } from "./support/eventually";
 import { startStack, type Server, type Stack } from "../scripts/stack";
 import { startReceiver, type ReceivedRequest, type Receiver } from "./support/webhook-receiver";
+import { isAllowedAddress } from "../lib/webhooks/target";
 
 type Verify = (secret: string, headers: Record<string, string>, body: string) => boolean;
 
@@ -455,6 +456,285 @@ describe("webhook delivery", () => {
   });
 });
 
+describe("a slow endpoint holds up no write", () => {
+  let stack: Stack;
+  let server: Server;
+
+  before(async () => {
+    // Every instance waits a minute for an answer: the endpoint below answers when the test says.
+    stack = await startStack({ env: { WEBHOOK_ALLOW_PRIVATE_ADDRESSES: "true", WEBHOOK_TIMEOUT_MS: "60000" } });
+    server = await stack.startServer();
+  });
+  after(async () => {
+    receiver.release("/slow");
+    await stack?.stop();
+  });
+
+  test("eight keyed test events and a delivery in flight to an endpoint that has not answered: writes, a PATCH and a replay of the subscription complete meanwhile; a retried key sends nothing", async () => {
+    const api = apiClient(server.baseUrl, stack.adminToken);
+    receiver.script("/slow", () => "hold");
+    const product = (
+      await api.call("POST", "/api/v1/products", {
+        sku: `SLOW-${process.pid}`,
+        name: "Slow",
+        priceCents: 100,
+        stock: 5,
+      })
+    ).body as { id: number };
+    const created = await api.call("POST", "/api/v1/webhooks", {
+      url: receiver.url("/slow"),
+      productIds: [product.id],
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const hookId = created.body.id as number;
+    const testEvents = () => receiver.requests("/slow").filter((request) => JSON.parse(request.body).test === true);
+    const done = (promise: Promise<unknown>) => {
+      const state = { settled: false };
+      void promise.finally(() => (state.settled = true));
+      return state;
+    };
+
+    // As many keyed test calls as the instance has write slots (MAX_CHANGES_IN_FLIGHT), all held.
+    const keys = Array.from({ length: 8 }, () => randomBytes(8).toString("hex"));
+    const sends = keys.map((key) =>
+      api.call("POST", `/api/v1/webhooks/${hookId}/test`, undefined, { "idempotency-key": key }),
+    );
+    const sent = sends.map(done);
+    try {
+      await eventually(async () => receiver.held("/slow") === 8, "the endpoint to hold 8 test requests");
+
+      // A retry of a key in flight is told so at once, and sends nothing.
+      const retried = await api.call("POST", `/api/v1/webhooks/${hookId}/test`, undefined, {
+        "idempotency-key": keys[0],
+      });
+      assert.equal(retried.status, 409, JSON.stringify(retried.body));
+      assert.equal(retried.body.error.code, "IDEMPOTENCY_IN_PROGRESS");
+
+      // A stock adjustment completes, its event committed, while all 8 still wait for the endpoint.
+      const adjusting = api.adjust(product.id, { delta: 1, reason: "during slow tests" });
+      const adjusted = done(adjusting);
+      await eventually(async () => adjusted.settled, "the adjustment to complete while 8 test events are held");
+      const adjustment = await adjusting;
+      assert.equal(adjustment.status, 200, JSON.stringify(adjustment.body));
+      const event = await stack.db.productEvent.findFirst({
+        where: { productId: product.id, reason: "during slow tests" },
+      });
+      assert.ok(event, "the adjustment's event is committed");
+      assert.ok(receiver.held("/slow") >= 8, "the endpoint still holds the test requests");
+      assert.ok(
+        sent.every((state) => !state.settled),
+        "the test calls still wait for the endpoint",
+      );
+
+      // The deliverer sends that event to the same endpoint, which holds it too: meanwhile the
+      // subscription can be changed and replayed, and writes go on.
+      await eventually(async () => receiver.held("/slow") === 9, "the event's delivery to be held");
+      const changes = [
+        api.call(
+          "PATCH",
+          `/api/v1/webhooks/${hookId}`,
+          { kinds: "all" },
+          { "idempotency-key": randomBytes(8).toString("hex") },
+        ),
+        api.call(
+          "POST",
+          `/api/v1/webhooks/${hookId}/replay`,
+          { fromEventId: event.id.toString() },
+          {
+            "idempotency-key": randomBytes(8).toString("hex"),
+          },
+        ),
+        api.adjust(product.id, { delta: 1, reason: "during a slow delivery" }),
+      ];
+      const changed = changes.map(done);
+      await eventually(
+        async () => changed.every((state) => state.settled),
+        "writes to complete while a delivery is held",
+      );
+      for (const change of await Promise.all(changes)) assert.equal(change.status, 200, JSON.stringify(change.body));
+      assert.equal(receiver.held("/slow"), 9);
+    } finally {
+      receiver.release("/slow");
+    }
+
+    // Released: each test call answers its own delivery, and a retried key answers that same one again.
+    const answers = await Promise.all(sends);
+    for (const answer of answers) {
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      assert.equal(answer.body.statusCode, 200);
+    }
+    assert.equal(new Set(answers.map((answer) => answer.body.id)).size, 8);
+    const again = await api.call("POST", `/api/v1/webhooks/${hookId}/test`, undefined, { "idempotency-key": keys[0] });
+    assert.equal(again.status, 200);
+    assert.deepEqual(again.body, answers[0].body);
+    assert.equal(testEvents().length, 8, "no test event sent twice");
+    await api.call("DELETE", `/api/v1/webhooks/${hookId}`);
+  });
+});
+
+// Spellings of addresses outside global unicast: IPv4 in decimal, octal, hex and short forms,
+// IPv6 bracketed, compressed, IPv4-compatible (the deprecated ::/96), mapped, NAT64, 6to4, Teredo.
+const NON_GLOBAL_URLS = [
+  "http://[::127.0.0.1]:3799/",
+  "http://[::7f00:1]/",
+  "http://[0:0:0:0:0:0:0:1]/",
+  "http://[::0:1]/",
+  "http://[::ffff:7f00:1]/",
+  "http://[::ffff:169.254.169.254]/",
+  "http://[::ffff:0:7f00:1]/",
+  "http://[64:ff9b::7f00:1]/",
+  "http://[64:ff9b::a00:1]/",
+  "http://[64:ff9b:1::808:808]/",
+  "http://[2002:7f00:1::1]/",
+  "http://[2002:808:808::1]/",
+  "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/",
+  "http://[2001:db8::1]/",
+  "http://[2001:2::1]/",
+  "http://[3fff::1]/",
+  "http://[100::1]/",
+  "http://[fec0::1]/",
+  "http://[ff02::1]/",
+  "http://[fc00::1]/",
+  "http://[::]/",
+  "http://0177.0.0.1/",
+  "http://0x7f000001/",
+  "http://017700000001/",
+  "http://127.1/",
+  "http://127.0.1/",
+  "http://0/",
+  "http://0.0.0.0/",
+  "http://0.1.2.3/",
+  "http://0xa9.0xfe.0xa9.0xfe/",
+  "http://2852039166/",
+  "http://100.127.255.254/",
+  "http://192.0.0.8/",
+  "http://192.0.2.1/",
+  "http://192.88.99.1/",
+  "http://198.18.0.1/",
+  "http://198.19.255.255/",
+  "http://198.51.100.1/",
+  "http://203.0.113.1/",
+  "http://240.0.0.1/",
+  "http://255.255.255.255/",
+  "http://239.255.255.250/",
+  "http://127.0.0.1./",
+];
+const GLOBAL_URLS = [
+  "http://93.184.215.14/hook",
+  "http://1572394766/hook",
+  "http://0x5d.0xb8.0xd7.0x0e/hook",
+  "http://[2606:4700:4700::1111]/hook",
+  "http://[::ffff:93.184.215.14]/hook",
+  "http://[64:ff9b::5db8:d70e]/hook",
+];
+
+test("the address rule allows global unicast only: every range of IANA's special-purpose registries is refused", () => {
+  // IANA IPv4 and IPv6 Special-Purpose Address Registries (2026), first and last address of
+  // each block; the allow rule must refuse them whichever ranges ipaddr.js happens to name.
+  const special = [
+    "0.0.0.0",
+    "0.255.255.255",
+    "10.0.0.0",
+    "10.255.255.255",
+    "100.64.0.0",
+    "100.127.255.255",
+    "127.0.0.0",
+    "127.255.255.255",
+    "169.254.0.0",
+    "169.254.255.255",
+    "172.16.0.0",
+    "172.31.255.255",
+    "192.0.0.0",
+    "192.0.0.255",
+    "192.0.2.0",
+    "192.0.2.255",
+    "192.31.196.0",
+    "192.52.193.0",
+    "192.88.99.0",
+    "192.168.0.0",
+    "192.168.255.255",
+    "192.175.48.0",
+    "198.18.0.0",
+    "198.19.255.255",
+    "198.51.100.0",
+    "203.0.113.255",
+    "224.0.0.0",
+    "239.255.255.255",
+    "240.0.0.0",
+    "255.255.255.255",
+    "::",
+    "::1",
+    "::127.0.0.1",
+    "::8.8.8.8",
+    "::ffff:0.0.0.0",
+    "::ffff:127.0.0.1",
+    "::ffff:10.0.0.1",
+    "::ffff:0:808:808",
+    "64:ff9b::127.0.0.1",
+    "64:ff9b::192.168.0.1",
+    "64:ff9b:1::808:808",
+    "100::",
+    "100::ffff:ffff:ffff:ffff",
+    "2001::",
+    "2001:0:ffff::1",
+    "2001:1::1",
+    "2001:2::",
+    "2001:3::1",
+    "2001:4:112::1",
+    "2001:10::1",
+    "2001:20::1",
+    "2001:30::1",
+    "2001:1ff::1",
+    "2001:db8::",
+    "2001:db8:ffff::1",
+    "2002::",
+    "2002:808:808::1",
+    "2620:4f:8000::1",
+    "3fff::1",
+    "5f00::1",
+    "fc00::",
+    "fdff:ffff::1",
+    "fe80::1",
+    "febf::1",
+    "fec0::1",
+    "ff00::",
+    "ff02::1",
+    "4000::1",
+    "e000::1",
+    "1000::1",
+  ];
+  for (const address of special) assert.equal(isAllowedAddress(address), false, address);
+  for (const address of [
+    "8.8.8.8",
+    "1.1.1.1",
+    "93.184.215.14",
+    "2606:4700:4700::1111",
+    "2a00:1450::1",
+    "::ffff:8.8.8.8",
+    "64:ff9b::808:808",
+  ])
+    assert.equal(isAllowedAddress(address), true, address);
+  // The tests' setting lets loopback, RFC 1918 and ULA through, and nothing else.
+  for (const address of ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "::1", "fd00::1", "::ffff:127.0.0.1"])
+    assert.equal(isAllowedAddress(address, true), true, address);
+  for (const address of [
+    "169.254.169.254",
+    "0.0.0.0",
+    "::",
+    "::127.0.0.1",
+    "fe80::1",
+    "224.0.0.1",
+    "100.64.0.1",
+    "255.255.255.255",
+    "ff02::1",
+    "::ffff:169.254.169.254",
+    "2001:db8::1",
+  ])
+    assert.equal(isAllowedAddress(address, true), false, address);
+  for (const text of ["", "localhost", "1.2.3", "[::1]", "::1%eth0", "999.1.1.1"])
+    assert.equal(isAllowedAddress(text), false, text);
+});
+
 describe("webhook safety and pausing", () => {
   let stack: Stack;
 
@@ -485,6 +765,8 @@ describe("webhook safety and pausing", () => {
       ["http://2130706433/hook", "PRIVATE_ADDRESS"],
       ["http://0x7f.1/hook", "PRIVATE_ADDRESS"],
       ["http://localhost:3000/hook", "PRIVATE_ADDRESS"],
+      // Every other spelling of a non-global address (WHATWG URL normalises the IPv4 forms).
+      ...NON_GLOBAL_URLS.map((url): [string, string] => [url, "PRIVATE_ADDRESS"]),
       ["ftp://93.184.215.14/hook", "INVALID_URL"],
       ["file:///etc/passwd", "INVALID_URL"],
     ];
@@ -495,10 +777,12 @@ describe("webhook safety and pausing", () => {
     }
     assert.equal(await stack.db.webhookSubscription.count(), count);
 
-    // A public address is accepted (nothing is sent at creation).
-    const publicHook = await api.call("POST", "/api/v1/webhooks", { url: "http://93.184.215.14/hook" });
-    assert.equal(publicHook.status, 201);
-    await api.call("DELETE", `/api/v1/webhooks/${publicHook.body.id}`);
+    // A public address is accepted (nothing is sent at creation), in any spelling.
+    for (const url of GLOBAL_URLS) {
+      const publicHook = await api.call("POST", "/api/v1/webhooks", { url });
+      assert.equal(publicHook.status, 201, `${url}: ${JSON.stringify(publicHook.body)}`);
+      await api.call("DELETE", `/api/v1/webhooks/${publicHook.body.id}`);
+    }
 
     // A subscription whose host has come to point at loopback since (DNS changes) gets nothing.
     assert.equal((await api.adjust(2, { delta: 1 })).status, 200);

@@ -4,7 +4,7 @@
 // signed in to the account before (lib/auth/devices.ts) is held only to the per-address limit.
 import { db } from "@/lib/db";
 
-const WINDOW_MS = 15 * 60_000;
+export const WINDOW_MS = 15 * 60_000;
 export const MAX_FAILURES_PER_EMAIL = 5;
 export const MAX_FAILURES_PER_ADDRESS = 20;
 

@@ -4,6 +4,8 @@
 // a slow client slows the reads instead of filling the server.
 //
 // csv-stringify writes the cells (quoting, CRLF line ends per RFC 4180) and neutralises formulas:
+// every cell holding a line break (a bare LF or CR too), a quote, the separator or any other
+// control character is quoted, so a name or reason cannot end its row and forge the next one;
 // a text cell starting with = + - @ tab or CR gets a leading ' (OWASP's advice against CSV
 // injection), so a spreadsheet shows it as text; numbers stay numbers (a delta of -3 is -3). The
 // file starts with a UTF-8 byte order mark so Excel reads names such as "Crème brûlée" as UTF-8.
@@ -70,7 +72,15 @@ const globalForExports = globalThis as unknown as { stockpulseCsvRowsRead?: numb
 /** How many rows CSV exports have read from the database on this instance. */
 export const csvRowsRead = () => globalForExports.stockpulseCsvRowsRead ?? 0;
 
-const OPTIONS = { escape_formulas: true, record_delimiter: "windows" } as const;
+// With an explicit record_delimiter csv-stringify quotes only cells that hold CRLF itself, not a
+// bare LF or CR, which spreadsheets and most parsers take as a row end: quote_record_delimiter
+// quotes those, quoted_match any other control character (a tab, a vertical tab, ESC...).
+const OPTIONS = {
+  escape_formulas: true,
+  record_delimiter: "windows",
+  quote_record_delimiter: true,
+  quoted_match: /[\u0000-\u001f\u007f]/,
+} as const;
 const BOM = "\uFEFF";
 
 /**

@@ -156,7 +156,9 @@ export const stocktakeSchema = z.strictObject({
 });
 
 // GET /api/v1/products/{id}/events?limit=
-export const historyLimitSchema = queryWholeNumber("limit", { min: 1, max: 1000, fallback: 100 });
+/** The most history entries one request returns (`?limit=`). */
+export const MAX_HISTORY_LIMIT = 1000;
+export const historyLimitSchema = queryWholeNumber("limit", { min: 1, max: MAX_HISTORY_LIMIT, fallback: 100 });
 
 // The `Idempotency-Key` request header of every POST and PATCH under /api/v1 (docs/api.md).
 export const idempotencyKeySchema = z

@@ -2,16 +2,19 @@
 // events (the instance's LISTEN connection), when a retry falls due, and every few seconds in
 // case a subscription changed on another instance. Per subscription:
 //
-//   BEGIN; SELECT the subscription FOR UPDATE SKIP LOCKED (one instance at a time; the others
-//   pass it by); read the events after its cursor in id order, filtered by kind and product;
-//   POST them as one signed batch; record the attempt; on a 2xx move the cursor past them;
-//   COMMIT.
+//   take the subscription's lease (one UPDATE: one instance at a time, the others pass it by);
+//   read the events after its cursor in id order, filtered by kind and product; POST them as one
+//   signed batch, holding nothing of the database; then in one transaction record the attempt,
+//   on a 2xx move the cursor past them (unless a replay moved it meanwhile), end the lease.
 //
-// So the cursor moves only with an acknowledged batch, in the transaction that logs it: a crash
-// or restart mid-request leaves the cursor where it was and the batch goes out again (at least
-// once; receivers de-duplicate by eventId). Failures back off exponentially with jitter; a
-// subscription failing for WEBHOOK_PAUSE_AFTER_SECONDS is paused, never deleted.
+// No transaction, row lock or connection is held while the endpoint answers, so a slow endpoint
+// never holds up a write (a PATCH or replay of the subscription included). The cursor moves
+// only with an acknowledged batch, in the transaction that logs it: a crash or restart mid-
+// request leaves the cursor where it was and, once the lease lapses, the batch goes out again
+// (at least once; receivers de-duplicate by eventId). Failures back off exponentially with
+// jitter; a subscription failing for WEBHOOK_PAUSE_AFTER_SECONDS is paused, never deleted.
 import pg from "pg";
+import { handleConnectionErrors } from "@/lib/db";
 import { env } from "@/lib/env";
 import { toFeedEvent } from "@/lib/events/feed-event";
 import type { ProductEventHub } from "@/lib/events/hub";
@@ -202,41 +205,70 @@ export class WebhookDeliverer {
     return ms === null ? SWEEP_MS : Math.min(Math.max(ms, RECHECK_MS), SWEEP_MS);
   }
 
-  /** One batch for one subscription, in one transaction that holds the subscription's row. */
+  /**
+   * How long a lease lasts: the request's time limit twice over (its DNS lookup comes first), so
+   * a live instance always ends its delivery within it; a crashed one's lapses soon after.
+   */
+  private leaseMs() {
+    return 2 * this.options.timeoutMs + 1_000;
+  }
+
+  /** One batch for one subscription, under the subscription's lease. */
   private async deliverNext(id: number): Promise<Outcome> {
-    const client = await this.pool.connect();
+    const {
+      rows: [subscription],
+    } = await this.pool.query<SubscriptionRow>(
+      `UPDATE "WebhookSubscription" SET "deliveringUntil" = clock_timestamp() + make_interval(secs => $2::float8)
+       WHERE id = $1 AND status = 'active' AND "nextAttemptAt" <= now()
+         AND ("deliveringUntil" IS NULL OR "deliveringUntil" < clock_timestamp())
+       RETURNING id, url, kinds, "productIds", secret, cursor, "failureCount", "failingSince"`,
+      [id, this.leaseMs() / 1000],
+    );
+    if (!subscription) return "skipped";
     try {
-      await client.query("BEGIN");
-      const outcome = await this.deliverLocked(client, id);
-      await client.query("COMMIT");
-      return outcome;
+      return await this.deliverLeased(subscription);
     } catch (error) {
-      await client.query("ROLLBACK").catch(() => {});
+      await this.pool
+        .query(`UPDATE "WebhookSubscription" SET "deliveringUntil" = NULL WHERE id = $1`, [id])
+        .catch(() => undefined); // the database is away: the lease lapses by itself
       throw error;
-    } finally {
-      client.release();
     }
   }
 
-  private async deliverLocked(client: pg.PoolClient, id: number): Promise<Outcome> {
-    const {
-      rows: [subscription],
-    } = await client.query<SubscriptionRow>(
-      `SELECT id, url, kinds, "productIds", secret, cursor, "failureCount", "failingSince"
-       FROM "WebhookSubscription"
-       WHERE id = $1 AND status = 'active' AND "nextAttemptAt" <= now()
-       FOR UPDATE SKIP LOCKED`,
-      [id],
-    );
-    if (!subscription) return "skipped";
+  /** Ends the lease and stores the outcome, in one transaction; false when the subscription is gone. */
+  private async finish(id: number, store: (client: pg.PoolClient) => Promise<void>): Promise<boolean> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query("BEGIN");
+      const { rowCount } = await client.query(
+        `UPDATE "WebhookSubscription" SET "deliveringUntil" = NULL WHERE id = $1`,
+        [id],
+      );
+      if (rowCount) await store(client);
+      await client.query("COMMIT");
+      return rowCount !== 0;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => (broken = true));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  private async deliverLeased(subscription: SubscriptionRow): Promise<Outcome> {
+    const { id } = subscription;
     // Event ids are visible in commit order (docs/design.md, guarantee 3): everything up to the
     // newest id seen now is committed, so the cursor may pass over what the filter leaves out.
     const {
       rows: [{ newest }],
-    } = await client.query<{ newest: string }>(`SELECT coalesce(max(id), 0)::text AS newest FROM "ProductEvent"`);
-    if (BigInt(newest) <= BigInt(subscription.cursor)) return "done";
+    } = await this.pool.query<{ newest: string }>(`SELECT coalesce(max(id), 0)::text AS newest FROM "ProductEvent"`);
+    if (BigInt(newest) <= BigInt(subscription.cursor)) {
+      await this.finish(id, async () => {});
+      return "done";
+    }
     const batchSize = this.options.maxBatchSize;
-    const { rows: events } = await client.query<ProductEvent & { id: string }>(
+    const { rows: events } = await this.pool.query<ProductEvent & { id: string }>(
       `SELECT * FROM "ProductEvent"
        WHERE id > $1 AND id <= $2 AND ($3::int[] IS NULL OR "productId" = ANY($3::int[]))
          AND ${KIND_CONDITIONS[subscription.kinds] ?? "FALSE"}
@@ -246,8 +278,15 @@ export class WebhookDeliverer {
     // Fewer than a full batch: nothing else up to `newest` is for this subscription.
     const complete = events.length < batchSize;
     const nextCursor = complete ? newest : events[events.length - 1].id;
+    // The cursor moves from where this delivery found it only: a replay meanwhile wins.
+    const moveCursor = (client: pg.PoolClient, set: string) =>
+      client.query(`UPDATE "WebhookSubscription" SET cursor = $2${set} WHERE id = $1 AND cursor = $3`, [
+        id,
+        nextCursor,
+        subscription.cursor,
+      ]);
     if (events.length === 0) {
-      await client.query(`UPDATE "WebhookSubscription" SET cursor = $2 WHERE id = $1`, [id, nextCursor]);
+      await this.finish(id, (client) => moveCursor(client, "").then(() => undefined));
       return "done";
     }
 
@@ -264,21 +303,17 @@ export class WebhookDeliverer {
       result = { statusCode: null, error: error.message, latencyMs: 0, excerpt: null };
     }
     const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
-    await recordDelivery(client, id, {
-      test: false,
-      firstEventId,
-      lastEventId,
-      eventCount: events.length,
-      ...result,
-    });
+    const attempt = { test: false, firstEventId, lastEventId, eventCount: events.length, ...result };
 
     if (ok) {
-      await client.query(
-        `UPDATE "WebhookSubscription"
-         SET cursor = $2, "failureCount" = 0, "failingSince" = NULL, "lastError" = NULL, "nextAttemptAt" = now()
-         WHERE id = $1`,
-        [id, nextCursor],
-      );
+      const stored = await this.finish(id, async (client) => {
+        await recordDelivery(client, id, attempt);
+        await moveCursor(
+          client,
+          `, "failureCount" = 0, "failingSince" = NULL, "lastError" = NULL, "nextAttemptAt" = now()`,
+        );
+      });
+      if (!stored) return "done";
       this.delivered += events.length;
       return complete ? "done" : "more";
     }
@@ -293,15 +328,18 @@ export class WebhookDeliverer {
           500,
         )
       : null;
-    await client.query(
-      `UPDATE "WebhookSubscription"
-       SET "failureCount" = $2, "failingSince" = coalesce("failingSince", now()), "lastError" = $3,
-           "nextAttemptAt" = clock_timestamp() + make_interval(secs => $4::float8),
-           status = CASE WHEN $5::boolean THEN 'paused' ELSE status END,
-           "pausedReason" = CASE WHEN $5::boolean THEN $6 ELSE "pausedReason" END
-       WHERE id = $1`,
-      [id, failures, lastError, backoffMs(failures) / 1000, pause, reason],
-    );
+    await this.finish(id, async (client) => {
+      await recordDelivery(client, id, attempt);
+      await client.query(
+        `UPDATE "WebhookSubscription"
+         SET "failureCount" = $2, "failingSince" = coalesce("failingSince", now()), "lastError" = $3,
+             "nextAttemptAt" = clock_timestamp() + make_interval(secs => $4::float8),
+             status = CASE WHEN $5::boolean THEN 'paused' ELSE status END,
+             "pausedReason" = CASE WHEN $5::boolean THEN $6 ELSE "pausedReason" END
+         WHERE id = $1`,
+        [id, failures, lastError, backoffMs(failures) / 1000, pause, reason],
+      );
+    });
     this.failures++;
     return "failed";
   }
@@ -315,12 +353,14 @@ export function startWebhookDeliverer(hub: ProductEventHub): WebhookDeliverer {
   const config = env();
   // Its own small pool: a delivery holds a connection for up to WEBHOOK_TIMEOUT_MS, which must
   // never starve the API's pool.
-  const pool = new pg.Pool({
-    connectionString: config.DATABASE_URL,
-    max: CONCURRENCY + 1,
-    application_name: "stockpulse-webhooks",
-  });
-  pool.on("error", (error) => console.error("webhook database connection lost:", error.message));
+  const pool = handleConnectionErrors(
+    new pg.Pool({
+      connectionString: config.DATABASE_URL,
+      max: CONCURRENCY + 1,
+      application_name: "stockpulse-webhooks",
+    }),
+    "webhook database",
+  );
   const deliverer = new WebhookDeliverer(pool, {
     timeoutMs: config.WEBHOOK_TIMEOUT_MS,
     pauseAfterSeconds: config.WEBHOOK_PAUSE_AFTER_SECONDS,

@@ -9,8 +9,8 @@ import { ApiError, notFound } from "@/lib/errors";
 import { fetchEventBounds } from "@/lib/events/queries";
 import { Prisma, type WebhookSubscription } from "@/lib/generated/prisma/client";
 import { recordDelivery } from "@/lib/webhooks/deliverer";
-import { toDeliveryDto, toWebhookDto, type WebhookDeliveryDto, type WebhookDto } from "@/lib/webhooks/dto";
-import { sendWebhook } from "@/lib/webhooks/send";
+import { toDeliveryDto, toWebhookDto, type WebhookDto } from "@/lib/webhooks/dto";
+import { sendWebhook, type SendResult } from "@/lib/webhooks/send";
 import { newWebhookSecret, signatureHeaders } from "@/lib/webhooks/signature";
 import { resolveTarget, TargetRefused } from "@/lib/webhooks/target";
 import type { CreateWebhookInput, UpdateWebhookInput } from "@/lib/webhooks/validation";
@@ -74,9 +74,10 @@ export async function fetchWebhook(id: number): Promise<WebhookDto> {
 
 /**
  * Changes the URL, filter or status. Resuming clears the failure streak and delivers from the
- * cursor at once, so nothing committed while it was paused is lost. The UPDATE waits for a
- * delivery in flight (it holds the row), so a change never lands in the middle of one. With
- * `via` it runs in that transaction (see createWebhook).
+ * cursor at once, so nothing committed while it was paused is lost. A delivery in flight is
+ * not waited for (it holds no lock: a slow endpoint must not hold up a write); it ends as it
+ * began, and the change applies from the next batch. With `via` it runs in that transaction
+ * (see createWebhook).
  */
 export async function updateWebhook(
   id: number,
@@ -138,25 +139,44 @@ export async function replayWebhook(id: number, fromEventId: bigint, via: Querya
 
 export const TEST_PAYLOAD = JSON.stringify({ test: true, events: [] });
 
-/** Sends a signed test request now (outside the event order; the cursor stays) and logs it. */
-export async function sendTestEvent(id: number): Promise<WebhookDeliveryDto> {
+// How long a keyed test call's claim on its key lasts should its instance die mid-send: the
+// request's time limit, with room for the DNS lookup before it.
+const TEST_CLAIM_EXTRA_MS = 30_000;
+export const testClaimMs = () => env().WEBHOOK_TIMEOUT_MS + TEST_CLAIM_EXTRA_MS;
+
+/**
+ * Sends a signed test request now (outside the event order; the cursor stays). Holds nothing of
+ * the database while it waits for the endpoint: no transaction, lock or write slot (see
+ * idempotentCall); recordTestEvent logs the result afterwards.
+ */
+export async function sendTestEvent(id: number): Promise<SendResult> {
   const subscription = await findSubscription(id);
   const headers = signatureHeaders(subscription.secret, `test_${randomBytes(12).toString("hex")}`, TEST_PAYLOAD);
-  let result;
   try {
     const target = await resolveTarget(subscription.url);
-    result = await sendWebhook(target, TEST_PAYLOAD, headers, env().WEBHOOK_TIMEOUT_MS);
+    return await sendWebhook(target, TEST_PAYLOAD, headers, env().WEBHOOK_TIMEOUT_MS);
   } catch (error) {
     if (!(error instanceof TargetRefused)) throw error;
-    result = { statusCode: null, error: error.message, latencyMs: 0, excerpt: null };
+    return { statusCode: null, error: error.message, latencyMs: 0, excerpt: null };
   }
-  const row = await recordDelivery(pool, id, {
-    test: true,
-    firstEventId: null,
-    lastEventId: null,
-    eventCount: 0,
-    ...result,
-  });
+}
+
+/** Logs a test request's result; with `via`, in that transaction (the key's kept reply). */
+export async function recordTestEvent(id: number, result: SendResult, via: Queryable = pool) {
+  let row;
+  try {
+    row = await recordDelivery(via, id, {
+      test: true,
+      firstEventId: null,
+      lastEventId: null,
+      eventCount: 0,
+      ...result,
+    });
+  } catch (error) {
+    // Deleted while the request was out: the log went with it.
+    if ((error as { code?: string }).code === "23503") throw notFound(`webhook ${id}`);
+    throw error;
+  }
   return toDeliveryDto(row);
 }
 

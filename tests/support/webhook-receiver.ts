@@ -1,6 +1,6 @@
 // A webhook endpoint for tests, on loopback: records every request (even one it never answers)
-// and answers as the test's script says: a status, or "hang" (no answer until the server
-// closes, so the deliverer's timeout fires). A request is listed once its body is in: a body
+// and answers as the test's script says: a status, "hang" (no answer until the server closes,
+// so the deliverer's timeout fires), or "hold" (no answer until the test releases the path). A request is listed once its body is in: a body
 // that comes in more than one read would otherwise be seen empty, half a JSON document.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -15,13 +15,17 @@ export type ReceivedRequest = {
   overlapped: boolean;
 };
 
-export type Answer = number | "hang";
+export type Answer = number | "hang" | "hold";
 
 export type Receiver = {
   url: (path: string) => string;
   requests: (path: string) => ReceivedRequest[];
   /** How to answer the n-th request (0-based) to `path`; 200 unless told otherwise. */
   script: (path: string, answer: (n: number) => Answer) => void;
+  /** Requests to `path` answered "hold" and not yet released. */
+  held: (path: string) => number;
+  /** Answers every held request to `path` with 200, and later ones too (the script becomes 200). */
+  release: (path: string) => void;
   close: () => Promise<void>;
 };
 
@@ -30,6 +34,7 @@ export async function startReceiver(): Promise<Receiver> {
   const scripts = new Map<string, (n: number) => Answer>();
   const unanswered = new Map<string, number>();
   const whole = new WeakSet<ReceivedRequest>();
+  const holding = new Map<string, Array<() => void>>();
   let index = 0;
   const server = http.createServer((req, res) => {
     const path = req.url ?? "/";
@@ -51,6 +56,15 @@ export async function startReceiver(): Promise<Receiver> {
       request.body = Buffer.concat(chunks).toString("utf8");
       whole.add(request);
       const answer = scripts.get(path)?.(n) ?? 200;
+      if (answer === "hold") {
+        const waiting = holding.get(path) ?? [];
+        holding.set(path, waiting);
+        waiting.push(() => {
+          unanswered.set(path, unanswered.get(path)! - 1);
+          res.writeHead(200, { "content-type": "text/plain" }).end("ok");
+        });
+        return;
+      }
       if (answer === "hang") {
         res.on("close", () => unanswered.set(path, unanswered.get(path)! - 1));
         return;
@@ -66,6 +80,11 @@ export async function startReceiver(): Promise<Receiver> {
     url: (path) => `http://127.0.0.1:${port}${path}`,
     requests: (path) => (received.get(path) ?? []).filter((request) => whole.has(request)),
     script: (path, answer) => void scripts.set(path, answer),
+    held: (path) => holding.get(path)?.length ?? 0,
+    release: (path) => {
+      scripts.set(path, () => 200);
+      for (const answer of holding.get(path)?.splice(0) ?? []) answer();
+    },
     close: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
