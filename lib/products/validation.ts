@@ -71,6 +71,11 @@ const skuSchema = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "sku may contain letters, digits, '.', '_' and '-'");
 const nameSchema = storableText("name", 200).refine((name) => name.length > 0, "name is required");
 
+export const reasonSchema = storableText("reason", 200).refine(
+  (reason) => reason.length > 0,
+  "reason must not be empty",
+);
+
 const productFields = z.strictObject({
   sku: skuSchema,
   name: nameSchema,
@@ -83,21 +88,32 @@ export const createProductSchema = productFields.extend({ lowStockThreshold: cou
 
 export const updateProductSchema = productFields
   .partial()
-  .extend({ expectedVersion: z.int().min(1, "expectedVersion must be positive").max(INT32_MAX).optional() })
+  .extend({
+    expectedVersion: z.int().min(1, "expectedVersion must be positive").max(INT32_MAX).optional(),
+    // A count guards itself with the stock it was counted against (guarantee 9): a sale meanwhile
+    // refuses it, where a plain `stock` would undo the sale.
+    expectedStock: count("expectedStock").optional(),
+    reason: reasonSchema.optional(),
+  })
   .refine(
-    ({ expectedVersion: _expectedVersion, ...changes }) => Object.values(changes).some((value) => value !== undefined),
+    ({ expectedVersion: _v, expectedStock: _s, reason: _r, ...changes }) =>
+      Object.values(changes).some((value) => value !== undefined),
     "nothing to change: give at least one of sku, name, priceCents, stock, lowStockThreshold",
-  );
+  )
+  .refine(({ stock, expectedStock }) => expectedStock === undefined || stock !== undefined, {
+    path: ["expectedStock"],
+    message: "expectedStock guards a stock count: give stock with it",
+  })
+  .refine(({ stock, reason }) => reason === undefined || stock !== undefined, {
+    path: ["reason"],
+    message: "reason says why the stock changed: give stock with it",
+  });
 
 const deltaSchema = z
   .int({ error: "delta must be a whole number" })
   .min(-INT32_MAX, "delta is out of range")
   .max(INT32_MAX, "delta is out of range")
   .refine((delta) => delta !== 0, "delta must not be zero");
-export const reasonSchema = storableText("reason", 200).refine(
-  (reason) => reason.length > 0,
-  "reason must not be empty",
-);
 
 export const stockAdjustmentSchema = z.strictObject({
   delta: deltaSchema,
