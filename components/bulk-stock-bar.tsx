@@ -12,12 +12,7 @@ import type { Outcome } from "@/components/form-status";
 import { mayHaveApplied, NO_ANSWER, useRetrySafeSend } from "@/lib/client/retry-safe";
 import type { ApiFailure } from "@/lib/client/send-json";
 import type { ProductDto } from "@/lib/products/dto";
-import {
-  MAX_BULK_ITEMS,
-  bulkStockFormSchema,
-  directionOf,
-  type BulkStockForm,
-} from "@/lib/products/validation";
+import { MAX_BULK_ITEMS, bulkStockFormSchema, directionOf, type BulkStockForm } from "@/lib/products/validation";
 
 // Narrow fields, so the whole bar fits one line on a laptop (the forms' inputClass is full width).
 const fieldClass = "rounded border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-950";

@@ -154,7 +154,9 @@ export function ProductForm({ product, live }: { product?: ProductDto; live?: Pr
     if (!theirs) return;
     const { stock: _stock, ...others } = edit;
     const mine = Object.fromEntries(
-      Object.keys(others).map((field) => (field === "priceCents" ? ["price", values.price] : [field, values[field as keyof ProductFormValues]])),
+      Object.keys(others).map((field) =>
+        field === "priceCents" ? ["price", values.price] : [field, values[field as keyof ProductFormValues]],
+      ),
     );
     setValues({ ...toValues(theirs, currency), ...mine });
     setBase(theirs);

@@ -27,7 +27,8 @@ async function newProduct(api: Api, stock: number) {
   return created.body as { id: number; stock: number; version: number };
 }
 
-const eventsOf = (productId: number) => stack.db.productEvent.findMany({ where: { productId }, orderBy: { id: "asc" } });
+const eventsOf = (productId: number) =>
+  stack.db.productEvent.findMany({ where: { productId }, orderBy: { id: "asc" } });
 
 test("a count made against the stock as it still is applies, with its difference and reason in the event", async () => {
   for (const { server, api } of servers) {

@@ -99,21 +99,33 @@ export function ConflictView({
               const author = authors[field];
               const who = [
                 mine ? "by you" : null,
-                them ? `by ${author?.actor ?? "someone else"}${author ? ` at ${formatDateTime(locale, new Date(author.at))}` : ""}` : null,
+                them
+                  ? `by ${author?.actor ?? "someone else"}${author ? ` at ${formatDateTime(locale, new Date(author.at))}` : ""}`
+                  : null,
               ].filter(Boolean);
               return (
                 <tr
                   key={field}
                   data-testid={`conflict-row-${field}`}
                   data-differs={mine || them ? "" : undefined}
-                  className={mine && them ? "bg-amber-200 dark:bg-amber-900" : mine || them ? "bg-amber-100 dark:bg-amber-900/60" : ""}
+                  className={
+                    mine && them
+                      ? "bg-amber-200 dark:bg-amber-900"
+                      : mine || them
+                        ? "bg-amber-100 dark:bg-amber-900/60"
+                        : ""
+                  }
                 >
                   <th scope="row" className="pr-3 font-medium">
                     {LABELS[field]}
                   </th>
                   <td className="pr-3">{show(field, base[field])}</td>
                   <td className="pr-3">
-                    {mine ? show(field, edit[field]) : <span className="text-slate-600 dark:text-slate-300">unchanged</span>}
+                    {mine ? (
+                      show(field, edit[field])
+                    ) : (
+                      <span className="text-slate-600 dark:text-slate-300">unchanged</span>
+                    )}
                   </td>
                   <td className="pr-3">{show(field, theirs[field])}</td>
                   <td className="pr-3 font-medium" data-testid={`conflict-result-${field}`}>
@@ -129,8 +141,8 @@ export function ConflictView({
       {stockConflict && (
         <fieldset className="space-y-1">
           <legend className="font-medium">
-            You counted {edit.stock} when the stock was {base.stock}; it is {theirs.stock} now (sales or other
-            changes since). Your count is not saved over theirs.
+            You counted {edit.stock} when the stock was {base.stock}; it is {theirs.stock} now (sales or other changes
+            since). Your count is not saved over theirs.
           </legend>
           <label className="flex items-center gap-2">
             <input
@@ -140,7 +152,8 @@ export function ConflictView({
               disabled={stockInvalid}
               onChange={() => onResolve("difference")}
             />
-            Apply your count as a change of {signed}: {theirs.stock} → {stockInvalid ? "below 0, not possible" : theirs.stock + difference}
+            Apply your count as a change of {signed}: {theirs.stock} →{" "}
+            {stockInvalid ? "below 0, not possible" : theirs.stock + difference}
           </label>
           <button type="button" className="rounded border px-3 py-1" onClick={onRecount}>
             Count again
@@ -148,13 +161,7 @@ export function ConflictView({
         </fieldset>
       )}
       <div className="flex flex-wrap gap-3">
-        <BusyButton
-          type="button"
-          className={buttonClass}
-          busy={pending}
-          busyText="Saving…"
-          onClick={onSave}
-        >
+        <BusyButton type="button" className={buttonClass} busy={pending} busyText="Saving…" onClick={onSave}>
           Save mine over theirs
         </BusyButton>
         <button type="button" className="rounded border px-4 py-2" onClick={onDiscard}>

@@ -58,7 +58,9 @@ export const productHistoryEntrySchema = z
     delta: z
       .int()
       .nullable()
-      .meta({ description: "the change of a stock adjustment or of a stock count (PATCH stock); null for other changes" }),
+      .meta({
+        description: "the change of a stock adjustment or of a stock count (PATCH stock); null for other changes",
+      }),
     stockLevel: stockLevelSchema.meta({ description: "the stock level after the change" }),
     previousStockLevel: stockLevelSchema
       .nullable()
