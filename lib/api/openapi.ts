@@ -720,7 +720,7 @@ const PATHS: Record<string, Record<string, Operation>> = {
       description:
         "Values equal to the current ones change nothing: no new version, no event. A stock count sent with " +
         "expectedStock (the stock it was counted against) applies only while the stock is still that, so a sale " +
-        "meanwhile is never undone; its event records the difference as delta, and reason if given.",
+        "meanwhile is never undone; its event records the difference as delta. reason (with stock) goes into the event.",
       parameters: [productIdParameter],
       body: "UpdateProduct",
       responses: {

@@ -17,8 +17,8 @@ import {
   type UpdateProductInput,
 } from "@/lib/products/validation";
 
-// `countsStock`: the event's delta is the stock's difference from the row as locked (a count
-// set by PATCH), where the other writes name their delta.
+// `countsStock`: the event's delta is the stock's difference from the row as locked (a guarded
+// count by PATCH), where the other writes name their delta; an unguarded PATCH keeps v1's null.
 type Change = { kind: EventKind; actor: Actor; delta?: number; reason?: string; countsStock?: boolean };
 
 // Serialises event-id assignment until commit (guarantee 3): ids come from a sequence before
@@ -228,7 +228,7 @@ export async function updateProduct(
         AND (${expectedStock ?? null}::int IS NULL OR p.stock = ${expectedStock ?? null}::int)
         AND (p.sku, p.name, p.stock, p."priceCents", p."lowStockThreshold") IS DISTINCT FROM ${updated}
       RETURNING p.*, ${PREVIOUS_STATE}`,
-    { kind: kindOf(changes), actor, reason, countsStock: changes.stock !== undefined },
+    { kind: kindOf(changes), actor, reason, countsStock: expectedStock !== undefined },
     via,
     (current) =>
       !current.archivedAt &&
