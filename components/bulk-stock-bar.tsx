@@ -4,7 +4,7 @@
 // /api/v1/stock-adjustments or /api/v1/stocktakes). A refusal names the product it is about and
 // highlights its row; nothing was changed. A request that got no answer may have been applied:
 // applying the same change again sends the same Idempotency-Key, so it applies at most once.
-import { OTHER_REASON, ReasonOptions } from "@/components/reason-options";
+import { OTHER_REASON, ReasonOptions, reasonFor } from "@/components/reason-options";
 import { BusyButton } from "@/components/busy-button";
 import { useState } from "react";
 import type { SelectedProducts } from "@/components/product-table/product-table";
@@ -12,7 +12,7 @@ import type { Outcome } from "@/components/form-status";
 import { mayHaveApplied, NO_ANSWER, useRetrySafeSend } from "@/lib/client/retry-safe";
 import type { ApiFailure } from "@/lib/client/send-json";
 import type { ProductDto } from "@/lib/products/dto";
-import { MAX_BULK_ITEMS, STOCK_REASONS, bulkStockFormSchema, type BulkStockForm } from "@/lib/products/validation";
+import { MAX_BULK_ITEMS, bulkStockFormSchema, directionOf, type BulkStockForm } from "@/lib/products/validation";
 
 // Narrow fields, so the whole bar fits one line on a laptop (the forms' inputClass is full width).
 const fieldClass = "rounded border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-950";
@@ -49,12 +49,15 @@ function refusal(failure: ApiFailure, product: ProductDto | undefined) {
 export function BulkStockBar({ products, shown, note, clear, flag }: SelectedProducts) {
   const [mode, setMode] = useState<BulkStockForm["mode"]>("adjust");
   const [amount, setAmount] = useState("");
-  const [reason, setReason] = useState<string>(STOCK_REASONS[0]);
+  // No reason until one is chosen: a default would put "sale" on every +/- left unchanged.
+  const [chosenReason, setReason] = useState("");
   const [otherReason, setOtherReason] = useState("");
   const [pending, setPending] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>(null);
   const send = useRetrySafeSend();
   const overCap = products.length > MAX_BULK_ITEMS;
+  const direction = mode === "set" ? "count" : directionOf(amount);
+  const reason = reasonFor(chosenReason, direction);
 
   async function apply(event: React.FormEvent) {
     event.preventDefault();
@@ -137,7 +140,7 @@ export function BulkStockBar({ products, shown, note, clear, flag }: SelectedPro
                 onChange={(event) => setReason(event.target.value)}
                 className={`${fieldClass} w-32`}
               >
-                <ReasonOptions />
+                <ReasonOptions direction={direction} />
               </select>
             </div>
             {reason === OTHER_REASON && (

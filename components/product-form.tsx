@@ -1,11 +1,15 @@
 "use client";
 // Create or edit a product. Checked with the same zod rules as the API before sending; the
-// API's own field errors land next to the same fields. An edit carries the version it was
-// loaded with: if someone changed the product meanwhile the save is refused (409) and the form
-// shows their values, to save over them or to take them.
+// API's own field errors land next to the same fields. An edit sends only the fields the person
+// changed (guarantee 9): those guarded by the version they were changed at, a stock count by
+// the stock it was counted against, with a reason. If someone changed the product meanwhile the
+// save is refused (409) and the conflict view shows theirs beside mine, field by field.
 import { useRouter } from "next/navigation";
-import { useMemo, useState } from "react";
-import { useCurrency, useCurrencySymbol, useMoney } from "@/components/money";
+import { useMemo, useRef, useState } from "react";
+import { changedFields, patchBody, rebase, type StockResolution } from "@/components/product-edit/changes";
+import { ConflictView } from "@/components/product-edit/conflict-view";
+import { OTHER_REASON, ReasonOptions, reasonFor } from "@/components/reason-options";
+import { useCurrency, useCurrencySymbol } from "@/components/money";
 import { fieldErrors } from "@/lib/client/send-json";
 import { mayHaveApplied, NO_ANSWER, useRetrySafeSend } from "@/lib/client/retry-safe";
 import { BusyButton } from "@/components/busy-button";
@@ -13,7 +17,7 @@ import { FormStatus, type Outcome } from "@/components/form-status";
 import { buttonClass, cardClass, inputClass } from "@/lib/client/styles";
 import { exampleAmount, formatAmount } from "@/lib/money";
 import type { ProductDto } from "@/lib/products/dto";
-import { productFormSchema, type ProductFormValues } from "@/lib/products/validation";
+import { productFormSchema, stockCountReasonSchema, type ProductFormValues } from "@/lib/products/validation";
 
 type Field = { name: keyof ProductFormValues; label: string; hint?: string; numeric?: boolean };
 
@@ -33,62 +37,141 @@ const toValues = (product: ProductDto, currency: string): ProductFormValues => (
   lowStockThreshold: String(product.lowStockThreshold),
 });
 
+// An edit's stock is a count: it is saved only against the stock it was counted from.
+const stockHint = (base: ProductDto, live?: ProductDto) =>
+  live && live.stock !== base.stock
+    ? `You opened it at ${base.stock}; ${live.stock} in stock now`
+    : "What you count on the shelf";
+
 const EMPTY: ProductFormValues = { name: "", sku: "", price: "", stock: "0", lowStockThreshold: "5" };
+
+// A save the API refused because the product moved on: the view compares, the person decides.
+const CONFLICTS = new Set(["VERSION_CONFLICT", "STOCK_CONFLICT"]);
 
 export function ProductForm({ product, live }: { product?: ProductDto; live?: ProductDto }) {
   const router = useRouter();
-  const formatCents = useMoney();
   const currency = useCurrency();
   const currencySymbol = useCurrencySymbol();
   const schema = useMemo(() => productFormSchema(currency), [currency]);
   const [values, setValues] = useState<ProductFormValues>(product ? toValues(product, currency) : EMPTY);
-  // The product as last loaded or saved: its version goes with the next save.
+  // The product as last loaded or saved: what the person's changes are measured against.
   const [base, setBase] = useState(product);
   const version = base?.version;
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [status, setStatus] = useState<Outcome>(null);
   const [conflict, setConflict] = useState<ProductDto | null>(null);
+  const [resolution, setResolution] = useState<StockResolution>(null);
+  const [chosenReason, setStockReason] = useState("");
+  const [otherReason, setOtherReason] = useState("");
   const [pending, setPending] = useState(false);
+  const stockInput = useRef<HTMLInputElement>(null);
   const send = useRetrySafeSend();
 
-  async function save(expectedVersion = version) {
+  const parsed = schema.safeParse(values);
+  const edit = base && parsed.success ? changedFields(parsed.data, base) : {};
+  const countDelta = base && edit.stock !== undefined ? edit.stock - base.stock : 0;
+  const stockDirection = countDelta > 0 ? "up" : countDelta < 0 ? "down" : null;
+  const stockReason = reasonFor(chosenReason, stockDirection);
+  // Theirs as it is now: the live product once it has caught up with the refusal (sales go on).
+  const theirs = conflict && live && live.version >= conflict.version ? live : conflict;
+
+  function refuse(text: string, fields: Record<string, string> = {}) {
+    setErrors(fields);
+    setStatus({ ok: false, text });
+  }
+
+  async function save() {
     if (pending) return;
-    const parsed = schema.safeParse(values);
     if (!parsed.success) {
-      setErrors(
+      return refuse(
+        "Not saved: check the highlighted fields.",
         fieldErrors(parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }))),
       );
-      return setStatus({ ok: false, text: "Not saved: check the highlighted fields." });
     }
+    if (!product || !base) {
+      setErrors({});
+      setPending(true);
+      const result = await send<ProductDto>("POST", "/api/v1/products", parsed.data);
+      // A new product's page replaces this form: busy until then, so it cannot be created twice.
+      if (result.ok) return router.push(`/admin/products/${result.data.id}?created=1`);
+      setPending(false);
+      return failed(result);
+    }
+    if (Object.keys(edit).length === 0) return refuse("Nothing to save: no field was changed.");
+    const reason = countReason();
+    if (reason === null) return;
+    await patch(patchBody(edit, base, reason));
+  }
+
+  /** The count's reason, or null (and the field marked) when it has none that fits. */
+  function countReason(): string | undefined | null {
+    if (edit.stock === undefined) return undefined;
+    const typed = stockReason === OTHER_REASON ? otherReason : stockReason;
+    const checked = stockCountReasonSchema(countDelta).safeParse(typed);
+    if (checked.success) return checked.data;
+    refuse("Not saved: say why the stock differs.", { stockReason: checked.error.issues[0].message });
+    return null;
+  }
+
+  async function patch(body: object) {
     setErrors({});
     setPending(true);
-    const result = product
-      ? await send<ProductDto>("PATCH", `/api/v1/products/${product.id}`, { ...parsed.data, expectedVersion })
-      : await send<ProductDto>("POST", "/api/v1/products", parsed.data);
-    // A new product's page replaces this form: busy until then, so it cannot be created twice.
-    if (result.ok && !product) return router.push(`/admin/products/${result.data.id}?created=1`);
+    const result = await send<ProductDto>("PATCH", `/api/v1/products/${product!.id}`, body);
     setPending(false);
-    if (result.ok) {
-      setConflict(null);
-      setValues(toValues(result.data, currency));
-      setBase(result.data);
-      return setStatus({ ok: true, text: `Saved (version ${result.data.version}).` });
-    }
+    if (!result.ok) return failed(result);
+    setConflict(null);
+    setResolution(null);
+    setStockReason("");
+    setValues(toValues(result.data, currency));
+    setBase(result.data);
+    setStatus({ ok: true, text: `Saved (version ${result.data.version}).` });
+  }
+
+  function failed(result: Exclude<Awaited<ReturnType<typeof send>>, { ok: true }>) {
     if (mayHaveApplied(result)) return setStatus({ ok: false, text: NO_ANSWER });
-    if (result.code === "VERSION_CONFLICT") {
+    if (CONFLICTS.has(result.code)) {
       setConflict(result.current as ProductDto);
       return setStatus({ ok: false, text: "Not saved: someone else changed this product meanwhile." });
     }
     if (result.code === "SKU_TAKEN") setErrors({ sku: result.message });
-    else setErrors(fieldErrors(result.issues, { priceCents: "price" }));
+    else setErrors(fieldErrors(result.issues, { priceCents: "price", reason: "stockReason" }));
     setStatus({ ok: false, text: `Not saved: ${result.message}` });
   }
 
-  function discardMine() {
-    if (!conflict) return;
-    setValues(toValues(conflict, currency));
-    setBase(conflict);
+  /** Mine re-applied on top of theirs: only my changed fields, my count only as its difference. */
+  async function saveOverTheirs() {
+    if (!theirs || !base || pending) return;
+    const plan = rebase(edit, base, theirs, resolution);
+    if (plan.needsStockChoice) return refuse("Not saved: choose how to save your count, or count again.");
+    if (Object.keys(plan.mine).length === 0) return discardMine();
+    const reason = plan.mine.stock === undefined ? undefined : countReason();
+    if (reason === null) return;
+    await patch(patchBody(plan.mine, theirs, reason));
+  }
+
+  /** Theirs becomes what my other changes are measured against; the stock field waits for a new count. */
+  function countAgain() {
+    if (!theirs) return;
+    const { stock: _stock, ...others } = edit;
+    const mine = Object.fromEntries(
+      Object.keys(others).map((field) =>
+        field === "priceCents" ? ["price", values.price] : [field, values[field as keyof ProductFormValues]],
+      ),
+    );
+    setValues({ ...toValues(theirs, currency), ...mine });
+    setBase(theirs);
     setConflict(null);
+    setResolution(null);
+    setStatus({ ok: false, text: `Count again: the stock is ${theirs.stock} now. Type what you count, then save.` });
+    stockInput.current?.focus();
+  }
+
+  function discardMine() {
+    if (!theirs) return;
+    setValues(toValues(theirs, currency));
+    setBase(theirs);
+    setConflict(null);
+    setResolution(null);
     setStatus({ ok: true, text: "Your changes were discarded; the form shows the current product." });
   }
 
@@ -125,6 +208,7 @@ export function ProductForm({ product, live }: { product?: ProductDto; live?: Pr
             <input
               id={name}
               name={name}
+              ref={name === "stock" ? stockInput : undefined}
               value={values[name]}
               inputMode={numeric ? "decimal" : undefined}
               aria-invalid={errors[name] ? true : undefined}
@@ -133,44 +217,66 @@ export function ProductForm({ product, live }: { product?: ProductDto; live?: Pr
               className={`${inputClass} ${errors[name] ? "border-red-600" : ""}`}
             />
             <p id={`${name}-error`} className="text-xs text-red-700 dark:text-red-400">
-              {errors[name] ?? <span className="text-slate-500 dark:text-slate-400">{hint}</span>}
+              {errors[name] ?? (
+                <span className="text-slate-500 dark:text-slate-400">
+                  {name === "stock" && base ? stockHint(base, live) : hint}
+                </span>
+              )}
             </p>
           </div>
         ))}
-      </div>
-      {conflict && (
-        <div
-          role="alert"
-          className="space-y-2 rounded border border-amber-400 bg-amber-50 p-3 text-sm dark:bg-amber-950"
-        >
-          <p className="font-medium">Someone else saved this product (now version {conflict.version}). Their values:</p>
-          <dl data-testid="conflict-current" className="grid grid-cols-2 gap-x-4 sm:grid-cols-5">
-            <dt className="font-medium">Name</dt>
-            <dd>{conflict.name}</dd>
-            <dt className="font-medium">SKU</dt>
-            <dd>{conflict.sku}</dd>
-            <dt className="font-medium">Price</dt>
-            <dd>{formatCents(conflict.priceCents)}</dd>
-            <dt className="font-medium">Stock</dt>
-            <dd>{conflict.stock}</dd>
-            <dt className="font-medium">Low at</dt>
-            <dd>{conflict.lowStockThreshold}</dd>
-          </dl>
-          <div className="flex gap-3">
-            <BusyButton
-              type="button"
-              className={buttonClass}
-              busy={pending}
-              busyText="Saving…"
-              onClick={() => void save(conflict.version)}
+        {stockDirection && (
+          <div className="space-y-1">
+            <label htmlFor="stockReason" className="block text-sm font-medium">
+              Why the count differs
+            </label>
+            <select
+              id="stockReason"
+              value={stockReason}
+              aria-invalid={errors.stockReason ? true : undefined}
+              aria-describedby="stockReason-error"
+              onChange={(event) => setStockReason(event.target.value)}
+              className={`${inputClass} ${errors.stockReason ? "border-red-600" : ""}`}
             >
-              Save mine over theirs
-            </BusyButton>
-            <button type="button" className="rounded border px-4 py-2" onClick={discardMine}>
-              Discard mine
-            </button>
+              <ReasonOptions direction={stockDirection} />
+            </select>
+            {stockReason === OTHER_REASON && (
+              <>
+                <label htmlFor="stockOtherReason" className="block text-sm font-medium">
+                  Other reason
+                </label>
+                <input
+                  id="stockOtherReason"
+                  maxLength={200}
+                  value={otherReason}
+                  onChange={(event) => setOtherReason(event.target.value)}
+                  className={inputClass}
+                />
+              </>
+            )}
+            <p id="stockReason-error" className="text-xs text-red-700 dark:text-red-400">
+              {errors.stockReason ?? (
+                <span className="text-slate-500 dark:text-slate-400">
+                  A change of {countDelta > 0 ? "+" : ""}
+                  {countDelta}, saved only while the stock is still {base?.stock}
+                </span>
+              )}
+            </p>
           </div>
-        </div>
+        )}
+      </div>
+      {theirs && base && (
+        <ConflictView
+          base={base}
+          edit={edit}
+          theirs={theirs}
+          resolution={resolution}
+          onResolve={setResolution}
+          onSave={() => void saveOverTheirs()}
+          onRecount={countAgain}
+          onDiscard={discardMine}
+          pending={pending}
+        />
       )}
       <FormStatus outcome={status} />
       <BusyButton type="submit" busy={pending} busyText={product ? "Saving…" : "Creating…"} className={buttonClass}>

@@ -1,23 +1,27 @@
 "use client";
-// Add or remove stock with a reason (sale, restock, correction, or free text). The server
+// Add or remove stock with a reason (restock, return, sale, damage, correction, or free text). The server
 // applies it atomically, whatever else happened to the product meanwhile, and refuses to go
 // below zero.
-import { OTHER_REASON, ReasonOptions } from "@/components/reason-options";
+import { OTHER_REASON, ReasonOptions, reasonFor } from "@/components/reason-options";
 import { useState } from "react";
 import { mayHaveApplied, NO_ANSWER, useRetrySafeSend } from "@/lib/client/retry-safe";
 import { BusyButton } from "@/components/busy-button";
 import { FormStatus, type Outcome } from "@/components/form-status";
 import { buttonClass, cardClass, inputClass } from "@/lib/client/styles";
 import type { ProductDto } from "@/lib/products/dto";
-import { STOCK_REASONS, stockAdjustmentFormSchema } from "@/lib/products/validation";
+import { directionOf, stockAdjustmentFormSchema } from "@/lib/products/validation";
 
 export function StockAdjustmentForm({ product }: { product: ProductDto }) {
   const [delta, setDelta] = useState("");
-  const [reason, setReason] = useState<string>(STOCK_REASONS[0]);
+  // No reason until one is chosen: a default would put "sale" on every restock left unchanged.
+  const [chosenReason, setReason] = useState("");
   const [otherReason, setOtherReason] = useState("");
   const [status, setStatus] = useState<Outcome>(null);
   const [pending, setPending] = useState(false);
   const send = useRetrySafeSend();
+
+  const direction = directionOf(delta);
+  const reason = reasonFor(chosenReason, direction);
 
   async function adjust(event: React.FormEvent) {
     event.preventDefault();
@@ -66,7 +70,7 @@ export function StockAdjustmentForm({ product }: { product: ProductDto }) {
             Reason
           </label>
           <select id="reason" value={reason} onChange={(event) => setReason(event.target.value)} className={inputClass}>
-            <ReasonOptions />
+            <ReasonOptions direction={direction} />
           </select>
         </div>
         {reason === OTHER_REASON && (

@@ -25,7 +25,7 @@ async function fillBar(page: Page, mode: "Adjust by" | "Set to", amount: string,
   await bar(page)
     .getByLabel(mode === "Adjust by" ? "Amount (+/-)" : "New stock")
     .fill(amount);
-  const listed = ["sale", "restock", "correction"].includes(reason);
+  const listed = ["restock", "return", "correction", "sale", "damage"].includes(reason);
   await bar(page)
     .getByLabel("Reason", { exact: true })
     .selectOption(listed ? reason : "other");

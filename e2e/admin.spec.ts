@@ -104,17 +104,19 @@ test("two pages edit one product: the second save is refused with the current va
   // Nothing of ours was written.
   expect((await (await page.request.get(`/api/v1/products/${press.id}`)).json()).priceCents).not.toBe(3145);
   // Meanwhile the other page starts another edit; it will be stale once ours is saved.
-  await other.getByLabel("Stock", { exact: true }).fill("1");
+  await other.getByLabel("Name").fill("French press, 800 ml (glass)");
   await page.getByRole("button", { name: "Save mine over theirs" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();
   await expect(page.getByLabel("Price (€)")).toHaveValue("31.45");
+  // Only the price was mine: their name stays.
+  await expect(page.getByLabel("Name")).toHaveValue("French press, 800 ml (steel)");
 
   // And the other way round: the other page, now stale and edited, discards its change.
   await other.getByRole("button", { name: "Save changes" }).click();
   await expect(other.getByRole("alert").filter({ hasText: "Someone else saved this product" })).toBeVisible();
   await other.getByRole("button", { name: "Discard mine" }).click();
   await expect(other.getByLabel("Price (€)")).toHaveValue("31.45");
-  await expect(other.getByLabel("Stock", { exact: true })).not.toHaveValue("1");
+  await expect(other.getByLabel("Name")).toHaveValue("French press, 800 ml (steel)");
 });
 
 test("a stock adjustment with a reason shows in the product's history, with who made it", async ({
@@ -157,8 +159,13 @@ test("setting one product's stock from the admin list appears live in a second o
   await page.getByRole("checkbox", { name: `Select ${mug.name}` }).check();
   await page.getByLabel("Set to").check();
   await page.getByLabel("New stock").fill("17");
+  // No reason is chosen for you, and a count is never a sale.
+  const reason = page.getByLabel("Reason", { exact: true });
+  await expect(reason).toHaveValue("");
+  await expect(reason.getByRole("option", { name: "Sale" })).toHaveCount(0);
+  await reason.selectOption("correction");
   await page.getByRole("button", { name: "Apply" }).click();
-  await expect(page.getByTestId("bulk-outcome")).toHaveText("Set 1 product to 17 (sale).");
+  await expect(page.getByTestId("bulk-outcome")).toHaveText("Set 1 product to 17 (correction).");
   await expect(row(page, mug.id).getByTestId("stock")).toHaveText("17");
   await expect(row(dashboard, mug.id).getByTestId("stock")).toHaveText("17");
   await dashboard.close();

@@ -111,13 +111,14 @@ test.describe("buttons that wait", () => {
       (request) => request.method() === "POST",
     );
     await page.getByLabel("Change by").fill("+5");
+    await page.getByLabel("Reason", { exact: true }).selectOption("restock");
     await page.getByRole("button", { name: "Apply adjustment" }).click();
     const busyAdjust = page.getByRole("button", { name: "Applying…" });
     await expect(busyAdjust).toBeDisabled();
     await expect(busyAdjust).toHaveAttribute("aria-busy", "true");
     await page.getByLabel("Change by").press("Enter");
     await adjusting.release();
-    await expect(page.getByText("Applied +5 (sale): stock is now 15.")).toBeVisible();
+    await expect(page.getByText("Applied +5 (restock): stock is now 15.")).toBeVisible();
     expect(adjusting.count(), "requests sent").toBe(1);
     expect((await (await page.request.get(`/api/v1/products/${product.id}`)).json()).stock).toBe(15);
   });

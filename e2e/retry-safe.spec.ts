@@ -36,12 +36,13 @@ test("a stock adjustment whose answer was lost, sent again, applies once", async
   await waitLive(page);
   const keys = await loseFirstAnswer(page, `**/api/v1/products/${product.id}/stock-adjustments`);
   await page.getByLabel("Change by").fill("+5");
+  await page.getByLabel("Reason", { exact: true }).selectOption("restock");
   await page.getByRole("button", { name: "Apply adjustment" }).click();
   await expect(page.getByText(NO_ANSWER)).toBeVisible();
   await expect(page.getByTestId("adjust-current-stock")).toHaveText("15");
 
   await page.getByRole("button", { name: "Apply adjustment" }).click();
-  await expect(page.getByText("Applied +5 (sale): stock is now 15.")).toBeVisible();
+  await expect(page.getByText("Applied +5 (restock): stock is now 15.")).toBeVisible();
   expect(keys).toHaveLength(2);
   expect(keys[1]).toBe(keys[0]);
   expect((await api(request, `/api/v1/products/${product.id}`)).stock).toBe(15);
@@ -49,7 +50,7 @@ test("a stock adjustment whose answer was lost, sent again, applies once", async
   // Another adjustment is a new change with a new key.
   await page.getByLabel("Change by").fill("+5");
   await page.getByRole("button", { name: "Apply adjustment" }).click();
-  await expect(page.getByText("Applied +5 (sale): stock is now 20.")).toBeVisible();
+  await expect(page.getByText("Applied +5 (restock): stock is now 20.")).toBeVisible();
   expect(keys[2]).not.toBe(keys[0]);
 });
 

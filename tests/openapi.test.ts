@@ -274,6 +274,10 @@ test("products: list, one, create, change, adjust, history", async () => {
   await probe(ONE, one, 200, { method: "PATCH", body: { priceCents: 150, expectedVersion: 1 }, headers: admin() });
   await probe(ONE, one, 200, { method: "PATCH", body: { priceCents: 160 }, headers: { cookie: adminCookie } });
   await probe(ONE, one, 409, { method: "PATCH", body: { stock: 9, expectedVersion: 1 }, headers: admin() });
+  const count = { stock: 5, expectedStock: 2, reason: "correction" };
+  await probe(ONE, one, 200, { method: "PATCH", body: count, headers: admin() });
+  await probe(ONE, one, 409, { method: "PATCH", body: count, headers: admin() });
+  await probe(ONE, one, 400, { method: "PATCH", body: { priceCents: 1, expectedStock: 5 }, headers: admin() });
   await probe(ONE, one, 400, { method: "PATCH", body: {}, headers: admin() });
   await probe(ONE, `${P}/99999999`, 404, { method: "PATCH", body: { stock: 1 }, headers: admin() });
   await bodyProbes(ONE, one, "PATCH");

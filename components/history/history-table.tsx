@@ -10,7 +10,9 @@ export function describeChange(entry: ProductHistoryEntry, formatCents: FormatMo
   if (entry.kind === "archived") return "Archived";
   if (entry.kind === "restored") return "Restored";
   if (entry.kind === "created") return `Created with stock ${entry.stock} at ${formatCents(entry.priceCents)}`;
-  if (entry.delta !== null) return `Stock ${entry.delta > 0 ? "+" : ""}${entry.delta} → ${entry.stock}`;
+  // An edit of several fields may carry a stock count's delta too: it is described in full below.
+  if (entry.delta !== null && entry.kind === "stock")
+    return `Stock ${entry.delta > 0 ? "+" : ""}${entry.delta} → ${entry.stock}`;
   if (entry.kind === "stock") return `Stock set to ${entry.stock}`;
   if (entry.kind === "price") return `Price set to ${formatCents(entry.priceCents)}`;
   return `Edited: ${entry.name} · ${entry.sku} · ${formatCents(entry.priceCents)} · stock ${entry.stock} · low at ${entry.lowStockThreshold}`;

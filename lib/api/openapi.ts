@@ -716,8 +716,11 @@ const PATHS: Record<string, Record<string, Operation>> = {
       },
     },
     patch: write({
-      summary: "Set fields; with expectedVersion only at that version",
-      description: "Values equal to the current ones change nothing: no new version, no event.",
+      summary: "Set fields; with expectedVersion only at that version, with expectedStock only at that stock",
+      description:
+        "Values equal to the current ones change nothing: no new version, no event. A stock count sent with " +
+        "expectedStock (the stock it was counted against) applies only while the stock is still that, so a sale " +
+        "meanwhile is never undone; its event records the difference as delta. reason (with stock) goes into the event.",
       parameters: [productIdParameter],
       body: "UpdateProduct",
       responses: {
@@ -726,6 +729,7 @@ const PATHS: Record<string, Record<string, Operation>> = {
         "404": error("NOT_FOUND: no such product"),
         "409": error(
           "VERSION_CONFLICT: expectedVersion is not the current version (error.current is the product now)",
+          "STOCK_CONFLICT: expectedStock is not the current stock (error.current is the product now); count again or send the difference as a stock adjustment",
           "SKU_TAKEN: another product, active or archived, has this sku",
           PRODUCT_ARCHIVED,
         ),

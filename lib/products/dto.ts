@@ -55,7 +55,10 @@ export const productHistoryEntrySchema = z
     sku: z.string(),
     name: z.string(),
     version: z.int().min(1),
-    delta: z.int().nullable().meta({ description: "the change of a stock adjustment; null for other changes" }),
+    delta: z.int().nullable().meta({
+      description:
+        "the change of a stock adjustment or of a guarded stock count (PATCH with expectedStock); null for other changes",
+    }),
     stockLevel: stockLevelSchema.meta({ description: "the stock level after the change" }),
     previousStockLevel: stockLevelSchema
       .nullable()

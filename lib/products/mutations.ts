@@ -17,7 +17,9 @@ import {
   type UpdateProductInput,
 } from "@/lib/products/validation";
 
-type Change = { kind: EventKind; actor: Actor; delta?: number; reason?: string };
+// `countsStock`: the event's delta is the stock's difference from the row as locked (a guarded
+// count by PATCH), where the other writes name their delta; an unguarded PATCH keeps v1's null.
+type Change = { kind: EventKind; actor: Actor; delta?: number; reason?: string; countsStock?: boolean };
 
 // Serialises event-id assignment until commit (guarantee 3): ids come from a sequence before
 // commit, so without this a lower id could commit after a higher one and `id > N` would skip it.
@@ -119,7 +121,7 @@ async function changeOrRefusal(
 
 async function runChange(
   changed: Prisma.Sql,
-  { kind, actor, delta, reason }: Change,
+  { kind, actor, delta, reason, countsStock = false }: Change,
   via?: Queryable,
 ): Promise<Product | null> {
   // On the pool directly (sqlQuery), not db.$queryRaw: same statement, a fraction of the CPU.
@@ -132,7 +134,8 @@ async function runChange(
         ("productId", kind, sku, name, stock, "priceCents", "lowStockThreshold", version, delta, reason, actor,
          "stockLevel", "previousStockLevel")
       SELECT c.id, ${kind}::varchar, c.sku, c.name, c.stock, c."priceCents", c."lowStockThreshold", c.version,
-             ${delta ?? null}::int, ${reason ?? null}::varchar, ${actor.name}::varchar,
+             COALESCE(${delta ?? null}::int, CASE WHEN ${countsStock}::boolean THEN NULLIF(c.stock - c."previousStock", 0) END),
+             ${reason ?? null}::varchar, ${actor.name}::varchar,
              stock_level(c.stock, c."lowStockThreshold"), stock_level(c."previousStock", c."previousLowStockThreshold")
       FROM changed c, ordered
       RETURNING *
@@ -170,7 +173,7 @@ async function skuTaken(sku: string): Promise<ApiError> {
   return new ApiError(409, "SKU_TAKEN", message);
 }
 
-function kindOf(changes: Omit<UpdateProductInput, "expectedVersion">): EventKind {
+function kindOf(changes: Omit<UpdateProductInput, "expectedVersion" | "expectedStock" | "reason">): EventKind {
   const changed = Object.entries(changes)
     .filter(([, value]) => value !== undefined)
     .map(([field]) => field);
@@ -195,7 +198,8 @@ export async function createProduct(input: CreateProductInput, actor: Actor, via
 }
 
 /**
- * Sets fields; with `expectedVersion` the write applies only to that version (no lost update).
+ * Sets fields; with `expectedVersion` the write applies only to that version (no lost update),
+ * with `expectedStock` only while the stock is that (a count never undoes a sale, guarantee 9).
  * Values equal to the current ones are no change: no new version, no event, the product as it is.
  */
 export async function updateProduct(
@@ -204,7 +208,7 @@ export async function updateProduct(
   actor: Actor,
   via?: Queryable,
 ): Promise<ProductDto> {
-  const { expectedVersion, ...changes } = input;
+  const { expectedVersion, expectedStock, reason, ...changes } = input;
   const updated = Prisma.sql`(
     COALESCE(${changes.sku ?? null}::varchar, p.sku),
     COALESCE(${changes.name ?? null}::varchar, p.name),
@@ -221,13 +225,15 @@ export async function updateProduct(
       FROM ${lockedRow(id)}
       WHERE p.id = old.id AND p."archivedAt" IS NULL
         AND (${expectedVersion ?? null}::int IS NULL OR p.version = ${expectedVersion ?? null}::int)
+        AND (${expectedStock ?? null}::int IS NULL OR p.stock = ${expectedStock ?? null}::int)
         AND (p.sku, p.name, p.stock, p."priceCents", p."lowStockThreshold") IS DISTINCT FROM ${updated}
       RETURNING p.*, ${PREVIOUS_STATE}`,
-    { kind: kindOf(changes), actor },
+    { kind: kindOf(changes), actor, reason, countsStock: expectedStock !== undefined },
     via,
     (current) =>
       !current.archivedAt &&
       (expectedVersion === undefined || expectedVersion === current.version) &&
+      (expectedStock === undefined || expectedStock === current.stock) &&
       Object.entries(changes).some(
         ([field, value]) => value !== undefined && value !== current[field as keyof Product],
       ),
@@ -238,6 +244,15 @@ export async function updateProduct(
   if ("changed" in outcome) return toProductDto(outcome.changed);
   const { current } = outcome;
   if (current.archivedAt) throw productArchived(current);
+  // The stock first: it names what moved, and a client can offer to count again or apply the difference.
+  if (expectedStock !== undefined && expectedStock !== current.stock) {
+    throw new ApiError(
+      409,
+      "STOCK_CONFLICT",
+      `product ${id} has ${current.stock} in stock, not the ${expectedStock} this count was made against: count again, or send the difference as a stock adjustment`,
+      { current: toProductDto(current) },
+    );
+  }
   if (expectedVersion === undefined || expectedVersion === current.version) return toProductDto(current);
   throw new ApiError(
     409,

@@ -71,6 +71,11 @@ const skuSchema = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "sku may contain letters, digits, '.', '_' and '-'");
 const nameSchema = storableText("name", 200).refine((name) => name.length > 0, "name is required");
 
+export const reasonSchema = storableText("reason", 200).refine(
+  (reason) => reason.length > 0,
+  "reason must not be empty",
+);
+
 const productFields = z.strictObject({
   sku: skuSchema,
   name: nameSchema,
@@ -83,21 +88,32 @@ export const createProductSchema = productFields.extend({ lowStockThreshold: cou
 
 export const updateProductSchema = productFields
   .partial()
-  .extend({ expectedVersion: z.int().min(1, "expectedVersion must be positive").max(INT32_MAX).optional() })
+  .extend({
+    expectedVersion: z.int().min(1, "expectedVersion must be positive").max(INT32_MAX).optional(),
+    // A count guards itself with the stock it was counted against (guarantee 9): a sale meanwhile
+    // refuses it, where a plain `stock` would undo the sale.
+    expectedStock: count("expectedStock").optional(),
+    reason: reasonSchema.optional(),
+  })
   .refine(
-    ({ expectedVersion: _expectedVersion, ...changes }) => Object.values(changes).some((value) => value !== undefined),
+    ({ expectedVersion: _v, expectedStock: _s, reason: _r, ...changes }) =>
+      Object.values(changes).some((value) => value !== undefined),
     "nothing to change: give at least one of sku, name, priceCents, stock, lowStockThreshold",
-  );
+  )
+  .refine(({ stock, expectedStock }) => expectedStock === undefined || stock !== undefined, {
+    path: ["expectedStock"],
+    message: "expectedStock guards a stock count: give stock with it",
+  })
+  .refine(({ stock, reason }) => reason === undefined || stock !== undefined, {
+    path: ["reason"],
+    message: "reason says why the stock changed: give stock with it",
+  });
 
 const deltaSchema = z
   .int({ error: "delta must be a whole number" })
   .min(-INT32_MAX, "delta is out of range")
   .max(INT32_MAX, "delta is out of range")
   .refine((delta) => delta !== 0, "delta must not be zero");
-export const reasonSchema = storableText("reason", 200).refine(
-  (reason) => reason.length > 0,
-  "reason must not be empty",
-);
 
 export const stockAdjustmentSchema = z.strictObject({
   delta: deltaSchema,
@@ -219,22 +235,57 @@ const typedDelta = (label: string) => {
     .refine((delta) => delta !== 0, hint)
     .pipe(stockAdjustmentSchema.shape.delta);
 };
-export const stockAdjustmentFormSchema = z.object({
-  delta: typedDelta("Change by"),
-  reason: storableText("reason", 200).refine((reason) => reason.length > 0, "Say why: pick a reason or type one."),
-});
+const formReason = storableText("reason", 200).refine(
+  (reason) => reason.length > 0,
+  "Say why: pick a reason or type one.",
+);
 
-export const STOCK_REASONS = ["sale", "restock", "correction"] as const;
+// The reasons the stock forms offer, by the direction of the change: a sale only takes stock
+// away, a restock or a return only adds it. The API takes any reason (docs/api.md); the forms
+// hold people to these so that "sale" in the history means units left the shop.
+export const STOCK_REASONS = ["restock", "return", "correction", "sale", "damage"] as const;
+export type StockReason = (typeof STOCK_REASONS)[number];
+export type StockDirection = "up" | "down" | "count";
+const REASONS_BY_DIRECTION: Record<StockDirection, readonly StockReason[]> = {
+  up: ["restock", "return", "correction"],
+  down: ["sale", "damage", "correction"],
+  // A count may go either way, product by product: not a sale.
+  count: ["correction", "restock", "return", "damage"],
+};
+export const reasonsFor = (direction: StockDirection | null): readonly StockReason[] =>
+  direction ? REASONS_BY_DIRECTION[direction] : STOCK_REASONS;
+
+/** The direction of a typed change ("+12", "-3"), or null while it is none yet. */
+export function directionOf(typed: string): StockDirection | null {
+  const match = /^\s*([+-]?)(\d+)\s*$/.exec(typed);
+  if (!match || Number(match[2]) === 0) return null;
+  return match[1] === "-" ? "down" : "up";
+}
+
+const SALE_ADDS = "A sale takes stock away: for an increase pick restock, return or correction.";
+const isSale = (reason: string) => reason.trim().toLowerCase() === "sale";
+
+export const stockAdjustmentFormSchema = z
+  .object({ delta: typedDelta("Change by"), reason: formReason })
+  .refine(({ delta, reason }) => !(delta > 0 && isSale(reason)), { path: ["reason"], message: SALE_ADDS });
+
+// The edit form's stock field: a count (what is on the shelf now) with why it differs.
+export const stockCountReasonSchema = (delta: number) =>
+  formReason.refine((reason) => !(delta > 0 && isSale(reason)), SALE_ADDS);
 
 // The admin list's bulk bar: "Adjust by" a signed whole number or "Set to" a count, with a
 // reason, for every selected product (POST /api/v1/stock-adjustments or /api/v1/stocktakes).
-const bulkReason = stockAdjustmentFormSchema.shape.reason;
-export const bulkStockFormSchema = z.discriminatedUnion("mode", [
-  z.object({ mode: z.literal("adjust"), amount: typedDelta("Adjust by"), reason: bulkReason }),
-  z.object({
-    mode: z.literal("set"),
-    amount: typedCount("Set to", "Set to: enter a whole number, 0 or more"),
-    reason: bulkReason,
-  }),
-]);
+export const bulkStockFormSchema = z
+  .discriminatedUnion("mode", [
+    z.object({ mode: z.literal("adjust"), amount: typedDelta("Adjust by"), reason: formReason }),
+    z.object({
+      mode: z.literal("set"),
+      amount: typedCount("Set to", "Set to: enter a whole number, 0 or more"),
+      reason: formReason,
+    }),
+  ])
+  .refine(({ mode, amount, reason }) => !((mode === "set" || amount > 0) && isSale(reason)), {
+    path: ["reason"],
+    message: SALE_ADDS,
+  });
 export type BulkStockForm = z.infer<typeof bulkStockFormSchema>;

@@ -109,6 +109,13 @@ export type ProductChanges = {
   lowStockThreshold?: number;
   /** Apply only at this version (else 409 VERSION_CONFLICT). */
   expectedVersion?: number;
+  /**
+   * With `stock` (a count): the stock it was counted against; applies only while the stock is
+   * still that (else 409 STOCK_CONFLICT), so a sale meanwhile is never undone.
+   */
+  expectedStock?: number;
+  /** With `stock`: why it changed, recorded in the event. */
+  reason?: string;
 };
 
 export type StockAdjustment = { delta: number; reason?: string };
