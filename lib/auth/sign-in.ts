@@ -24,11 +24,12 @@ export type SignedIn = { user: User; token: string; expiresAt: Date; deviceToken
 /** The new session (and a device token when this browser is new to the account); 401/429 otherwise. */
 export async function signIn({ email, password, address, deviceToken }: SignInAttempt): Promise<SignedIn> {
   const device = await knownDevice(deviceToken, email);
-  // Throttled attempts end here, before they take a place in a lane or any scrypt work.
-  const attempt = await countSignInAttempt({ email, address, device });
+  // Throttled attempts end here, before they take a place in a password lane or any scrypt work.
+  const count = () => countSignInAttempt({ email, address, device });
+  const attempt = await (device ? count() : otherBrowsersCounting.run(count));
   let user: User | null;
   try {
-    user = await (device ? knownDevices : otherBrowsers).check(() => authenticate(email, password));
+    user = await (device ? knownDevices : otherBrowsers).run(() => authenticate(email, password));
   } catch (error) {
     if (error instanceof ApiError && error.code === "SIGN_IN_BUSY") await uncountSignInAttempt(attempt);
     throw error;
@@ -73,8 +74,8 @@ export async function signOutBrowser() {
 // guesses from anywhere else cannot fill it (filling it takes device cookies, one per sign-in).
 const BUSY_RETRY_SECONDS = 1;
 
-/** A bounded number of password checks running and waiting; 429 SIGN_IN_BUSY past them. */
-class PasswordCheckLane {
+/** A bounded number of sign-in steps running and waiting; 429 SIGN_IN_BUSY past them. */
+class SignInLane {
   private running = 0;
   private readonly waiting: Array<() => void> = [];
 
@@ -83,7 +84,7 @@ class PasswordCheckLane {
     private readonly maxWaiting: number,
   ) {}
 
-  async check<T>(run: () => Promise<T>): Promise<T> {
+  async run<T>(step: () => Promise<T>): Promise<T> {
     if (this.running < this.maxRunning) this.running++;
     else if (this.waiting.length < this.maxWaiting) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else {
@@ -96,7 +97,7 @@ class PasswordCheckLane {
       );
     }
     try {
-      return await run();
+      return await step();
     } finally {
       const next = this.waiting.shift();
       if (next) next();
@@ -105,6 +106,9 @@ class PasswordCheckLane {
   }
 }
 
-const otherBrowsers = new PasswordCheckLane(4, 8);
+// Counting is a short transaction; bounded so that a flood of throttled guesses holds at most
+// 4 of the 20 database connections, not the pool every other request (and known devices) needs.
+const otherBrowsersCounting = new SignInLane(4, 32);
+const otherBrowsers = new SignInLane(4, 8);
 // Its check waits at most for one of the other lane's to free a thread.
-const knownDevices = new PasswordCheckLane(2, 8);
+const knownDevices = new SignInLane(2, 8);
