@@ -892,7 +892,7 @@ const PATHS: Record<string, Record<string, Operation>> = {
         ...BODY_ERRORS,
         "429": {
           ...error(
-            "TOO_MANY_ATTEMPTS: too many failed sign-ins for this email or address",
+            "TOO_MANY_ATTEMPTS: too many failed sign-ins for this email, address or device",
             "SIGN_IN_BUSY: too many sign-ins at once",
             "RATE_LIMITED: too many requests",
           ),

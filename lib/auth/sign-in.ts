@@ -1,13 +1,14 @@
-// Signing in and out. Signing in: throttles first (per account unless this browser has signed
-// in to it before, and per client address), then the password in a bounded slot, then a
-// session, and this browser remembered for the account. The session route only parses and
-// answers; the steps and the cookies are here.
+// Signing in and out. Signing in: the attempt is counted first (per account and per client
+// address, or per device when this browser has signed in to the account before), refused there
+// when throttled, then the password is checked in a bounded lane, then a session, and this
+// browser remembered for the account. The session route only parses and answers; the steps and
+// the cookies are here.
 import { cookies } from "next/headers";
 import { z } from "zod";
-import { DEVICE_COOKIE, isKnownDevice, rememberDevice } from "@/lib/auth/devices";
+import { DEVICE_COOKIE, knownDevice, rememberDevice } from "@/lib/auth/devices";
 import { deviceCookieOptions, sessionCookieOptions } from "@/lib/auth/guards";
 import { createSession, revokeSession, SESSION_COOKIE } from "@/lib/auth/sessions";
-import { clearSignInFailures, recordSignInFailure, signInRetryAfter } from "@/lib/auth/throttle";
+import { countSignInAttempt, signInFailed, signInSucceeded, uncountSignInAttempt } from "@/lib/auth/throttle";
 import { authenticate, type User } from "@/lib/auth/users";
 import { ApiError } from "@/lib/errors";
 
@@ -21,28 +22,25 @@ export type SignInAttempt = Credentials & { address: string; deviceToken?: strin
 export type SignedIn = { user: User; token: string; expiresAt: Date; deviceToken: string | null };
 
 /** The new session (and a device token when this browser is new to the account); 401/429 otherwise. */
-export function signIn({ email, password, address, deviceToken }: SignInAttempt): Promise<SignedIn> {
-  return inPasswordCheckSlot(async () => {
-    const knownDevice = await isKnownDevice(deviceToken, email);
-    const retryAfter = await signInRetryAfter(email, address, knownDevice);
-    if (retryAfter > 0) {
-      throw new ApiError(
-        429,
-        "TOO_MANY_ATTEMPTS",
-        `Too many failed sign-ins; try again in ${Math.ceil(retryAfter / 60)} min`,
-        { retryAfterSeconds: retryAfter },
-        { "retry-after": String(retryAfter) },
-      );
-    }
-    const user = await authenticate(email, password);
-    if (!user) {
-      await recordSignInFailure(email, address);
-      throw new ApiError(401, "INVALID_CREDENTIALS", "Wrong email or password");
-    }
-    await clearSignInFailures(email);
-    const session = await createSession(user.id);
-    return { user, ...session, deviceToken: knownDevice ? null : await rememberDevice(user.id) };
-  });
+export async function signIn({ email, password, address, deviceToken }: SignInAttempt): Promise<SignedIn> {
+  const device = await knownDevice(deviceToken, email);
+  // Throttled attempts end here, before they take a place in a password lane or any scrypt work.
+  const count = () => countSignInAttempt({ email, address, device });
+  const attempt = await (device ? count() : otherBrowsersCounting.run(count));
+  let user: User | null;
+  try {
+    user = await (device ? knownDevices : otherBrowsers).run(() => authenticate(email, password));
+  } catch (error) {
+    if (error instanceof ApiError && error.code === "SIGN_IN_BUSY") await uncountSignInAttempt(attempt);
+    throw error;
+  }
+  if (!user) {
+    await signInFailed();
+    throw new ApiError(401, "INVALID_CREDENTIALS", "Wrong email or password");
+  }
+  await signInSucceeded(attempt);
+  const session = await createSession(user.id);
+  return { user, ...session, deviceToken: device ? null : await rememberDevice(user.id) };
 }
 
 /**
@@ -70,32 +68,47 @@ export async function signOutBrowser() {
 }
 
 // scrypt runs on libuv's 4 worker threads, 32 MiB and tens of milliseconds each. Unbounded,
-// 60 concurrent failed sign-ins queued every real one behind them for seconds; so at most
-// 4 run and 8 wait, and past that sign-in answers 429 at once (it retries in a second).
-const CHECKS_RUNNING = 4;
-const CHECKS_WAITING = 8;
+// 60 concurrent failed sign-ins queued every real one behind them for seconds; so a lane runs
+// at most a few and queues 8, and past that sign-in answers 429 at once (it retries in a second).
+// Browsers that have signed in to the account before check in a lane of their own: a flood of
+// guesses from anywhere else cannot fill it (filling it takes device cookies, one per sign-in).
 const BUSY_RETRY_SECONDS = 1;
-let running = 0;
-const waiting: Array<() => void> = [];
 
-/** Runs a sign-in's password work in a bounded slot; 429 SIGN_IN_BUSY when none is free soon. */
-async function inPasswordCheckSlot<T>(check: () => Promise<T>): Promise<T> {
-  if (running < CHECKS_RUNNING) running++;
-  else if (waiting.length < CHECKS_WAITING) await new Promise<void>((resolve) => waiting.push(resolve));
-  else {
-    throw new ApiError(
-      429,
-      "SIGN_IN_BUSY",
-      "Too many sign-ins at once; try again in a second",
-      { retryAfterSeconds: BUSY_RETRY_SECONDS },
-      { "retry-after": String(BUSY_RETRY_SECONDS) },
-    );
-  }
-  try {
-    return await check();
-  } finally {
-    const next = waiting.shift();
-    if (next) next();
-    else running--;
+/** A bounded number of sign-in steps running and waiting; 429 SIGN_IN_BUSY past them. */
+class SignInLane {
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(
+    private readonly maxRunning: number,
+    private readonly maxWaiting: number,
+  ) {}
+
+  async run<T>(step: () => Promise<T>): Promise<T> {
+    if (this.running < this.maxRunning) this.running++;
+    else if (this.waiting.length < this.maxWaiting) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else {
+      throw new ApiError(
+        429,
+        "SIGN_IN_BUSY",
+        "Too many sign-ins at once; try again in a second",
+        { retryAfterSeconds: BUSY_RETRY_SECONDS },
+        { "retry-after": String(BUSY_RETRY_SECONDS) },
+      );
+    }
+    try {
+      return await step();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
   }
 }
+
+// Counting is a short transaction; bounded so that a flood of throttled guesses holds at most
+// 4 of the 20 database connections, not the pool every other request (and known devices) needs.
+const otherBrowsersCounting = new SignInLane(4, 32);
+const otherBrowsers = new SignInLane(4, 8);
+// Its check waits at most for one of the other lane's to free a thread.
+const knownDevices = new SignInLane(2, 8);
