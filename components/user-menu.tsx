@@ -37,7 +37,13 @@ function SignOutButton() {
     router.refresh();
   }
   return (
-    <BusyButton type="button" onClick={signOut} busy={pending} busyText="Signing out…" className="py-2 underline sm:py-0">
+    <BusyButton
+      type="button"
+      onClick={signOut}
+      busy={pending}
+      busyText="Signing out…"
+      className="py-2 underline sm:py-0"
+    >
       Sign out
     </BusyButton>
   );

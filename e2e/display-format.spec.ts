@@ -10,7 +10,11 @@ import { expect, test } from "./fixtures";
 let stack: Stack;
 const shops: Array<{ locale: string; timeZone: string; server?: Server; sample: RegExp }> = [
   // "Mar 8, 2026, 11:30:00 PM EDT"
-  { locale: "en-US", timeZone: "America/New_York", sample: /^[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}:\d{2} [AP]M E[SD]T$/ },
+  {
+    locale: "en-US",
+    timeZone: "America/New_York",
+    sample: /^[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}:\d{2} [AP]M E[SD]T$/,
+  },
   // "9. März 2026, 4:30:00 MEZ"
   { locale: "de-DE", timeZone: "Europe/Berlin", sample: /^\d{1,2}\. \p{L}{3,4}\.? \d{4}, \d{1,2}:\d{2}:\d{2} MES?Z$/u },
 ];
@@ -72,7 +76,9 @@ async function shownTimes(page: Page) {
   return page.locator("time").evaluateAll((times) =>
     times.map((time) => ({
       at: time.getAttribute("datetime") ?? "",
-      text: /ago|vor|now|jetzt/.test(time.textContent ?? "") ? (time.getAttribute("title") ?? "") : (time.textContent ?? ""),
+      text: /ago|vor|now|jetzt/.test(time.textContent ?? "")
+        ? (time.getAttribute("title") ?? "")
+        : (time.textContent ?? ""),
     })),
   );
 }
@@ -112,7 +118,9 @@ for (const shop of shops) {
     // T2 is 8 March, 23:30 in New York and 9 March, 04:30 in Berlin: the zone is applied.
     await page.goto(`${server.baseUrl}/products/${id}`);
     const t2 = page.getByRole("row").filter({ hasText: "T2" }).locator("time");
-    await expect(t2).toHaveText(shop.locale === "en-US" ? /^Mar 8, 2026, 11:30:00\sPM EDT$/ : /^9\. März 2026, 4:30:00 MEZ$/);
+    await expect(t2).toHaveText(
+      shop.locale === "en-US" ? /^Mar 8, 2026, 11:30:00\sPM EDT$/ : /^9\. März 2026, 4:30:00 MEZ$/,
+    );
   });
 
   test(`${shop.locale} in ${shop.timeZone}: the history's date filter picks the shop's days, not UTC's`, async ({

@@ -71,16 +71,20 @@ const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** How far the zone's clocks are ahead of UTC at `at` (ms; negative west of Greenwich). */
 function zoneOffset(timeZone: string, at: number) {
-  const parts = dateFormat("offset", { locale: "en-US", timeZone }, {
-    year: "numeric",
-    month: "numeric",
-    day: "numeric",
-    hour: "numeric",
-    minute: "numeric",
-    second: "numeric",
-    hourCycle: "h23",
-    era: "short",
-  }).formatToParts(at);
+  const parts = dateFormat(
+    "offset",
+    { locale: "en-US", timeZone },
+    {
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+      hourCycle: "h23",
+      era: "short",
+    },
+  ).formatToParts(at);
   const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
   const year = parts.find((p) => p.type === "era")?.value === "BC" ? 1 - part("year") : part("year");
   const wall = new Date(0);

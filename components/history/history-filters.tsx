@@ -19,7 +19,8 @@ const KIND_LABELS: Record<EventKind, string> = {
   restored: "Restored",
 };
 
-const field = "w-full rounded border border-slate-300 px-2 py-1 text-sm sm:w-auto dark:border-slate-700 dark:bg-slate-950";
+const field =
+  "w-full rounded border border-slate-300 px-2 py-1 text-sm sm:w-auto dark:border-slate-700 dark:bg-slate-950";
 const labelled = "w-full text-sm sm:w-auto";
 
 export function HistoryFilters({

@@ -106,7 +106,9 @@ export function WebhookAdmin({ initial, deliveries }: { initial: WebhookDto; del
             <>
               <dt className="font-medium">Next attempt</dt>
               <dd>
-                <time dateTime={webhook.nextAttemptAt}>{formatDateTime(display, Date.parse(webhook.nextAttemptAt))}</time>
+                <time dateTime={webhook.nextAttemptAt}>
+                  {formatDateTime(display, Date.parse(webhook.nextAttemptAt))}
+                </time>
               </dd>
             </>
           )}
