@@ -89,6 +89,7 @@ for (const shop of shops) {
   test(`${shop.locale} in ${shop.timeZone}: every date on the pages reads one way, in the shop's zone`, async ({
     page,
   }) => {
+    test.setTimeout(150_000); // four pages on a stack of its own
     const server = shop.server!;
     const id = await productWithDatedChanges(page, server, `FMT-${shop.locale}`);
     const archived = await page.request.post(`${server.baseUrl}/api/v1/products/${id}/archive`, {
@@ -107,6 +108,9 @@ for (const shop of shops) {
     for (const path of [`/products/${id}`, "/activity", "/", `/admin/webhooks/${(await webhook.json()).id}`]) {
       await page.goto(`${server.baseUrl}${path}`);
       await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+      // The history loads after the page: wait for its oldest change.
+      if (path.startsWith("/products") || path === "/activity")
+        await expect(page.getByRole("cell", { name: "T1", exact: true }).first()).toBeVisible();
       if (path !== "/") await expect(page.locator("time").first()).toBeVisible();
       for (const { at, text } of await shownTimes(page)) {
         expect(plain(text), `${path}: ${at}`).toMatch(shop.sample);
@@ -128,6 +132,7 @@ for (const shop of shops) {
   test(`${shop.locale} in ${shop.timeZone}: the history's date filter picks the shop's days, not UTC's`, async ({
     page,
   }) => {
+    test.setTimeout(120_000);
     const server = shop.server!;
     const id = await productWithDatedChanges(page, server, `DAY-${shop.locale}`);
     await signIn(page, server);

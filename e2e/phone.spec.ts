@@ -153,6 +153,39 @@ test.describe("at phone width", () => {
     }
   });
 
+  test("the chart's labels are as big as the page's small print, and do not run into each other", async ({
+    page,
+    shop,
+  }) => {
+    const product = await shop.product({ priceCents: 1250, stock: 40 });
+    await shop.patch(product.id, { stock: 35, priceCents: 123_456 });
+    await page.goto(`/products/${product.id}`);
+    await expect(page.getByTestId("stock-chart")).toHaveAttribute("data-points", "2");
+    const labels = await page
+      .getByTestId("chart-labels")
+      .locator("span")
+      .evaluateAll((spans) =>
+        spans.map((span) => {
+          const { left, right, top, bottom } = span.getBoundingClientRect();
+          return {
+            text: span.textContent,
+            size: parseFloat(getComputedStyle(span).fontSize),
+            left,
+            right,
+            top,
+            bottom,
+          };
+        }),
+      );
+    expect(labels).toHaveLength(6);
+    for (const label of labels) expect(label.size, label.text!).toBeGreaterThanOrEqual(12);
+    for (const [i, a] of labels.entries())
+      for (const b of labels.slice(i + 1)) {
+        const apart = a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
+        expect(apart, `${a.text} and ${b.text} overlap`).toBe(true);
+      }
+  });
+
   test("fields that take a negative number ask for a keyboard with a minus sign", async ({ page, shop, staff }) => {
     const { id } = await shop.product();
     await signInAs(page, staff, "admin");
