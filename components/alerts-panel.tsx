@@ -9,7 +9,7 @@ import { useDateDisplay } from "@/components/money";
 import { sharedFeed } from "@/lib/client/shared-feed";
 import type { FeedEvent } from "@/lib/events/feed-event";
 import { isStockAlert } from "@/lib/events/stock-alert";
-import { formatDateTime } from "@/lib/time-format";
+import { formatDateTime } from "@/lib/display-format";
 
 const SHOWN = 20;
 const SEEN_KEY = "stockpulse-alerts-seen";

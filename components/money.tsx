@@ -1,10 +1,10 @@
 "use client";
 // Money is an integer amount in the currency's minor unit everywhere (lib/money.ts); it becomes a
 // string only here, at the edge, in the locale and currency the shop configured (DISPLAY_LOCALE,
-// DISPLAY_CURRENCY; see app/layout.tsx). Dates: lib/time-format.ts, in DISPLAY_TIME_ZONE too.
+// DISPLAY_CURRENCY; see app/layout.tsx). Dates: lib/display-format.ts, in DISPLAY_TIME_ZONE too.
 import { createContext, useContext } from "react";
 import { currencyFormatter, fromMinorUnits } from "@/lib/money";
-import type { DateDisplay } from "@/lib/time-format";
+import type { DateDisplay } from "@/lib/display-format";
 
 export type Display = { locale: string; currency: string; timeZone: string };
 export type FormatMoney = (minorUnits: number) => string;
@@ -16,7 +16,7 @@ export function DisplayProvider({ display, children }: { display: Display; child
 }
 
 // Every table row formats money: one function per locale and currency for the whole page.
-// (Times: lib/time-format.ts.)
+// (Times: lib/display-format.ts.)
 const moneyFormats = new Map<string, FormatMoney>();
 
 export function useMoney(): FormatMoney {
@@ -40,5 +40,5 @@ export function useCurrencySymbol(): string {
 
 export const useLocale = () => useContext(DisplayContext).locale;
 export const useCurrency = () => useContext(DisplayContext).currency;
-/** The shop's locale and time zone, for lib/time-format.ts. */
+/** The shop's locale and time zone, for lib/display-format.ts. */
 export const useDateDisplay = (): DateDisplay => useContext(DisplayContext);

@@ -4,7 +4,7 @@
 // strokes stay one width); the axis labels are HTML text around it, so they keep the page's font
 // size on a phone instead of shrinking with the drawing.
 import { useDateDisplay, useMoney } from "@/components/money";
-import { formatCount, formatShortDateTime, zoneName } from "@/lib/time-format";
+import { formatCount, formatShortDateTime, zoneName } from "@/lib/display-format";
 import type { ProductHistoryEntry } from "@/lib/products/dto";
 
 // The drawing's own units (stretched to the box it is in).

@@ -4,7 +4,7 @@
 // filter counts days in the shop's zone, not in UTC.
 import type { Page } from "@playwright/test";
 import { startStack, type Server, type Stack } from "../scripts/stack";
-import { formatDateTime } from "../lib/time-format";
+import { formatDateTime } from "../lib/display-format";
 import { expect, test } from "./fixtures";
 
 let stack: Stack;

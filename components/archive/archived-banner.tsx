@@ -2,7 +2,7 @@
 // Says that a product is archived and since when, on its pages; admins can restore it there.
 import { RestoreButton } from "@/components/archive/restore-button";
 import { useDateDisplay } from "@/components/money";
-import { formatDateTime } from "@/lib/time-format";
+import { formatDateTime } from "@/lib/display-format";
 import type { ProductDto } from "@/lib/products/dto";
 
 export function ArchivedBanner({ product, canRestore }: { product: ProductDto; canRestore: boolean }) {

@@ -6,7 +6,7 @@
 // is asked for the moments that day starts and ends in DISPLAY_TIME_ZONE.
 import { useSearchParams } from "next/navigation";
 import { useDateDisplay } from "@/components/money";
-import { startOfDay } from "@/lib/time-format";
+import { startOfDay } from "@/lib/display-format";
 
 export const HISTORY_FILTERS = ["actor", "reason", "kind", "from", "to"] as const;
 const CURSORS = ["before", "after"] as const;

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useDateDisplay, useMoney, type FormatMoney } from "@/components/money";
 import { TableFrame } from "@/components/table-frame";
-import { formatDateTime } from "@/lib/time-format";
+import { formatDateTime } from "@/lib/display-format";
 import type { ProductHistoryEntry } from "@/lib/products/dto";
 
 export function describeChange(entry: ProductHistoryEntry, formatCents: FormatMoney) {

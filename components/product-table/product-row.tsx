@@ -5,7 +5,7 @@ import { memo } from "react";
 import { useDateDisplay, useMoney } from "@/components/money";
 import { SelectCell } from "@/components/product-table/selection-cells";
 import { stockLevel } from "@/lib/products/stock-level";
-import { formatAgo, formatCount, formatDateTime, type DateDisplay } from "@/lib/time-format";
+import { formatAgo, formatCount, formatDateTime, type DateDisplay } from "@/lib/display-format";
 import { useClock } from "@/lib/client/clock";
 import { CHANGE_MARK_MS, type Change } from "@/lib/client/use-live-products";
 import type { ProductDto } from "@/lib/products/dto";

@@ -5,7 +5,7 @@ import { useState } from "react";
 import { BusyButton } from "@/components/busy-button";
 import { useDateDisplay } from "@/components/money";
 import { fetchOlderDeliveries, type DeliveryPage } from "@/components/webhooks/use-webhook";
-import { formatDateTime } from "@/lib/time-format";
+import { formatDateTime } from "@/lib/display-format";
 import type { WebhookDeliveryDto } from "@/lib/webhooks/dto";
 
 function events(delivery: WebhookDeliveryDto) {

@@ -11,7 +11,7 @@ import { buttonClass, cardClass, inputClass } from "@/lib/client/styles";
 import { DeliveryLog } from "@/components/webhooks/delivery-log";
 import { useDeliveries, useWebhook, type DeliveryPage } from "@/components/webhooks/use-webhook";
 import { WebhookStatus } from "@/components/webhooks/webhook-status";
-import { formatDateTime } from "@/lib/time-format";
+import { formatDateTime } from "@/lib/display-format";
 import type { WebhookDeliveryDto, WebhookDto } from "@/lib/webhooks/dto";
 
 const secondaryButton = "rounded border border-slate-300 px-3 py-1.5 text-sm disabled:opacity-50 dark:border-slate-700";

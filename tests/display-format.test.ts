@@ -1,10 +1,10 @@
-// lib/time-format.ts: one unambiguous date format per locale and zone, days in a time zone for the
+// lib/display-format.ts: one unambiguous date format per locale and zone, days in a time zone for the
 // history's filters, and DISPLAY_TIME_ZONE validated like the other display settings.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { test } from "node:test";
-import { formatDateTime, startOfDay } from "../lib/time-format";
+import { formatDateTime, startOfDay } from "../lib/display-format";
 
 const plain = (text: string) => text.replace(/\s+/g, " ");
 const at = Date.parse("2026-12-07T20:53:15Z");
