@@ -18,7 +18,8 @@ async function signInAs(page: Page, staff: Staff, role: "admin" | "viewer") {
   await page.getByLabel("Email").fill(who.email);
   await page.getByLabel("Password").fill(who.password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByTestId("signed-in-as")).toContainText(who.email);
+  // Checking a password hash is slow on purpose, and slower on a busy machine.
+  await expect(page.getByTestId("signed-in-as")).toContainText(who.email, { timeout: 15_000 });
 }
 
 for (const { name: width, viewport } of VIEWPORTS) {
@@ -30,6 +31,7 @@ for (const { name: width, viewport } of VIEWPORTS) {
         shop,
         staff,
       }) => {
+        test.setTimeout(120_000); // axe twice over a long page (the API reference) on a busy machine
         if (route.as) await signInAs(page, staff, route.as);
         await page.goto(typeof route.path === "string" ? route.path : await route.path({ shop, page }));
         await expect(page.getByRole("heading", { level: 1, name: route.heading })).toBeVisible();
