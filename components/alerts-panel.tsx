@@ -5,9 +5,11 @@
 // empty shelf without watching 5,000 rows.
 import Link from "next/link";
 import { useEffect, useState, useSyncExternalStore } from "react";
+import { useDateDisplay } from "@/components/money";
 import { sharedFeed } from "@/lib/client/shared-feed";
 import type { FeedEvent } from "@/lib/events/feed-event";
 import { isStockAlert } from "@/lib/events/stock-alert";
+import { formatDateTime } from "@/lib/display-format";
 
 const SHOWN = 20;
 const SEEN_KEY = "stockpulse-alerts-seen";
@@ -71,6 +73,7 @@ async function alertsOf(productId: number): Promise<FeedEvent[]> {
 }
 
 export function AlertsPanel({ initial, lastEventId }: { initial: FeedEvent[]; lastEventId: string }) {
+  const display = useDateDisplay();
   const [alerts, setAlerts] = useState(initial);
   const newestAtLoad = initial[0]?.eventId ?? "0";
   // undefined while rendering on the server and hydrating: nothing counts as unread yet.
@@ -159,8 +162,7 @@ export function AlertsPanel({ initial, lastEventId }: { initial: FeedEvent[]; la
                   <span className="text-slate-500 dark:text-slate-400">· {alert.newStock} left</span>
                 </p>
                 <p className="text-xs text-slate-500 dark:text-slate-400">
-                  {/* The browser's time zone: shown once mounted, so server and client render alike. */}
-                  <time dateTime={alert.at}>{seen !== null && new Date(alert.at).toLocaleTimeString()}</time>
+                  <time dateTime={alert.at}>{formatDateTime(display, Date.parse(alert.at))}</time>
                 </p>
               </li>
             );

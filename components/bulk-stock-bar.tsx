@@ -123,7 +123,8 @@ export function BulkStockBar({ products, shown, note, clear, flag }: SelectedPro
               </label>
               <input
                 id="bulk-amount"
-                inputMode="numeric"
+                // iOS's digits-only keypad has no minus key: a full keyboard for an adjustment.
+                inputMode={mode === "adjust" ? "text" : "numeric"}
                 placeholder={mode === "adjust" ? "-3 or +12" : "0 or more"}
                 value={amount}
                 onChange={(event) => setAmount(event.target.value)}

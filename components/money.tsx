@@ -1,21 +1,22 @@
 "use client";
 // Money is an integer amount in the currency's minor unit everywhere (lib/money.ts); it becomes a
 // string only here, at the edge, in the locale and currency the shop configured (DISPLAY_LOCALE,
-// DISPLAY_CURRENCY; see app/layout.tsx).
+// DISPLAY_CURRENCY; see app/layout.tsx). Dates: lib/display-format.ts, in DISPLAY_TIME_ZONE too.
 import { createContext, useContext } from "react";
 import { currencyFormatter, fromMinorUnits } from "@/lib/money";
+import type { DateDisplay } from "@/lib/display-format";
 
-export type Display = { locale: string; currency: string };
+export type Display = { locale: string; currency: string; timeZone: string };
 export type FormatMoney = (minorUnits: number) => string;
 
-const DisplayContext = createContext<Display>({ locale: "en-GB", currency: "EUR" });
+const DisplayContext = createContext<Display>({ locale: "en-GB", currency: "EUR", timeZone: "UTC" });
 
 export function DisplayProvider({ display, children }: { display: Display; children: React.ReactNode }) {
   return <DisplayContext value={display}>{children}</DisplayContext>;
 }
 
 // Every table row formats money: one function per locale and currency for the whole page.
-// (Times: time-format.ts.)
+// (Times: lib/display-format.ts.)
 const moneyFormats = new Map<string, FormatMoney>();
 
 export function useMoney(): FormatMoney {
@@ -39,3 +40,5 @@ export function useCurrencySymbol(): string {
 
 export const useLocale = () => useContext(DisplayContext).locale;
 export const useCurrency = () => useContext(DisplayContext).currency;
+/** The shop's locale and time zone, for lib/display-format.ts. */
+export const useDateDisplay = (): DateDisplay => useContext(DisplayContext);

@@ -58,7 +58,8 @@ export function StockAdjustmentForm({ product }: { product: ProductDto }) {
           </label>
           <input
             id="delta"
-            inputMode="numeric"
+            // Not "numeric": iOS's digits-only keypad has no minus key.
+            inputMode="text"
             placeholder="-3 or +12"
             value={delta}
             onChange={(event) => setDelta(event.target.value)}

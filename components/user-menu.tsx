@@ -5,17 +5,18 @@ import { useState } from "react";
 import { BusyButton } from "@/components/busy-button";
 import { sendJson } from "@/lib/client/send-json";
 
+// In the header's row from the `sm` width up (pushed to its end), below the links on a phone.
 export function UserMenu({ user }: { user: { email: string; role: string } | null }) {
   if (!user) {
     return (
-      <Link href="/sign-in" className="ml-auto text-sm underline">
+      <Link href="/sign-in" className="block py-2 text-sm underline sm:ml-auto sm:inline sm:py-0">
         Sign in
       </Link>
     );
   }
   return (
-    <div className="ml-auto flex items-center gap-3 text-sm">
-      <span data-testid="signed-in-as">
+    <div className="flex flex-wrap items-center gap-x-3 gap-y-1 border-t border-slate-200 pt-2 text-sm sm:ml-auto sm:border-0 sm:pt-0 dark:border-slate-800">
+      <span data-testid="signed-in-as" className="min-w-0 break-all">
         {user.email} <span className="text-slate-500 dark:text-slate-400">({user.role})</span>
       </span>
       <SignOutButton />
@@ -36,7 +37,13 @@ function SignOutButton() {
     router.refresh();
   }
   return (
-    <BusyButton type="button" onClick={signOut} busy={pending} busyText="Signing out…" className="underline">
+    <BusyButton
+      type="button"
+      onClick={signOut}
+      busy={pending}
+      busyText="Signing out…"
+      className="py-2 underline sm:py-0"
+    >
       Sign out
     </BusyButton>
   );

@@ -86,6 +86,22 @@ const schema = z
         }
       }, "DISPLAY_LOCALE must be a BCP 47 locale such as en-GB or de-DE")
       .default("en-GB"),
+    // The zone every displayed time is in, and in which the history's date filters count days.
+    // Canonical (the zone's own spelling, "utc" -> "UTC") so server and browser agree.
+    DISPLAY_TIME_ZONE: z
+      .string()
+      .transform((zone, context) => {
+        try {
+          return new Intl.DateTimeFormat("en", { timeZone: zone }).resolvedOptions().timeZone;
+        } catch {
+          context.addIssue({
+            code: "custom",
+            message: "DISPLAY_TIME_ZONE must be an IANA time zone such as UTC, Europe/Berlin or America/New_York",
+          });
+          return z.NEVER;
+        }
+      })
+      .default("UTC"),
     DISPLAY_CURRENCY: z
       .string()
       .refine(

@@ -1,12 +1,12 @@
 "use client";
 // Says that a product is archived and since when, on its pages; admins can restore it there.
 import { RestoreButton } from "@/components/archive/restore-button";
-import { useLocale } from "@/components/money";
-import { formatDateTime } from "@/components/time-format";
+import { useDateDisplay } from "@/components/money";
+import { formatDateTime } from "@/lib/display-format";
 import type { ProductDto } from "@/lib/products/dto";
 
 export function ArchivedBanner({ product, canRestore }: { product: ProductDto; canRestore: boolean }) {
-  const locale = useLocale();
+  const display = useDateDisplay();
   if (!product.archivedAt) return null;
   return (
     <section
@@ -15,7 +15,7 @@ export function ArchivedBanner({ product, canRestore }: { product: ProductDto; c
       className="space-y-3 rounded-lg border border-amber-300 bg-amber-50 p-4 dark:border-amber-700 dark:bg-amber-950"
     >
       <p className="font-medium">
-        Archived on <time dateTime={product.archivedAt}>{formatDateTime(locale, Date.parse(product.archivedAt))}</time>
+        Archived on <time dateTime={product.archivedAt}>{formatDateTime(display, Date.parse(product.archivedAt))}</time>
       </p>
       <p className="text-sm">
         It is not on the dashboard and takes no changes. Its history stays below

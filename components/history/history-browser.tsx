@@ -42,14 +42,14 @@ export function HistoryBrowser({
   const path = usePathname();
   const query = useHistoryQuery();
   const api = productId === undefined ? "/api/v1/events" : `/api/v1/products/${productId}/events`;
-  const { data, error, isLoading, mutate } = useSWR(withQuery(api, query.page, { limit: PAGE_SIZE }), fetchPage, {
+  const { data, error, isLoading, mutate } = useSWR(withQuery(api, query.apiPage, { limit: PAGE_SIZE }), fetchPage, {
     keepPreviousData: true,
   });
   useEffect(() => {
     if (version !== undefined) void mutate();
   }, [version, mutate]);
 
-  const exportFilters = new URLSearchParams(query.filters);
+  const exportFilters = new URLSearchParams(query.apiFilters);
   if (productId !== undefined) exportFilters.set("productId", String(productId));
   const paged = query.page.has("before") || query.page.has("after");
 

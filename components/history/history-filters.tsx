@@ -1,9 +1,12 @@
 "use client";
 // The history's filter controls: a GET form, so the filters land in the URL (and work before
 // the page's script has loaded). Person and reason only for staff: they are hidden from others.
+// The dates are days in the shop's time zone (DISPLAY_TIME_ZONE): history-query.ts turns them
+// into the moments the API is asked for.
 import Form from "next/form";
 import Link from "next/link";
 import type { HistoryQuery } from "@/components/history/history-query";
+import { useDateDisplay } from "@/components/money";
 import type { EventKind } from "@/lib/events/feed-event";
 import { eventKindSchema } from "@/lib/products/dto";
 
@@ -16,7 +19,9 @@ const KIND_LABELS: Record<EventKind, string> = {
   restored: "Restored",
 };
 
-const field = "rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-950";
+const field =
+  "w-full rounded border border-slate-300 px-2 py-1 text-sm sm:w-auto dark:border-slate-700 dark:bg-slate-950";
+const labelled = "w-full text-sm sm:w-auto";
 
 export function HistoryFilters({
   path,
@@ -29,11 +34,12 @@ export function HistoryFilters({
   canSeeAudit: boolean;
   actors?: string[];
 }) {
+  const { timeZone } = useDateDisplay();
   return (
     <Form action={path} className="flex flex-wrap items-end gap-3" aria-label="Filter the history">
       {canSeeAudit && (
         <>
-          <label className="text-sm">
+          <label className={labelled}>
             <span className="block font-medium">By person</span>
             <input name="actor" list="history-actors" defaultValue={query.value("actor")} className={field} />
             <datalist id="history-actors">
@@ -42,7 +48,7 @@ export function HistoryFilters({
               ))}
             </datalist>
           </label>
-          <label className="text-sm">
+          <label className={labelled}>
             <span className="block font-medium">By reason</span>
             <input name="reason" defaultValue={query.value("reason")} className={field} />
           </label>
@@ -50,7 +56,7 @@ export function HistoryFilters({
       )}
       <fieldset className="text-sm">
         <legend className="font-medium">Kind</legend>
-        <div className="flex gap-2 py-1">
+        <div className="flex flex-wrap gap-x-3 gap-y-1 py-1">
           {eventKindSchema.options.map((kind) => (
             <label key={kind} className="flex items-center gap-1">
               <input type="checkbox" name="kind" value={kind} defaultChecked={query.kinds.includes(kind)} />
@@ -59,12 +65,12 @@ export function HistoryFilters({
           ))}
         </div>
       </fieldset>
-      <label className="text-sm">
-        <span className="block font-medium">From (UTC day)</span>
+      <label className={labelled}>
+        <span className="block font-medium">From (day in {timeZone})</span>
         <input type="date" name="from" defaultValue={query.value("from")} className={field} />
       </label>
-      <label className="text-sm">
-        <span className="block font-medium">To (UTC day, included)</span>
+      <label className={labelled}>
+        <span className="block font-medium">To (included)</span>
         <input type="date" name="to" defaultValue={query.value("to")} className={field} />
       </label>
       <button

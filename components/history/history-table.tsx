@@ -1,9 +1,9 @@
 "use client";
 // Changes as a table: when, (which product,) what, who and why.
 import Link from "next/link";
-import { useLocale, useMoney, type FormatMoney } from "@/components/money";
+import { useDateDisplay, useMoney, type FormatMoney } from "@/components/money";
 import { TableFrame } from "@/components/table-frame";
-import { formatDateTime } from "@/components/time-format";
+import { formatDateTime } from "@/lib/display-format";
 import type { ProductHistoryEntry } from "@/lib/products/dto";
 
 export function describeChange(entry: ProductHistoryEntry, formatCents: FormatMoney) {
@@ -30,9 +30,9 @@ export function HistoryTable({
   busy: boolean;
 }) {
   const formatCents = useMoney();
-  const locale = useLocale();
+  const display = useDateDisplay();
   return (
-    <TableFrame>
+    <TableFrame label="Changes">
       <table className="w-full text-sm" data-testid="history" aria-busy={busy}>
         <thead className="bg-slate-100 text-left dark:bg-slate-800">
           <tr>
@@ -59,7 +59,7 @@ export function HistoryTable({
           {(entries ?? []).map((entry) => (
             <tr key={entry.eventId} className="border-t border-slate-100 dark:border-slate-800">
               <td className={`${cell} whitespace-nowrap tabular-nums`}>
-                <time dateTime={entry.at}>{formatDateTime(locale, Date.parse(entry.at))}</time>
+                <time dateTime={entry.at}>{formatDateTime(display, Date.parse(entry.at))}</time>
               </td>
               {showProduct && (
                 <td className={cell}>

@@ -8,6 +8,7 @@ import { ImportProgress, type Progress } from "@/components/import/import-progre
 import { FormStatus, type Outcome } from "@/components/form-status";
 import { mayHaveApplied, NO_ANSWER, newIdempotencyKey } from "@/lib/client/retry-safe";
 import { uploadCsv } from "@/lib/client/upload-csv";
+import { formatCount } from "@/lib/display-format";
 import { buttonClass, cardClass, inputClass } from "@/lib/client/styles";
 import type { ImportKind } from "@/lib/imports/csv";
 import type { ImportPreview as Preview, ImportResult } from "@/lib/imports/dto";
@@ -109,7 +110,7 @@ export function ImportPanel({ locale }: { locale: string }) {
     if (fileInput.current) fileInput.current.value = "";
     setOutcome({
       ok: true,
-      text: `Applied (${reason.trim()}): ${changed.toLocaleString("en")} products changed, ${unchanged.toLocaleString("en")} unchanged.`,
+      text: `Applied (${reason.trim()}): ${formatCount(locale, changed)} products changed, ${formatCount(locale, unchanged)} unchanged.`,
     });
   }
 

@@ -2,11 +2,12 @@
 // the first changes only: the counts above the table cover them all.
 import type { ImportPreview as Preview } from "@/lib/imports/dto";
 import { formatMoney } from "@/lib/money";
+import { formatCount } from "@/lib/display-format";
 
 const SHOWN_CHANGES = 500;
-const count = (n: number) => n.toLocaleString("en");
 
 export function ImportPreview({ preview, locale }: { preview: Preview; locale: string }) {
+  const count = (n: number) => formatCount(locale, n);
   const format = (value: number) =>
     preview.kind === "prices" ? formatMoney(value, locale, preview.currency) : count(value);
   const problems = [

@@ -1,13 +1,15 @@
 // Where an import stands. While the file goes up, the bar is the bytes sent (XHR upload
 // progress), told as rows; on the server one statement checks or applies every row, which has
 // no progress of its own, so the bar is full for the upload and says which step runs.
+import { useLocale } from "@/components/money";
+import { formatCount } from "@/lib/display-format";
+
 export type Progress =
   | { step: "upload"; action: "preview" | "apply"; sent: number; total: number; rows: number }
   | { step: "server"; action: "preview" | "apply"; rows: number };
 
-const count = (n: number) => n.toLocaleString("en");
-
-export function describeProgress(progress: Progress): string {
+export function describeProgress(progress: Progress, locale: string): string {
+  const count = (n: number) => formatCount(locale, n);
   if (progress.step === "upload") {
     const rowsSent = progress.total === 0 ? 0 : Math.floor((progress.rows * progress.sent) / progress.total);
     return `Uploading: ${count(rowsSent)} of ${count(progress.rows)} rows`;
@@ -18,7 +20,7 @@ export function describeProgress(progress: Progress): string {
 }
 
 export function ImportProgress({ progress }: { progress: Progress }) {
-  const text = describeProgress(progress);
+  const text = describeProgress(progress, useLocale());
   const [value, max] = progress.step === "upload" ? [progress.sent, Math.max(progress.total, 1)] : [1, 1];
   return (
     <div className="space-y-1" data-testid="import-progress">

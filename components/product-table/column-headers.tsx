@@ -26,7 +26,7 @@ export function ColumnHeaders({
             key={label}
             scope="col"
             aria-sort={key && view.sort === key ? (view.dir === "asc" ? "ascending" : "descending") : undefined}
-            className={`px-4 py-2 ${width} ${numeric ? "text-right" : ""}`}
+            className={`px-2 py-2 sm:px-4 ${width} ${numeric ? "text-right" : ""}`}
           >
             {hidden ? (
               <span className="sr-only">{label}</span>

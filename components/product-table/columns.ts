@@ -2,8 +2,9 @@ import type { SortKey } from "@/lib/products/product-order";
 
 // Fixed table layout: column widths come from these headers, not from whichever rows happen to
 // be rendered, so columns do not jump while scrolling and a changed cell does not re-lay out the
-// table. On a phone the SKU column gives way (search still finds SKUs) and product, price and
-// stock fit the screen; status and update time are a sideways scroll of the table away.
+// table. On a phone (360 px and up) the SKU column gives way (search still finds SKUs), cells
+// pad less, and product, price and stock fit the screen, with the admin list's checkbox too;
+// status, update time and the admin's Edit link are a sideways scroll of the table away.
 export const COLUMNS: Array<{
   key: SortKey | null;
   label: string;
@@ -12,9 +13,9 @@ export const COLUMNS: Array<{
   hidden?: boolean;
 }> = [
   { key: "sku", label: "SKU", width: "hidden w-36 sm:table-cell" },
-  { key: "name", label: "Product", width: "w-40 sm:w-auto" },
+  { key: "name", label: "Product", width: "w-28 sm:w-auto" },
   { key: "price", label: "Price", width: "w-24 sm:w-28", numeric: true },
-  { key: "stock", label: "Stock", width: "w-20 sm:w-24", numeric: true },
+  { key: "stock", label: "Stock", width: "w-16 sm:w-24", numeric: true },
   { key: null, label: "Status", width: "w-32", hidden: true },
   { key: "updated", label: "Updated", width: "w-32", numeric: true },
 ];

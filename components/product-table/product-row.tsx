@@ -2,10 +2,10 @@
 // One product's row: memoised, so only the rows whose product or change mark changed re-render.
 import Link from "next/link";
 import { memo } from "react";
-import { useLocale, useMoney } from "@/components/money";
+import { useDateDisplay, useMoney } from "@/components/money";
 import { SelectCell } from "@/components/product-table/selection-cells";
 import { stockLevel } from "@/lib/products/stock-level";
-import { formatAgo, formatDateTime } from "@/components/time-format";
+import { formatAgo, formatCount, formatDateTime, type DateDisplay } from "@/lib/display-format";
 import { useClock } from "@/lib/client/clock";
 import { CHANGE_MARK_MS, type Change } from "@/lib/client/use-live-products";
 import type { ProductDto } from "@/lib/products/dto";
@@ -58,7 +58,7 @@ export const ProductRow = memo(function ProductRow({
       {onSelect && <SelectCell id={product.id} name={product.name} selected={selected} onSelect={onSelect} />}
       <ProductCells {...cells} />
       {Actions && (
-        <td className="px-4 py-2 text-right whitespace-nowrap">
+        <td className="px-2 py-2 sm:px-4 text-right whitespace-nowrap">
           <Actions product={product} />
         </td>
       )}
@@ -66,12 +66,12 @@ export const ProductRow = memo(function ProductRow({
   );
 });
 
-function Ago({ iso, locale }: { iso: string; locale: string }) {
+function Ago({ iso, display }: { iso: string; display: DateDisplay }) {
   const at = Date.parse(iso);
-  const text = useClock((now) => formatAgo(locale, Math.max(0, Math.round((now - at) / 1000))));
+  const text = useClock((now) => formatAgo(display.locale, Math.max(0, Math.round((now - at) / 1000))));
   return (
     // The server rendered this a moment earlier; the client's text is the newer one.
-    <time dateTime={iso} title={formatDateTime(locale, at)} suppressHydrationWarning>
+    <time dateTime={iso} title={formatDateTime(display, at)} suppressHydrationWarning>
       {text}
     </time>
   );
@@ -112,7 +112,7 @@ function ChangeCell({
       data-testid={field}
       data-change={changed ? marked.direction : undefined}
       data-flash={changed && flash ? "" : undefined}
-      className="px-4 py-2 text-right whitespace-nowrap tabular-nums"
+      className="px-2 py-2 sm:px-4 text-right whitespace-nowrap tabular-nums"
     >
       {children}
     </td>
@@ -121,7 +121,7 @@ function ChangeCell({
 
 const ProductCells = memo(function ProductCells({ product, change }: CellsProps) {
   const formatCents = useMoney();
-  const locale = useLocale();
+  const display = useDateDisplay();
   // The cell that changed is highlighted for about FLASH_MS and keeps its arrow (and spoken
   // direction) for CHANGE_MARK_MS. Both end on a tick of the shared clock, not an animation.
   const phase = useClock((now) =>
@@ -136,10 +136,10 @@ const ProductCells = memo(function ProductCells({ product, change }: CellsProps)
   const marked = phase === "none" ? undefined : change;
   return (
     <>
-      <td className="hidden truncate px-4 py-2 font-mono text-xs text-slate-500 sm:table-cell dark:text-slate-400">
+      <td className="hidden truncate px-2 py-2 sm:px-4 font-mono text-xs text-slate-500 sm:table-cell dark:text-slate-400">
         {product.sku}
       </td>
-      <td className="truncate px-4 py-2" title={product.name}>
+      <td className="truncate px-2 py-2 sm:px-4" title={product.name}>
         {/* No prefetch: scrolling a large shop would fetch a detail page for every row shown. */}
         <Link href={`/products/${product.id}`} prefetch={false} className="hover:underline">
           {product.name}
@@ -149,9 +149,9 @@ const ProductCells = memo(function ProductCells({ product, change }: CellsProps)
         {formatCents(product.priceCents)}
       </ChangeCell>
       <ChangeCell field="stock" marked={marked} flash={phase === "flash"}>
-        {product.stock}
+        {formatCount(display.locale, product.stock)}
       </ChangeCell>
-      <td className="px-4 py-2 whitespace-nowrap">
+      <td className="px-2 py-2 sm:px-4 whitespace-nowrap">
         {marked ? (
           <span className="sr-only">
             {marked.field} went {marked.direction}
@@ -159,8 +159,8 @@ const ProductCells = memo(function ProductCells({ product, change }: CellsProps)
         ) : null}
         <StockBadge product={product} />
       </td>
-      <td className="px-4 py-2 text-right whitespace-nowrap text-slate-500 dark:text-slate-400">
-        <Ago iso={product.updatedAt} locale={locale} />
+      <td className="px-2 py-2 sm:px-4 text-right whitespace-nowrap text-slate-500 dark:text-slate-400">
+        <Ago iso={product.updatedAt} display={display} />
       </td>
     </>
   );

@@ -3,7 +3,9 @@
 // and the start of the response. Older pages load on request.
 import { useState } from "react";
 import { BusyButton } from "@/components/busy-button";
+import { useDateDisplay } from "@/components/money";
 import { fetchOlderDeliveries, type DeliveryPage } from "@/components/webhooks/use-webhook";
+import { formatDateTime } from "@/lib/display-format";
 import type { WebhookDeliveryDto } from "@/lib/webhooks/dto";
 
 function events(delivery: WebhookDeliveryDto) {
@@ -21,6 +23,7 @@ function answer(delivery: WebhookDeliveryDto) {
 }
 
 export function DeliveryLog({ id, page }: { id: number; page: DeliveryPage }) {
+  const display = useDateDisplay();
   const [older, setOlder] = useState<WebhookDeliveryDto[]>([]);
   const [nextBefore, setNextBefore] = useState<string | null | undefined>(undefined);
   const [loading, setLoading] = useState(false);
@@ -74,7 +77,7 @@ export function DeliveryLog({ id, page }: { id: number; page: DeliveryPage }) {
               {rows.map((delivery) => (
                 <tr key={delivery.id} className="border-t border-slate-100 align-top dark:border-slate-800">
                   <td className="px-3 py-2 whitespace-nowrap">
-                    <time dateTime={delivery.at}>{new Date(delivery.at).toLocaleString()}</time>
+                    <time dateTime={delivery.at}>{formatDateTime(display, Date.parse(delivery.at))}</time>
                   </td>
                   <td className="px-3 py-2 tabular-nums">{events(delivery)}</td>
                   <td

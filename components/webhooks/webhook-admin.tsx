@@ -5,17 +5,20 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { BusyButton } from "@/components/busy-button";
 import { FormStatus, type Outcome } from "@/components/form-status";
+import { useDateDisplay } from "@/components/money";
 import { sendJson } from "@/lib/client/send-json";
 import { buttonClass, cardClass, inputClass } from "@/lib/client/styles";
 import { DeliveryLog } from "@/components/webhooks/delivery-log";
 import { useDeliveries, useWebhook, type DeliveryPage } from "@/components/webhooks/use-webhook";
 import { WebhookStatus } from "@/components/webhooks/webhook-status";
+import { formatDateTime } from "@/lib/display-format";
 import type { WebhookDeliveryDto, WebhookDto } from "@/lib/webhooks/dto";
 
 const secondaryButton = "rounded border border-slate-300 px-3 py-1.5 text-sm disabled:opacity-50 dark:border-slate-700";
 
 export function WebhookAdmin({ initial, deliveries }: { initial: WebhookDto; deliveries: DeliveryPage }) {
   const router = useRouter();
+  const display = useDateDisplay();
   const { data: webhook, mutate } = useWebhook(initial);
   const log = useDeliveries(initial.id, deliveries);
   const [outcome, setOutcome] = useState<Outcome>(null);
@@ -103,7 +106,9 @@ export function WebhookAdmin({ initial, deliveries }: { initial: WebhookDto; del
             <>
               <dt className="font-medium">Next attempt</dt>
               <dd>
-                <time dateTime={webhook.nextAttemptAt}>{new Date(webhook.nextAttemptAt).toLocaleString()}</time>
+                <time dateTime={webhook.nextAttemptAt}>
+                  {formatDateTime(display, Date.parse(webhook.nextAttemptAt))}
+                </time>
               </dd>
             </>
           )}
@@ -117,7 +122,7 @@ export function WebhookAdmin({ initial, deliveries }: { initial: WebhookDto; del
           <dd>{webhook.productIds?.join(", ") ?? "all"}</dd>
           <dt className="font-medium">Created</dt>
           <dd>
-            <time dateTime={webhook.createdAt}>{new Date(webhook.createdAt).toLocaleString()}</time> by{" "}
+            <time dateTime={webhook.createdAt}>{formatDateTime(display, Date.parse(webhook.createdAt))}</time> by{" "}
             {webhook.createdBy}
           </dd>
         </dl>

@@ -53,7 +53,7 @@ function OperationSection({ method, path, operation }: { method: string; path: s
         <span className="font-medium">Who:</span> {who(operation.security)}
       </p>
       {operation.parameters?.length ? (
-        <table className="w-full text-left text-sm">
+        <table className="w-full text-left text-sm [overflow-wrap:anywhere]">
           <caption className="text-left font-medium">Parameters</caption>
           <thead>
             <tr>
@@ -88,7 +88,7 @@ function OperationSection({ method, path, operation }: { method: string; path: s
           <span className="font-medium">Body</span> ({body[0]}): <SchemaLink schema={body[1].schema} />
         </p>
       ) : null}
-      <table className="w-full text-left text-sm">
+      <table className="w-full text-left text-sm [overflow-wrap:anywhere]">
         <caption className="text-left font-medium">Responses</caption>
         <tbody>
           {Object.entries(operation.responses).map(([status, response]) => {
