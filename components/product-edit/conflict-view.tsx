@@ -4,9 +4,9 @@
 // when. A count made against a stock that a sale has moved since is never saved over the sale:
 // it is applied as the difference I counted, or counted again.
 import useSWR from "swr";
-import { useLocale, useMoney } from "@/components/money";
+import { useDateDisplay, useMoney } from "@/components/money";
 import { BusyButton } from "@/components/busy-button";
-import { formatDateTime } from "@/components/time-format";
+import { formatDateTime } from "@/lib/display-format";
 import { buttonClass } from "@/lib/client/styles";
 import type { ProductDto, ProductHistoryEntry } from "@/lib/products/dto";
 import { EDITABLE, pick, rebase, type Edit, type EditableField, type StockResolution } from "./changes";
@@ -63,7 +63,7 @@ export function ConflictView({
   pending: boolean;
 }) {
   const formatCents = useMoney();
-  const locale = useLocale();
+  const display = useDateDisplay();
   const authors = useFieldAuthors(base, theirs.version);
   const { result, stockConflict, stockInvalid, difference } = rebase(edit, base, theirs, resolution);
   const show = (field: EditableField, value: number | string | undefined) =>
@@ -100,7 +100,7 @@ export function ConflictView({
               const who = [
                 mine ? "by you" : null,
                 them
-                  ? `by ${author?.actor ?? "someone else"}${author ? ` at ${formatDateTime(locale, new Date(author.at))}` : ""}`
+                  ? `by ${author?.actor ?? "someone else"}${author ? ` at ${formatDateTime(display, new Date(author.at))}` : ""}`
                   : null,
               ].filter(Boolean);
               return (
