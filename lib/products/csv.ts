@@ -153,7 +153,8 @@ export function csvStream<Row>(
         stall = setTimeout(() => {
           globalForExports.stockpulseCsvStalled = csvExportsStalled() + 1;
           chunks = [];
-          controller.error(new Error(`export stalled: the client took nothing for ${stallMs} ms`));
+          // An AbortError, as a client that went away: Next's pipe then stops without logging a stack.
+          controller.error(new DOMException(`export stalled: the client took nothing for ${stallMs} ms`, "AbortError"));
           finish();
         }, stallMs);
       },
