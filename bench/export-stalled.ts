@@ -123,7 +123,11 @@ for (const request of stalled) request.socket.destroy();
 await server.collectGarbage();
 console.log(`RSS after the exports went: ${rssMiB(server.pid).toFixed(0)} MiB`);
 
-// 2. Feed streams up to the global limit.
+// 2. Feed streams up to the global limit (BENCH_STREAMS=0 skips it).
+if (STREAMS === 0) {
+  await stack.stop();
+  process.exit(0);
+}
 await sleep(1000);
 await server.collectGarbage();
 const rssBeforeStreams = rssMiB(server.pid);
