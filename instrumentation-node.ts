@@ -6,6 +6,7 @@ import { ensureFirstAdmin } from "@/lib/auth/users";
 import { env } from "@/lib/env";
 import { feedEngine } from "@/lib/events/engine";
 import { startDraining } from "@/lib/health";
+import { streamLimit } from "@/lib/http/request-limits";
 import { startWebhookDeliverer, stopWebhookDeliverer } from "@/lib/webhooks/deliverer";
 
 // Next keeps the process alive past an uncaught exception and prints only the error itself;
@@ -19,6 +20,10 @@ if (!globalForErrors.stockpulseProcessErrors) {
 
 try {
   env();
+  const { maxStreams, fileLimit, source } = streamLimit();
+  console.log(
+    `[stockpulse] at most ${maxStreams} feed streams and exports open (${source === "MAX_OPEN_STREAMS" ? "MAX_OPEN_STREAMS" : `open-file limit ${fileLimit} less room for the database, writes and health`})`,
+  );
   await ensureFirstAdmin();
 } catch (error) {
   console.error((error as Error).message);

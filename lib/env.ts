@@ -143,6 +143,15 @@ const schema = z
     // Abuse limits (lib/http/request-limits.ts): open feed streams per client address, and
     // requests per minute per API token and per client address (other requests).
     FEED_MAX_STREAMS_PER_ADDRESS: z.coerce.number().int().min(1).default(500),
+    // Feed streams and CSV exports open at once on this instance (lib/http/stream-capacity.ts):
+    // unset, the open-file limit less room for the database, writes and health; past it 503.
+    MAX_OPEN_STREAMS: z.coerce
+      .number("MAX_OPEN_STREAMS must be a whole number of streams")
+      .int("MAX_OPEN_STREAMS must be a whole number of streams")
+      .min(1, "MAX_OPEN_STREAMS must be at least 1")
+      .optional(),
+    // A CSV export whose client takes nothing for this long is cut (its slot and memory freed).
+    EXPORT_STALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
     RATE_LIMIT_PER_TOKEN_PER_MINUTE: z.coerce.number().int().min(1).default(6_000),
     RATE_LIMIT_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).default(3_000),
     PORT: z.coerce.number().int().min(1).max(65_535, "PORT must be a TCP port (1-65535)").default(3000),

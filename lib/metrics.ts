@@ -1,8 +1,10 @@
 // Prometheus metrics of this instance (GET /api/metrics): the feed's streams and deliveries,
-// replays, slow clients dropped, listener reconnects, webhook deliveries, rows read by CSV exports, plus prom-client's Node.js process metrics.
+// replays, slow clients dropped, listener reconnects, webhook deliveries, rows read by CSV exports and
+// exports cut, stream slots and the stream limit, plus prom-client's Node.js process metrics.
 import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
 import { feedEngine } from "@/lib/events/engine";
-import { csvRowsRead } from "@/lib/products/csv";
+import { openStreamSlots, streamLimit } from "@/lib/http/request-limits";
+import { csvExportsStalled, csvRowsRead } from "@/lib/products/csv";
 import { webhookDeliveryCounts } from "@/lib/webhooks/deliverer";
 
 function createRegistry() {
@@ -63,6 +65,17 @@ function createRegistry() {
     () => webhookDeliveryCounts().failures,
   );
   counter("stockpulse_csv_rows_read_total", "Rows CSV exports have read from the database", csvRowsRead);
+  counter(
+    "stockpulse_csv_exports_stalled_total",
+    "CSV exports cut because their client took nothing for EXPORT_STALL_TIMEOUT_MS",
+    csvExportsStalled,
+  );
+  gauge("stockpulse_stream_slots_in_use", "Feed streams and CSV exports holding a stream slot", openStreamSlots);
+  gauge(
+    "stockpulse_stream_limit",
+    "Feed streams and CSV exports this instance holds at once (MAX_OPEN_STREAMS or derived from the open-file limit)",
+    () => streamLimit().maxStreams,
+  );
   return registry;
 }
 

@@ -38,6 +38,8 @@ const { startDraining } = await import("@/lib/health");
 const { stopWebhookDeliverer } = await import("@/lib/webhooks/deliverer");
 const { env } = await import("@/lib/env");
 const { refuseUnsupportedMethod } = await import("@/lib/http/unsupported-methods");
+const { isExportPath } = await import("@/lib/products/csv");
+const exportStallMs = env().EXPORT_STALL_TIMEOUT_MS;
 
 const server = http.createServer((req, res) => {
   if (refuseUnsupportedMethod(req, res)) return;
@@ -45,6 +47,10 @@ const server = http.createServer((req, res) => {
   const adjusted = stockAdjustmentTarget(req);
   if (adjusted !== null) void handleStockAdjustment(req, res, adjusted);
   else {
+    // An export whose client stops reading is cut here, where its socket is: Next's pipe waits
+    // for a 'drain' that never comes, so the route's own stall check cannot close the connection.
+    // Node's response timeout is the socket's inactivity: no byte taken by the client for that long.
+    if (isExportPath(req.url)) res.setTimeout(exportStallMs, () => res.destroy());
     // This server is one more hop: it appends the connecting address to X-Forwarded-For, as a
     // proxy does, so Next's routes see the peer even when a client sent the header itself
     // (lib/http/client-address.ts takes the client from the right, past trusted proxies).

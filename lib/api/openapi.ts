@@ -136,6 +136,22 @@ const UNAVAILABLE: Response = {
   ...error("DATABASE_UNAVAILABLE: the database cannot be reached; retry later"),
   headers: retryAfter,
 };
+// Feed streams and CSV exports hold a connection for long: they count against the open-stream
+// limits per address (429) and per instance (503).
+const STREAM_429: Response = {
+  ...error(
+    "TOO_MANY_STREAMS: this address has FEED_MAX_STREAMS_PER_ADDRESS feed streams and exports open",
+    "RATE_LIMITED: too many requests",
+  ),
+  headers: retryAfter,
+};
+const STREAM_503: Response = {
+  ...error(
+    "STREAM_LIMIT_REACHED: this instance has its MAX_OPEN_STREAMS feed streams and exports open (error.maxOpenStreams)",
+    "DATABASE_UNAVAILABLE: the database cannot be reached",
+  ),
+  headers: retryAfter,
+};
 
 const READ_401 = error(
   "UNAUTHENTICATED: a bearer token that is not valid; or, with READ_ACCESS=staff, neither a token nor a signed-in session",
@@ -393,7 +409,7 @@ const CSV_HISTORY_COLUMNS =
 const CSV_PRODUCT_COLUMNS =
   "id, sku, name, stock, lowStockThreshold, stockLevel, priceMinorUnits, price, currency, version, updatedAt";
 const CSV_DESCRIPTION =
-  "UTF-8 with a byte order mark, CRLF line ends, RFC 4180 quoting; price in minor units and as a major-unit decimal with the currency code; times in UTC (ISO 8601). A text cell starting with = + - @ tab or CR is written with a leading apostrophe so spreadsheets do not run it as a formula. Sent as a download (Content-Disposition, named with the date) and streamed as it is read from the database.";
+  "UTF-8 with a byte order mark, CRLF line ends, RFC 4180 quoting; price in minor units and as a major-unit decimal with the currency code; times in UTC (ISO 8601). A text cell starting with = + - @ tab or CR is written with a leading apostrophe so spreadsheets do not run it as a formula. Sent as a download (Content-Disposition, named with the date) and streamed as it is read from the database, as the client reads; a client that takes nothing for EXPORT_STALL_TIMEOUT_MS (30 s) is cut. An export counts as an open stream (429 TOO_MANY_STREAMS, 503 STREAM_LIMIT_REACHED).";
 const CSV_RESPONSE: Response = {
   description: "the CSV file",
   headers: {
@@ -464,14 +480,8 @@ const feedOperation = (head: boolean): Operation => ({
     },
     "400": error("VALIDATION_FAILED: productIds, lastEventId or Last-Event-ID is malformed"),
     "401": READ_401,
-    "429": {
-      ...error(
-        "TOO_MANY_STREAMS: this address has FEED_MAX_STREAMS_PER_ADDRESS streams open",
-        "RATE_LIMITED: too many requests",
-      ),
-      headers: retryAfter,
-    },
-    "503": UNAVAILABLE,
+    "429": STREAM_429,
+    "503": STREAM_503,
   },
 });
 
@@ -801,8 +811,8 @@ const PATHS: Record<string, Record<string, Operation>> = {
         "400": error("VALIDATION_FAILED: a query parameter is invalid or unknown (issues name it)"),
         "401": HISTORY_401,
         "404": error("NOT_FOUND: productId names no product"),
-        "429": RATE_LIMITED,
-        "503": UNAVAILABLE,
+        "429": STREAM_429,
+        "503": STREAM_503,
       },
     },
   },
@@ -817,8 +827,8 @@ const PATHS: Record<string, Record<string, Operation>> = {
         "200": CSV_RESPONSE,
         "400": error("VALIDATION_FAILED: a query parameter is invalid or unknown (issues name it)"),
         "401": READ_401,
-        "429": RATE_LIMITED,
-        "503": UNAVAILABLE,
+        "429": STREAM_429,
+        "503": STREAM_503,
       },
     },
   },

@@ -1,7 +1,9 @@
 // Abuse limits of one server instance: requests per minute per API token (or, without a valid
-// token, per client address), and open feed streams per client address. Past either, 429 with
-// Retry-After, the same from both transports. The defaults (lib/env.ts) sit far above what a
-// shop's staff, dashboards and services send; the benchmarks raise them (README, "Who may do what").
+// token, per client address), and open streams (feed streams and CSV exports) per client address
+// and in all. Past a client's own limit, 429 with Retry-After; past the instance's (derived from
+// its open-file limit, lib/http/stream-capacity.ts), 503 with Retry-After; the same from both
+// transports. The defaults (lib/env.ts) sit far above what a shop's staff, dashboards and
+// services send; the benchmarks raise them (README, "Who may do what").
 //
 // Request rates use rate-limiter-flexible's in-memory limiter (fixed one-minute windows per key).
 // It measured ~0.3 µs per request here, against ~1 ms for the cheapest write, so it stays on the
@@ -11,8 +13,17 @@ import { apiTokenName, readTokenName } from "@/lib/auth/guards";
 import { env } from "@/lib/env";
 import { ApiError } from "@/lib/errors";
 import { clientAddress } from "@/lib/http/client-address";
+import { openFileLimit, streamCapacity, type StreamCapacity } from "@/lib/http/stream-capacity";
 
-type Limits = { perToken: RateLimiterMemory; perAddress: RateLimiterMemory; streams: Map<string, number> };
+type Limits = {
+  perToken: RateLimiterMemory;
+  perAddress: RateLimiterMemory;
+  /** Open streams per client address. */
+  streams: Map<string, number>;
+  /** Open streams in all, against `capacity`. */
+  open: number;
+  capacity: StreamCapacity;
+};
 
 // On globalThis: the production server loads this module twice (Next's bundle and its own copy
 // for the node:http transports), and both must count against the same limits.
@@ -25,9 +36,17 @@ function limits(): Limits {
     perToken: new RateLimiterMemory({ points: config.RATE_LIMIT_PER_TOKEN_PER_MINUTE, duration: 60 }),
     perAddress: new RateLimiterMemory({ points: config.RATE_LIMIT_PER_ADDRESS_PER_MINUTE, duration: 60 }),
     streams: new Map(),
+    open: 0,
+    capacity: streamCapacity(openFileLimit(), config.MAX_OPEN_STREAMS),
   };
   return globalForLimits.stockpulseLimits;
 }
+
+/** The instance's stream limit and where it comes from (logged at start, /api/metrics). */
+export const streamLimit = (): StreamCapacity => limits().capacity;
+
+/** Streams and exports holding a slot on this instance now. */
+export const openStreamSlots = (): number => limits().open;
 
 /** Seconds a client refused by the stream limit should wait: streams end at no set time. */
 const STREAM_RETRY_SECONDS = 10;
@@ -66,25 +85,38 @@ export async function admitRequest(headers: RequestHeaders, peer: string | null 
 }
 
 /**
- * Takes one of `address`'s open-stream slots (429 TOO_MANY_STREAMS when none is left); the
- * returned function gives it back, once, when the stream ends.
+ * Takes one of the instance's stream slots (503 STREAM_LIMIT_REACHED when none is left) and one of
+ * `address`'s (429 TOO_MANY_STREAMS) for a feed stream or a CSV export; the returned function
+ * gives both back, once, when the response ends.
  */
 export function admitStream(address: string): () => void {
-  const { streams } = limits();
+  const state = limits();
+  const { streams, capacity } = state;
+  if (state.open >= capacity.maxStreams) {
+    throw new ApiError(
+      503,
+      "STREAM_LIMIT_REACHED",
+      `This server has ${capacity.maxStreams} streams and exports open, the most it holds (MAX_OPEN_STREAMS); try again in ${STREAM_RETRY_SECONDS} s`,
+      { retryAfterSeconds: STREAM_RETRY_SECONDS, maxOpenStreams: capacity.maxStreams },
+      { "retry-after": String(STREAM_RETRY_SECONDS) },
+    );
+  }
   const max = env().FEED_MAX_STREAMS_PER_ADDRESS;
   const open = streams.get(address) ?? 0;
   if (open >= max) {
     throw tooMany(
       "TOO_MANY_STREAMS",
-      `This address has ${max} feed streams open, the most allowed; close one or try again later`,
+      `This address has ${max} feed streams and exports open, the most allowed (FEED_MAX_STREAMS_PER_ADDRESS); close one or try again later`,
       STREAM_RETRY_SECONDS,
     );
   }
   streams.set(address, open + 1);
+  state.open++;
   let released = false;
   return () => {
     if (released) return;
     released = true;
+    state.open--;
     const left = (streams.get(address) ?? 1) - 1;
     if (left > 0) streams.set(address, left);
     else streams.delete(address);

@@ -1,7 +1,9 @@
 // CSV exports of the history and of the products (GET /api/v1/events.csv, /api/v1/products.csv),
 // streamed: the response body is a ReadableStream that reads the next page from the database
 // only when the client has taken the last one (its pull), so 100,000 rows never sit in memory and
-// a slow client slows the reads instead of filling the server.
+// a slow client slows the reads instead of filling the server. An export is a long-lived
+// response like a feed stream: it holds a stream slot (per address and per instance), and one
+// whose client stops reading is cut after EXPORT_STALL_TIMEOUT_MS.
 //
 // csv-stringify writes the cells (quoting, CRLF line ends per RFC 4180) and neutralises formulas:
 // every cell holding a line break (a bare LF or CR too), a quote, the separator or any other
@@ -11,6 +13,8 @@
 // file starts with a UTF-8 byte order mark so Excel reads names such as "Crème brûlée" as UTF-8.
 import { stringify } from "csv-stringify/sync";
 import { env } from "@/lib/env";
+import { clientAddress } from "@/lib/http/client-address";
+import { admitStream } from "@/lib/http/request-limits";
 import { formatAmount } from "@/lib/money";
 import type { Product, ProductEvent } from "@/lib/generated/prisma/client";
 import { stockLevel } from "@/lib/products/stock-level";
@@ -65,12 +69,16 @@ export function productColumns(): Array<Column<Product>> {
   ];
 }
 
-// Rows the exports of this instance have read from the database (/api/metrics). On globalThis:
-// each route is its own bundle, and the metrics route must see the exports' count.
-const globalForExports = globalThis as unknown as { stockpulseCsvRowsRead?: number };
+// Rows the exports of this instance have read from the database, and exports cut for a stalled
+// client (/api/metrics). On globalThis: each route is its own bundle, and the metrics route must
+// see the exports' counts.
+const globalForExports = globalThis as unknown as { stockpulseCsvRowsRead?: number; stockpulseCsvStalled?: number };
 
 /** How many rows CSV exports have read from the database on this instance. */
 export const csvRowsRead = () => globalForExports.stockpulseCsvRowsRead ?? 0;
+
+/** How many CSV exports this instance cut because their client stopped reading. */
+export const csvExportsStalled = () => globalForExports.stockpulseCsvStalled ?? 0;
 
 // With an explicit record_delimiter csv-stringify quotes only cells that hold CRLF itself, not a
 // bare LF or CR, which spreadsheets and most parsers take as a row end: quote_record_delimiter
@@ -82,33 +90,97 @@ const OPTIONS = {
   quoted_match: /[\u0000-\u001f\u007f]/,
 } as const;
 const BOM = "\uFEFF";
+/**
+ * The most one chunk of an export holds. Every queue between the stream and the socket (this
+ * stream's, Next's pipe, the response's) holds a chunk or so; small ones keep what a client that
+ * stops reading pins to a few of them (docs/benchmarks.md), not a few pages.
+ */
+export const CSV_CHUNK_BYTES = 16 * 1024;
+
+export type CsvStreamOptions = {
+  /** Gives back the export's stream slot (lib/http/request-limits.ts), once, when it ends. */
+  release: () => void;
+  /** A client that takes nothing for this long has stopped reading: the export is cut. */
+  stallMs: number;
+};
 
 /**
- * A streamed CSV body: the header row, then each page of `pages` as the client reads. At most one
- * page waits ahead of the client (the highWaterMark); a client that goes away stops the reads.
+ * A streamed CSV body: the header row, then each page of `pages` as the client reads, in chunks
+ * of at most CSV_CHUNK_BYTES. One chunk waits ahead of the client (the highWaterMark) and the
+ * next page is read only when the last one has gone; a client that goes away stops the reads,
+ * and one that takes nothing for `stallMs` is cut.
  */
-export function csvStream<Row>(columns: Array<Column<Row>>, pages: AsyncGenerator<Row[]>): ReadableStream<Uint8Array> {
+export function csvStream<Row>(
+  columns: Array<Column<Row>>,
+  pages: AsyncGenerator<Row[]>,
+  { release, stallMs }: CsvStreamOptions,
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let header = true;
+  let chunks: Uint8Array[] = [];
+  let done = false;
+  let stall: NodeJS.Timeout | undefined;
+  const finish = () => {
+    clearTimeout(stall);
+    release();
+    void pages.return(undefined).catch(() => {});
+  };
+  /** The next page as chunks (the header row and the byte order mark before the first). */
+  async function readPage(): Promise<Uint8Array[]> {
+    const records: Cell[][] = [];
+    if (header) records.push(columns.map(([name]) => name));
+    const page = await pages.next();
+    done = page.done === true;
+    const rows = page.value ?? [];
+    globalForExports.stockpulseCsvRowsRead = csvRowsRead() + rows.length;
+    for (const row of rows) records.push(columns.map(([, cell]) => cell(row)));
+    if (records.length === 0) return [];
+    const bytes = encoder.encode((header ? BOM : "") + stringify(records, OPTIONS));
+    header = false;
+    const pieces: Uint8Array[] = [];
+    for (let start = 0; start < bytes.byteLength; start += CSV_CHUNK_BYTES)
+      pieces.push(bytes.subarray(start, start + CSV_CHUNK_BYTES));
+    return pieces;
+  }
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        const records: Cell[][] = [];
-        if (header) records.push(columns.map(([name]) => name));
-        const { value: rows, done } = await pages.next();
-        globalForExports.stockpulseCsvRowsRead = csvRowsRead() + (rows?.length ?? 0);
-        for (const row of rows ?? []) records.push(columns.map(([, cell]) => cell(row)));
-        if (records.length > 0) controller.enqueue(encoder.encode((header ? BOM : "") + stringify(records, OPTIONS)));
-        header = false;
-        if (done) controller.close();
+        clearTimeout(stall);
+        try {
+          while (chunks.length === 0 && !done) chunks = await readPage();
+        } catch (error) {
+          finish();
+          throw error;
+        }
+        const chunk = chunks.shift();
+        if (chunk) controller.enqueue(chunk);
+        if (chunks.length === 0 && done) {
+          controller.close();
+          finish();
+          return;
+        }
+        // Armed until the next pull, which comes once the client has taken something.
+        stall = setTimeout(() => {
+          globalForExports.stockpulseCsvStalled = csvExportsStalled() + 1;
+          chunks = [];
+          // An AbortError, as a client that went away: Next's pipe then stops without logging a stack.
+          controller.error(new DOMException(`export stalled: the client took nothing for ${stallMs} ms`, "AbortError"));
+          finish();
+        }, stallMs);
       },
-      async cancel() {
-        await pages.return(undefined);
+      cancel() {
+        chunks = [];
+        finish();
       },
     },
     { highWaterMark: 1 },
   );
 }
+
+const EXPORT_PATHS = new Set(["/api/v1/events.csv", "/api/v1/products.csv"]);
+
+/** Whether a request's path is a CSV export's (the production server watches those for stalls). */
+export const isExportPath = (url: string | undefined) => EXPORT_PATHS.has(url?.split("?", 1)[0] ?? "");
 
 /** The response headers of an export: a download named after what it holds and today's UTC date. */
 export function csvHeaders(name: string): HeadersInit {
@@ -118,4 +190,21 @@ export function csvHeaders(name: string): HeadersInit {
     "content-disposition": `attachment; filename="stockpulse-${name}-${date}.csv"`,
     "cache-control": "no-store",
   };
+}
+
+/**
+ * An export's response: it takes a stream slot of the client's address and of the instance
+ * (lib/http/request-limits.ts: 429 or 503 past them), held until the download ends, is cut, or
+ * the client goes. HEAD gets the headers GET would and holds nothing.
+ */
+export function csvResponse<Row>(
+  request: Request,
+  name: string,
+  columns: Array<Column<Row>>,
+  pages: AsyncGenerator<Row[]>,
+): Response {
+  if (request.method === "HEAD") return new Response(null, { headers: csvHeaders(name) });
+  const release = admitStream(clientAddress(request.headers.get("x-forwarded-for")));
+  const body = csvStream(columns, pages, { release, stallMs: env().EXPORT_STALL_TIMEOUT_MS });
+  return new Response(body, { headers: csvHeaders(name) });
 }

@@ -1,6 +1,6 @@
 import { requireReader } from "@/lib/auth/guards";
 import { apiRoute } from "@/lib/http/api-route";
-import { csvHeaders, csvStream, historyColumns } from "@/lib/products/csv";
+import { csvResponse, historyColumns } from "@/lib/products/csv";
 import {
   historyExportQuerySchema,
   historyRowPages,
@@ -15,5 +15,5 @@ export const GET = apiRoute(async (request: Request) => {
   const filter = parseHistoryQuery(historyExportQuerySchema, new URL(request.url).searchParams, seesAudit);
   await requireFilteredProduct(filter);
   const name = filter.productId === undefined ? "history" : `history-product-${filter.productId}`;
-  return new Response(csvStream(historyColumns(seesAudit), historyRowPages(filter)), { headers: csvHeaders(name) });
+  return csvResponse(request, name, historyColumns(seesAudit), historyRowPages(filter));
 });

@@ -1,7 +1,7 @@
 import { requireReader } from "@/lib/auth/guards";
 import { env } from "@/lib/env";
 import { apiRoute } from "@/lib/http/api-route";
-import { csvHeaders, csvStream, productColumns } from "@/lib/products/csv";
+import { csvResponse, productColumns } from "@/lib/products/csv";
 import { singleValuedQuery } from "@/lib/http/query";
 import { productPagesInView } from "@/lib/products/queries";
 import { productViewQuerySchema } from "@/lib/products/view";
@@ -13,5 +13,5 @@ export const GET = apiRoute(async (request: Request) => {
   const params = new URL(request.url).searchParams;
   const view = productViewQuerySchema.parse(singleValuedQuery(params, Object.keys(productViewQuerySchema.shape)));
   const pages = productPagesInView(view, env().DISPLAY_LOCALE);
-  return new Response(csvStream(productColumns(), pages), { headers: csvHeaders("products") });
+  return csvResponse(request, "products", productColumns(), pages);
 });
