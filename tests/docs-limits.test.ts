@@ -4,7 +4,12 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { MAX_FAILURES_PER_ADDRESS, MAX_FAILURES_PER_EMAIL, WINDOW_MS } from "../lib/auth/throttle";
+import {
+  MAX_FAILURES_PER_ADDRESS,
+  MAX_FAILURES_PER_DEVICE,
+  MAX_FAILURES_PER_EMAIL,
+  WINDOW_MS,
+} from "../lib/auth/throttle";
 import { env } from "../lib/env";
 import { MAX_FILTER_PRODUCTS } from "../lib/events/feed-request";
 import { MAX_BODY_BYTES } from "../lib/http/read-json";
@@ -33,6 +38,7 @@ test("docs/api.md's limits table gives the code's limits and defaults", () => {
     "RATE_LIMIT_PER_TOKEN_PER_MINUTE",
     "RATE_LIMIT_PER_ADDRESS_PER_MINUTE",
     "FEED_MAX_STREAMS_PER_ADDRESS",
+    "EXPORT_STALL_TIMEOUT_MS",
     "FEED_REPLAY_MAX_EVENTS",
     "EVENT_RETENTION_DAYS",
   ])
@@ -52,8 +58,14 @@ test("docs/api.md's limits table gives the code's limits and defaults", () => {
       `\`RATE_LIMIT_PER_ADDRESS_PER_MINUTE\` (${count(config.RATE_LIMIT_PER_ADDRESS_PER_MINUTE)}/min)`,
     ],
     [
-      "open feed streams per client address",
+      "feed streams and exports per address",
       `\`FEED_MAX_STREAMS_PER_ADDRESS\` (${count(config.FEED_MAX_STREAMS_PER_ADDRESS)})`,
+    ],
+    // Derived from the process's open-file limit at start (lib/http/stream-capacity.ts).
+    ["feed streams and exports per instance", "`MAX_OPEN_STREAMS` (open-file limit − reserve)"],
+    [
+      "an export whose client reads nothing",
+      `\`EXPORT_STALL_TIMEOUT_MS\` (${config.EXPORT_STALL_TIMEOUT_MS / 1000} s)`,
     ],
     ["products in a feed filter", count(MAX_FILTER_PRODUCTS)],
     ["history entries per request", `${count(MAX_HISTORY_LIMIT)} (\`?limit=\`)`],
@@ -63,6 +75,7 @@ test("docs/api.md's limits table gives the code's limits and defaults", () => {
       "failed sign-ins",
       `${MAX_FAILURES_PER_EMAIL} per email, ${MAX_FAILURES_PER_ADDRESS} per address, in ${WINDOW_MS / 60_000} minutes`,
     ],
+    ["failed sign-ins from a known device", `${MAX_FAILURES_PER_DEVICE} per device, in ${WINDOW_MS / 60_000} minutes`],
     ["events a resuming client may be behind", `\`FEED_REPLAY_MAX_EVENTS\` (${count(config.FEED_REPLAY_MAX_EVENTS)})`],
     ["history kept (audit, charts)", "`EVENT_RETENTION_DAYS` (unset: forever)"],
   ]);
