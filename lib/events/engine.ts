@@ -5,11 +5,14 @@ import { FeedMetrics } from "@/lib/events/feed-metrics";
 import { ProductEventHub } from "@/lib/events/hub";
 import { ProductEventListener } from "@/lib/events/listener";
 import { pruneEventsOlderThan } from "@/lib/events/queries";
+import { ReplayBudget } from "@/lib/events/replay-budget";
 
 export type FeedEngine = {
   hub: ProductEventHub;
   listener: ProductEventListener;
   metrics: FeedMetrics;
+  /** What catching up from the database may take of this instance at once. */
+  replayBudget: ReplayBudget;
 };
 
 const globalForFeed = globalThis as unknown as { stockpulseFeed?: FeedEngine };
@@ -41,7 +44,8 @@ function createFeedEngine(): FeedEngine {
     setInterval(prune, HOUR).unref();
   }
 
-  return { hub, listener, metrics };
+  const replayBudget = new ReplayBudget(config.FEED_REPLAY_CONCURRENCY, config.FEED_REPLAY_CONCURRENCY_PER_ADDRESS);
+  return { hub, listener, metrics, replayBudget };
 }
 
 export function feedEngine(): FeedEngine {

@@ -1,7 +1,8 @@
 // The feed's core: one client's SSE stream, written to a FeedSink that each transport provides
 // (transport-web.ts for the route handler, transport-node.ts for node:http). `retry:` first,
-// then the events after the client's last id replayed from ProductEvent at the pace the client
-// reads them, then the live feed from the hub, with no gap and no duplicate at the seam.
+// then the events after the client's last id, from the hub's recent log or ProductEvent (within
+// the replay budget), at the pace the client reads them, then the live feed from the hub, with
+// no gap and no duplicate at the seam.
 // A live client that falls behind (a burst larger than its buffer limit: a 10,000-row import)
 // goes back to catching up the same way, from the hub's recent log while it reaches back that
 // far, instead of being cut; only one that stops reading is cut (guarantee 5).
@@ -79,6 +80,8 @@ export class FeedSession implements Subscriber {
   constructor(
     private readonly request: FeedRequest,
     private readonly sink: FeedSink,
+    /** The client's address: its reads of the event log count against its share (replay-budget.ts). */
+    private readonly address: string,
     /** Gives back the client's open-stream slot (lib/http/request-limits.ts) when the stream ends. */
     private readonly release: () => void = () => {},
     private readonly engine: FeedEngine = feedEngine(),
@@ -177,24 +180,29 @@ export class FeedSession implements Subscriber {
     this.heldOverflowed = true;
   }
 
+  /**
+   * A resume: from the hub's recent log while it reaches back to `after` (no database read, and
+   * frames encoded once for every stream), else a page at a time from the database, the log of
+   * record (the id may come from another instance, or precede this one), within the budget.
+   */
   private async replay(after: bigint) {
-    const reason = await resetReason(after);
+    // The database decides whether `after` can be resumed: the hub's log cannot tell an unknown
+    // id, nor count the events committed that it has not handed out yet.
+    const reason = await this.engine.replayBudget.run(this.address, () => resetReason(after));
     if (reason) return this.end(encodeReset(reason));
-    await this.catchUp(false);
+    await this.catchUp();
   }
 
   /**
-   * From `lastSent` to the live feed, paced by the client's reading. `fromRecentLog`: a live
-   * client that fell behind; what it missed was handed out by the hub, so the hub's recent log
-   * has it while it reaches back that far. A resuming client reads the database, the log of
-   * record (its id may come from another instance, or precede this one).
+   * From `lastSent` to the live feed, paced by the client's reading, from the hub's recent log
+   * while it reaches back that far, else from the database.
    */
-  private async catchUp(fromRecentLog: boolean) {
+  private async catchUp() {
     do {
       // Everything published before this point is committed, so the reads from here find what
       // an overflowing `held` lets go of.
       this.heldOverflowed = false;
-      await this.sendHistory(fromRecentLog);
+      await this.sendHistory();
       await this.clientCaughtUp();
       if (this.state !== "replaying") return;
     } while (this.heldOverflowed);
@@ -215,21 +223,27 @@ export class FeedSession implements Subscriber {
 
   /**
    * Writes the events after `lastSent` up to the end of the log as it stands: from the hub's
-   * recent log (frames encoded once, shared by every stream) if asked and it reaches back that
-   * far, else a page at a time from the database.
+   * recent log (frames encoded once, shared by every stream) while it reaches back that far,
+   * else a page at a time from the database. A page is read and encoded within the replay
+   * budget; writing it out at the client's pace is not, so a slow reader holds no turn.
    */
-  private async sendHistory(fromRecentLog: boolean) {
-    const { hub } = this.engine;
+  private async sendHistory() {
+    const { hub, replayBudget } = this.engine;
     while (this.state === "replaying") {
-      const recent = fromRecentLog ? hub.recentAfter(this.lastSent, this.productIds, this.replayChunkBytes) : null;
+      const recent = hub.recentAfter(this.lastSent, this.productIds, this.replayChunkBytes);
       if (recent) {
         if (recent.length === 0) return;
         await this.writePaced(recent);
         continue;
       }
-      const rows = await eventPageAfter(this.lastSent, this.productIds);
-      if (rows.length > 0) await this.writePaced(rows.map((row) => encodeFeedEvent(toFeedEvent(row))));
-      if (rows.length < REPLAY_PAGE_SIZE) return;
+      const page = await replayBudget.run(this.address, async () =>
+        // A stream that ended while it waited for its turn reads nothing.
+        this.state === "replaying"
+          ? (await eventPageAfter(this.lastSent, this.productIds)).map((row) => encodeFeedEvent(toFeedEvent(row)))
+          : [],
+      );
+      if (page.length > 0) await this.writePaced(page);
+      if (page.length < REPLAY_PAGE_SIZE) return;
     }
   }
 
@@ -289,7 +303,7 @@ export class FeedSession implements Subscriber {
   private fallBehind() {
     this.state = "replaying";
     this.engine.metrics.clientsBehind++;
-    this.catchUp(true).catch((error: Error) => this.replayFailed(error));
+    this.catchUp().catch((error: Error) => this.replayFailed(error));
   }
 
   // The per-client buffer bound: a client that stops reading fills its buffer; past the limit its
