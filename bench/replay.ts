@@ -9,9 +9,10 @@
 //   BENCH_CPU_PROFILE=/tmp/prof npx tsx bench/replay.ts && npx tsx bench/profile-summary.ts /tmp/prof/*.cpuprofile
 //
 // Builds 10,000 events (BENCH_PRODUCTS (1,000) products, each counted BENCH_STOCKTAKES (10)
-// times), then: (1) idle: BENCH_WRITES (100) stock adjustments one after another, latency from
+// times), restarts the server (its recent log empty: every resume reads the database; BENCH_WARM=1
+// keeps the instance that saw them), then: (1) idle: BENCH_WRITES (100) stock adjustments one after another, latency from
 // "request sent" to "response read"; (2) during: BENCH_RESUMES (200) streams resume from the
-// first of those events (9,999 behind) from BENCH_ADDRESSES (1) loopback addresses
+// event 9,999 events behind the newest, from BENCH_ADDRESSES (1) loopback addresses
 // (127.0.0.1, .2, ...), and the same writes run one after another until every stream has caught
 // up. Prints write p50/p99/max for both, the server's CPU seconds and the bytes the streams
 // received in (2), how long until every stream had caught up, and the server's event-loop lag
@@ -50,17 +51,17 @@ const stack = await startStack({
     ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith("FEED_REPLAY_"))),
   },
 });
-const server = await stack.startServer({ transport: TRANSPORT });
-const url = new URL(server.baseUrl);
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+let server = await stack.startServer({ transport: TRANSPORT });
+const url = () => new URL(server.baseUrl);
+let agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
 function request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   return new Promise<{ status: number; body: string }>((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = http.request(
       {
-        host: url.hostname,
-        port: url.port,
+        host: url().hostname,
+        port: url().port,
         path,
         method,
         agent,
@@ -82,7 +83,6 @@ function request(method: string, path: string, body?: unknown, headers: Record<s
   });
 }
 
-// Warm-up, then idle (before the history, so that the resumes are exactly 9,999 events behind).
 let delta = 1;
 async function timedWrite(): Promise<number> {
   const started = performance.now();
@@ -92,25 +92,35 @@ async function timedWrite(): Promise<number> {
   return performance.now() - started;
 }
 
-for (let i = 0; i < 20; i++) await timedWrite();
-const idle: number[] = [];
-for (let i = 0; i < WRITES; i++) idle.push(await timedWrite());
-
 // The history: PRODUCTS products, each counted STOCKTAKES times.
 const rows = await stack.db.$queryRaw<Array<{ id: number }>>`
   INSERT INTO "Product" (sku, name, "priceCents", stock, "lowStockThreshold", "updatedAt")
   SELECT 'REPLAY-' || lpad(g::text, 5, '0'), 'Replay product ' || g, 100, 1000, 10, now()
   FROM generate_series(1, ${PRODUCTS}::int) AS g RETURNING id`;
-let first: bigint | null = null;
-let last = BigInt(0);
 for (let count = 1; count <= STOCKTAKES; count++) {
   const items = rows.map((row) => ({ productId: row.id, count }));
   const answer = await request("POST", "/api/v1/stocktakes", { items, reason: "replay bench" });
   if (answer.status !== 200) throw new Error(`stocktake: ${answer.status} ${answer.body.slice(0, 300)}`);
-  last = BigInt((JSON.parse(answer.body) as { lastEventId: string }).lastEventId);
-  first ??= last - BigInt(PRODUCTS) + BigInt(1);
 }
-const from = first!;
+// Cold (the default): a restarted instance, whose recent log is empty, so every resume reads the
+// database (a reconnect storm after a deploy). BENCH_WARM=1: the instance that saw the history.
+if (process.env.BENCH_WARM !== "1") {
+  await server.stop();
+  server = await stack.startServer({ transport: TRANSPORT });
+  agent.destroy();
+  agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+}
+
+// Warm-up, then idle.
+for (let i = 0; i < 20; i++) await timedWrite();
+const idle: number[] = [];
+for (let i = 0; i < WRITES; i++) idle.push(await timedWrite());
+
+// Resume from the event with PRODUCTS * STOCKTAKES - 1 (9,999) events after it.
+const [{ id: fromId }] = await stack.db.$queryRaw<Array<{ id: bigint }>>`
+  SELECT id FROM "ProductEvent" ORDER BY id DESC OFFSET ${PRODUCTS * STOCKTAKES - 1} LIMIT 1`;
+const from = fromId;
+const last = (await stack.db.productEvent.aggregate({ _max: { id: true } }))._max.id!;
 const behind = await stack.db.productEvent.count({ where: { id: { gt: from } } });
 
 const percentile = (values: number[], share: number) => {
@@ -144,8 +154,8 @@ function resume(index: number, until: bigint) {
     const query = CATCH_UP === "exact" ? "" : `?catchUp=${CATCH_UP}`;
     const req = http.get(
       {
-        host: url.hostname,
-        port: url.port,
+        host: url().hostname,
+        port: url().port,
         path: `${FEED}${query}`,
         localAddress: `127.0.0.${1 + (index % ADDRESSES)}`,
         headers: { "last-event-id": String(from), accept: "text/event-stream" },

@@ -11,7 +11,13 @@ import { feedEngine, type FeedEngine } from "@/lib/events/engine";
 import { toFeedEvent } from "@/lib/events/feed-event";
 import type { FeedRequest } from "@/lib/events/feed-request";
 import type { Batch, Subscriber } from "@/lib/events/hub";
-import { eventPageAfter, fetchEventBounds, moreEventsAfterThan, REPLAY_PAGE_SIZE } from "@/lib/events/queries";
+import {
+  eventPageAfter,
+  fetchEventBounds,
+  latestEventPageAfter,
+  moreEventsAfterThan,
+  REPLAY_PAGE_SIZE,
+} from "@/lib/events/queries";
 import {
   concatFrames,
   encodeFeedEvent,
@@ -190,7 +196,27 @@ export class FeedSession implements Subscriber {
     // id, nor count the events committed that it has not handed out yet.
     const reason = await this.engine.replayBudget.run(this.address, () => resetReason(after));
     if (reason) return this.end(encodeReset(reason));
+    if (this.request.catchUp === "latest") await this.sendLatest(after);
     await this.catchUp();
+  }
+
+  /**
+   * The conflated catch-up (`?catchUp=latest`): each changed product's newest event, in id
+   * order, the frames those events have. What it skips is older than what it sends, so the
+   * client's state ends the same; a reconnect mid-way resumes after the last frame it got.
+   */
+  private async sendLatest(since: bigint) {
+    while (this.state === "replaying") {
+      const page = await this.engine.replayBudget.run(this.address, async () =>
+        this.state === "replaying"
+          ? (await latestEventPageAfter(since, this.lastSent, this.productIds)).map((row) =>
+              encodeFeedEvent(toFeedEvent(row)),
+            )
+          : [],
+      );
+      if (page.length > 0) await this.writePaced(page);
+      if (page.length < REPLAY_PAGE_SIZE) return;
+    }
   }
 
   /**
@@ -228,7 +254,7 @@ export class FeedSession implements Subscriber {
    * budget; writing it out at the client's pace is not, so a slow reader holds no turn.
    */
   private async sendHistory() {
-    const { hub, replayBudget } = this.engine;
+    const { hub, replayBudget, replayPages } = this.engine;
     while (this.state === "replaying") {
       const recent = hub.recentAfter(this.lastSent, this.productIds, this.replayChunkBytes);
       if (recent) {
@@ -236,12 +262,19 @@ export class FeedSession implements Subscriber {
         await this.writePaced(recent);
         continue;
       }
-      const page = await replayBudget.run(this.address, async () =>
-        // A stream that ended while it waited for its turn reads nothing.
-        this.state === "replaying"
-          ? (await eventPageAfter(this.lastSent, this.productIds)).map((row) => encodeFeedEvent(toFeedEvent(row)))
-          : [],
-      );
+      const after = this.lastSent;
+      const read = () =>
+        replayBudget.run(this.address, async () =>
+          // A stream that ended while it waited for its turn reads nothing.
+          this.state === "replaying"
+            ? (await eventPageAfter(after, this.productIds)).map((row) => encodeFeedEvent(toFeedEvent(row)))
+            : [],
+        );
+      let mine = false;
+      let page = await replayPages.get(`${after}:${this.filterKey}`, () => ((mine = true), read()));
+      // The short page at the end of the log may have been read before this stream subscribed:
+      // what committed in between would reach neither. Read the end again, after subscribing.
+      if (!mine && page.length < REPLAY_PAGE_SIZE) page = await read();
       if (page.length > 0) await this.writePaced(page);
       if (page.length < REPLAY_PAGE_SIZE) return;
     }
