@@ -19,18 +19,20 @@
 // p99 and busiest database connections as sampled during (2) (where a slow write waits).
 // Loopback only; bounded in count and time. Needs `next build` first.
 import "../lib/supported-node";
+import { fork } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import pg from "pg";
 import { startStack, type Transport } from "../scripts/stack";
+import type { ReplayReport } from "./replay-client";
 
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 1000);
 const STOCKTAKES = Number(process.env.BENCH_STOCKTAKES ?? 10);
 const RESUMES = Number(process.env.BENCH_RESUMES ?? 200);
 const ADDRESSES = Number(process.env.BENCH_ADDRESSES ?? 1);
 const WRITES = Number(process.env.BENCH_WRITES ?? 100);
-const CATCH_UP = process.env.BENCH_CATCH_UP ?? "exact";
+const CATCH_UP = process.env.BENCH_CATCH_UP ?? "all";
 const TRANSPORT = (process.env.BENCH_TRANSPORT ?? "node") as Transport;
 /** The replay phase ends when every stream has caught up, or after this long. */
 const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 120_000);
@@ -143,52 +145,22 @@ async function metric(name: string): Promise<number> {
   return line ? Number(line.split(" ")[1]) : NaN;
 }
 
-/** One resuming stream: counts bytes until it has seen event `until`. */
-function resume(index: number, until: bigint) {
-  const tail = `id: ${until}\n`;
-  let bytes = 0;
-  let text = "";
-  let status = 0;
-  let reset = false;
-  const done = new Promise<void>((resolve) => {
-    const query = CATCH_UP === "exact" ? "" : `?catchUp=${CATCH_UP}`;
-    const req = http.get(
-      {
-        host: url().hostname,
-        port: url().port,
-        path: `${FEED}${query}`,
-        localAddress: `127.0.0.${1 + (index % ADDRESSES)}`,
-        headers: { "last-event-id": String(from), accept: "text/event-stream" },
-      },
-      (res) => {
-        status = res.statusCode ?? 0;
-        res.setEncoding("latin1");
-        res.on("data", (chunk: string) => {
-          bytes += chunk.length;
-          text = text.slice(-tail.length) + chunk;
-          if (text.includes("event: reset")) reset = true;
-          if (text.includes(tail)) {
-            resolve();
-            res.destroy();
-          }
-        });
-        res.on("close", () => resolve());
-      },
-    );
-    req.on("error", () => resolve());
-  });
-  return { done, bytes: () => bytes, status: () => status, reset: () => reset };
-}
-
-// During: the resumes, and writes one after another until they have all caught up.
 const database = new pg.Client({ connectionString: stack.databaseUrl });
 await database.connect();
 await metric("nodejs_eventloop_lag_p99_seconds"); // resets the lag histogram
 const cpuBefore = cpuSeconds(server.pid);
 const started = performance.now();
-const streams = Array.from({ length: RESUMES }, (_, index) => resume(index, last));
+const clients = fork(
+  path.join(import.meta.dirname, "replay-client.ts"),
+  [url().hostname, url().port, String(from), String(last), String(RESUMES), String(ADDRESSES), CATCH_UP],
+  { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] },
+);
 let finished = false;
-const allDone = Promise.all(streams.map((stream) => stream.done)).then(() => (finished = true));
+let caughtUp = false;
+const report = new Promise<ReplayReport>((resolve) =>
+  clients.once("message", (message: ReplayReport) => resolve(message)),
+);
+const allDone = report.then(() => (finished = caughtUp = true));
 const during: number[] = [];
 const lags: number[] = [];
 let busiest = 0;
@@ -213,18 +185,15 @@ const elapsed = performance.now() - started;
 finished = true;
 await Promise.all([writer, sampler]);
 const cpu = cpuSeconds(server.pid) - cpuBefore;
-const caughtUp = streams.filter((stream) => stream.bytes() > 0).length;
-const bytes = streams.reduce((sum, stream) => sum + stream.bytes(), 0);
-const statuses = [...new Set(streams.map((stream) => stream.status()))].join(",");
-const resets = streams.filter((stream) => stream.reset()).length;
-
+clients.kill();
+const { bytes, resets, statuses } = await Promise.race([report, { bytes: NaN, resets: NaN, statuses: [] }]);
 console.log(
   `replay bench: ${TRANSPORT}, ${RESUMES} resumes ${behind} events behind (catchUp=${CATCH_UP}) from ${ADDRESSES} address(es)`,
 );
 console.log(`  writes idle:            ${summary(idle)}`);
 console.log(`  writes during replays:  ${summary(during)}`);
 console.log(
-  `  replays: all caught up in ${(elapsed / 1000).toFixed(1)} s (${caughtUp}/${RESUMES} got bytes, status ${statuses}, ${resets} reset); ` +
+  `  replays: ${caughtUp ? "all caught up" : "not all caught up"} in ${(elapsed / 1000).toFixed(1)} s (status ${statuses.join(",")}, ${resets} reset); ` +
     `${(bytes / 1024 / 1024).toFixed(1)} MiB sent; server CPU ${cpu.toFixed(1)} s`,
 );
 console.log(

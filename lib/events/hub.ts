@@ -174,7 +174,11 @@ export class ProductEventHub {
   recentAfter(afterId: bigint, productIds: ReadonlySet<number> | null, maxBytes: number): EncodedEvent[] | null {
     if (this.recentFrom === null || afterId < this.recentFrom) return null;
     const events: EncodedEvent[] = [];
-    for (let i = this.indexAfter(afterId), size = 0; i < this.recent.length && (events.length === 0 || size < maxBytes); i++) {
+    for (
+      let i = this.indexAfter(afterId), size = 0;
+      i < this.recent.length && (events.length === 0 || size < maxBytes);
+      i++
+    ) {
       const event = this.recent[i];
       if (productIds && !productIds.has(event.productId)) continue;
       events.push(event);

@@ -41,6 +41,12 @@ export interface FeedSink {
   abort(reason: Error): void;
 }
 
+/**
+ * A page's chunks, concatenated once for every stream that writes that page (streams resuming
+ * from one id share it: replay-pages.ts), rather than once per stream as they all wake to it.
+ */
+const sharedChunks = new WeakMap<readonly EncodedEvent[], Map<number, Uint8Array>>();
+
 /** Replay writes up to this much at a time (and at most a quarter of the buffer limit). */
 const REPLAY_CHUNK_BYTES = 64 * 1024;
 
@@ -280,15 +286,21 @@ export class FeedSession implements Subscriber {
     }
   }
 
-  private async writePaced(events: EncodedEvent[]) {
+  private async writePaced(events: readonly EncodedEvent[]) {
+    let chunks = sharedChunks.get(events);
+    if (!chunks) sharedChunks.set(events, (chunks = new Map()));
     for (let start = 0; start < events.length && this.state === "replaying";) {
       let end = start;
       for (let size = 0; end < events.length && size < this.replayChunkBytes; end++)
         size += events[end].bytes.byteLength;
-      const chunk = events.slice(start, end).filter((event) => event.id > this.lastSent);
-      if (chunk.length > 0) {
-        this.lastSent = chunk[chunk.length - 1].id;
-        this.sink.write(concatFrames(chunk));
+      if (events[end - 1].id > this.lastSent) {
+        let bytes = events[start].id > this.lastSent ? chunks.get(start) : undefined;
+        if (!bytes) {
+          bytes = concatFrames(events.slice(start, end).filter((event) => event.id > this.lastSent));
+          if (events[start].id > this.lastSent) chunks.set(start, bytes);
+        }
+        this.lastSent = events[end - 1].id;
+        this.sink.write(bytes);
       }
       start = end;
       await this.clientCaughtUp();
