@@ -36,7 +36,6 @@ const CATCH_UP = process.env.BENCH_CATCH_UP ?? "all";
 const TRANSPORT = (process.env.BENCH_TRANSPORT ?? "node") as Transport;
 /** The replay phase ends when every stream has caught up, or after this long. */
 const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 120_000);
-const FEED = "/api/v1/stream/product-updates";
 const profileDir = process.env.BENCH_CPU_PROFILE ? path.resolve(process.env.BENCH_CPU_PROFILE) : null;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
