@@ -102,8 +102,6 @@ export class ProductEventHub {
   startAfter(id: bigint) {
     this.lastEventId = id;
     this.lastDeliveredId = id;
-    // The log holds everything after it from here on: a resume from it needs no database read.
-    this.recentFrom = id;
   }
 
   publish(event: EncodedEvent) {

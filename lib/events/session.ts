@@ -1,7 +1,7 @@
 // The feed's core: one client's SSE stream, written to a FeedSink that each transport provides
 // (transport-web.ts for the route handler, transport-node.ts for node:http). `retry:` first,
-// then the events after the client's last id, from the hub's recent log or ProductEvent (within
-// the replay budget), at the pace the client reads them, then the live feed from the hub, with
+// then the events after the client's last id from ProductEvent (within the replay budget), at
+// the pace the client reads them, then the live feed from the hub, with
 // no gap and no duplicate at the seam.
 // A live client that falls behind (a burst larger than its buffer limit: a 10,000-row import)
 // goes back to catching up the same way, from the hub's recent log while it reaches back that
@@ -193,9 +193,10 @@ export class FeedSession implements Subscriber {
   }
 
   /**
-   * A resume: from the hub's recent log while it reaches back to `after` (no database read, and
-   * frames encoded once for every stream), else a page at a time from the database, the log of
-   * record (the id may come from another instance, or precede this one), within the budget.
+   * A resume reads the database, the log of record (its id may come from another instance, or
+   * precede this one), a page at a time within the budget, pages shared with streams that resume
+   * from the same id. Not the hub's recent log: that path has no budget, and 200 resumes from it
+   * at once held writes up longer than from the database (docs/benchmarks.md, "Deep resumes").
    */
   private async replay(after: bigint) {
     // The database decides whether `after` can be resumed: the hub's log cannot tell an unknown
@@ -203,7 +204,7 @@ export class FeedSession implements Subscriber {
     const reason = await this.engine.replayBudget.run(this.address, () => resetReason(after));
     if (reason) return this.end(encodeReset(reason));
     if (this.request.catchUp === "latest") await this.sendLatest(after);
-    await this.catchUp();
+    await this.catchUp(false);
   }
 
   /**
@@ -212,13 +213,20 @@ export class FeedSession implements Subscriber {
    * client's state ends the same; a reconnect mid-way resumes after the last frame it got.
    */
   private async sendLatest(since: bigint) {
+    const { replayBudget, replayPages } = this.engine;
     while (this.state === "replaying") {
-      const page = await this.engine.replayBudget.run(this.address, async () =>
-        this.state === "replaying"
-          ? (await latestEventPageAfter(since, this.lastSent, this.productIds)).map((row) =>
-              encodeFeedEvent(toFeedEvent(row)),
-            )
-          : [],
+      const after = this.lastSent;
+      // Shared with streams that resume from the same id: a page read before this stream
+      // subscribed is safe here, since what committed later has higher ids and the exact
+      // catch-up that follows sends it.
+      const page = await replayPages.get(`latest:${since}:${after}:${this.filterKey}`, () =>
+        replayBudget.run(this.address, async () =>
+          this.state === "replaying"
+            ? (await latestEventPageAfter(since, after, this.productIds)).map((row) =>
+                encodeFeedEvent(toFeedEvent(row)),
+              )
+            : [],
+        ),
       );
       if (page.length > 0) await this.writePaced(page);
       if (page.length < REPLAY_PAGE_SIZE) return;
@@ -226,15 +234,16 @@ export class FeedSession implements Subscriber {
   }
 
   /**
-   * From `lastSent` to the live feed, paced by the client's reading, from the hub's recent log
-   * while it reaches back that far, else from the database.
+   * From `lastSent` to the live feed, paced by the client's reading. `fromRecentLog`: a live
+   * client that fell behind; what it missed was handed out by the hub, so the hub's recent log
+   * has it while it reaches back that far. Else, and past the log's reach, the database.
    */
-  private async catchUp() {
+  private async catchUp(fromRecentLog: boolean) {
     do {
       // Everything published before this point is committed, so the reads from here find what
       // an overflowing `held` lets go of.
       this.heldOverflowed = false;
-      await this.sendHistory();
+      await this.sendHistory(fromRecentLog);
       await this.clientCaughtUp();
       if (this.state !== "replaying") return;
     } while (this.heldOverflowed);
@@ -255,14 +264,14 @@ export class FeedSession implements Subscriber {
 
   /**
    * Writes the events after `lastSent` up to the end of the log as it stands: from the hub's
-   * recent log (frames encoded once, shared by every stream) while it reaches back that far,
-   * else a page at a time from the database. A page is read and encoded within the replay
+   * recent log (frames encoded once, shared by every stream) if asked and it reaches back that
+   * far, else a page at a time from the database. A page is read and encoded within the replay
    * budget; writing it out at the client's pace is not, so a slow reader holds no turn.
    */
-  private async sendHistory() {
+  private async sendHistory(fromRecentLog: boolean) {
     const { hub, replayBudget, replayPages } = this.engine;
     while (this.state === "replaying") {
-      const recent = hub.recentAfter(this.lastSent, this.productIds, this.replayChunkBytes);
+      const recent = fromRecentLog ? hub.recentAfter(this.lastSent, this.productIds, this.replayChunkBytes) : null;
       if (recent) {
         if (recent.length === 0) return;
         await this.writePaced(recent);
@@ -348,7 +357,7 @@ export class FeedSession implements Subscriber {
   private fallBehind() {
     this.state = "replaying";
     this.engine.metrics.clientsBehind++;
-    this.catchUp().catch((error: Error) => this.replayFailed(error));
+    this.catchUp(true).catch((error: Error) => this.replayFailed(error));
   }
 
   // The per-client buffer bound: a client that stops reading fills its buffer; past the limit its
