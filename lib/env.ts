@@ -130,6 +130,12 @@ const schema = z
     // snapshot) instead of a replay: at ~450 bytes an event, 10,000 is ~4.5 MB, about what the
     // snapshot of a 5,000-product shop costs; past it the snapshot is the cheaper way back.
     FEED_REPLAY_MAX_EVENTS: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
+    // Catching up from the database (lib/events/replay-budget.ts): at most this many pages of
+    // the event log read and encoded at once on this instance, and per client address; the rest
+    // wait their turn. At most 8 in all: with the writes' 8 that leaves 4 of the pool's 20
+    // connections to every other read (lib/db.ts).
+    FEED_REPLAY_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(2),
+    FEED_REPLAY_CONCURRENCY_PER_ADDRESS: z.coerce.number().int().min(1).max(8).default(1),
     // How many proxies of ours stand in front and append to X-Forwarded-For (0: none, the
     // connecting address is the client's). lib/http/client-address.ts.
     TRUSTED_PROXY_COUNT: z.coerce.number().int().min(0).max(10).default(0),

@@ -36,6 +36,11 @@ function createRegistry() {
   gauge("stockpulse_listener_connected", "1 when the LISTEN connection is up", () =>
     engine().listener.state === "listening" ? 1 : 0,
   );
+  gauge(
+    "stockpulse_replay_reads_waiting",
+    "Reads of the event log by catching-up streams waiting for a turn of the replay budget",
+    () => engine().replayBudget.queued,
+  );
   counter("stockpulse_events_delivered_total", "Events written to SSE streams", () => engine().metrics.eventsDelivered);
   counter("stockpulse_streams_opened_total", "SSE streams opened", () => engine().metrics.streamsOpened);
   counter("stockpulse_replays_total", "Streams that resumed from a Last-Event-ID", () => engine().metrics.replays);

@@ -40,6 +40,8 @@ test("docs/api.md's limits table gives the code's limits and defaults", () => {
     "FEED_MAX_STREAMS_PER_ADDRESS",
     "EXPORT_STALL_TIMEOUT_MS",
     "FEED_REPLAY_MAX_EVENTS",
+    "FEED_REPLAY_CONCURRENCY",
+    "FEED_REPLAY_CONCURRENCY_PER_ADDRESS",
     "EVENT_RETENTION_DAYS",
   ])
     delete process.env[name];
@@ -77,6 +79,10 @@ test("docs/api.md's limits table gives the code's limits and defaults", () => {
     ],
     ["failed sign-ins from a known device", `${MAX_FAILURES_PER_DEVICE} per device, in ${WINDOW_MS / 60_000} minutes`],
     ["events a resuming client may be behind", `\`FEED_REPLAY_MAX_EVENTS\` (${count(config.FEED_REPLAY_MAX_EVENTS)})`],
+    [
+      "history pages read at once for resumes",
+      `\`FEED_REPLAY_CONCURRENCY\` (${config.FEED_REPLAY_CONCURRENCY}), per address \`FEED_REPLAY_CONCURRENCY_PER_ADDRESS\` (${config.FEED_REPLAY_CONCURRENCY_PER_ADDRESS})`,
+    ],
     ["history kept (audit, charts)", "`EVENT_RETENTION_DAYS` (unset: forever)"],
   ]);
   assert.deepEqual(Object.fromEntries(documentedLimits()), Object.fromEntries(expected));

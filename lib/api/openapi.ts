@@ -14,7 +14,7 @@ import {
 import { credentialsSchema } from "@/lib/auth/sign-in";
 import { alertsLimitSchema, alertsSchema } from "@/lib/events/alerts";
 import { feedEventSchema, feedStatusSchema } from "@/lib/events/feed-event";
-import { eventIdSchema, productIdsSchema } from "@/lib/events/feed-request";
+import { catchUpSchema, eventIdSchema, productIdsSchema } from "@/lib/events/feed-request";
 import { IMPORT_KINDS, MAX_IMPORT_ROWS } from "@/lib/imports/csv";
 import { importPreviewSchema, importResultSchema } from "@/lib/imports/dto";
 import { SORT_KEYS } from "@/lib/products/product-order";
@@ -429,7 +429,9 @@ const FEED_DESCRIPTION = `Server-Sent Events. The stream starts with \`retry: <m
 - \`event: shutdown\` (after \`retry: 500\`) when the instance stops: reconnect, with Last-Event-ID;
 - \`: ping\` comments every SSE_HEARTBEAT_MS (15 s).
 
-Resume with the Last-Event-ID header (EventSource sends it on reconnect; it wins) or ?lastEventId= (the first connection after a snapshot): every event after it is replayed, then the live feed follows with no gap and no duplicate.`;
+Resume with the Last-Event-ID header (EventSource sends it on reconnect; it wins) or ?lastEventId= (the first connection after a snapshot): every event after it is replayed, then the live feed follows with no gap and no duplicate. With ?catchUp=latest only each changed product's newest event is replayed (in id order), then every event as usual.
+
+Catching up from the database runs within a budget per instance (FEED_REPLAY_CONCURRENCY pages at once, FEED_REPLAY_CONCURRENCY_PER_ADDRESS per client address): a deep resume is never refused for it, its events may start later.`;
 
 const feedOperation = (head: boolean): Operation => ({
   summary: head ? "The feed's headers, without subscribing" : "The live feed of product changes (SSE)",
@@ -459,6 +461,14 @@ const feedOperation = (head: boolean): Operation => ({
       description: "resume after this event id; wins over ?lastEventId",
       schema: jsonSchema(eventIdSchema, "input"),
     },
+    {
+      name: "catchUp",
+      in: "query",
+      required: false,
+      description:
+        "how a resume catches up: all (default) every event after the id; latest only each changed product's newest event, then every event",
+      schema: jsonSchema(catchUpSchema, "input"),
+    },
   ],
   responses: {
     "200": {
@@ -478,7 +488,7 @@ const feedOperation = (head: boolean): Operation => ({
         },
       },
     },
-    "400": error("VALIDATION_FAILED: productIds, lastEventId or Last-Event-ID is malformed"),
+    "400": error("VALIDATION_FAILED: productIds, lastEventId, Last-Event-ID or catchUp is malformed"),
     "401": READ_401,
     "429": STREAM_429,
     "503": STREAM_503,

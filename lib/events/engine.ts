@@ -4,12 +4,18 @@ import { env } from "@/lib/env";
 import { FeedMetrics } from "@/lib/events/feed-metrics";
 import { ProductEventHub } from "@/lib/events/hub";
 import { ProductEventListener } from "@/lib/events/listener";
-import { pruneEventsOlderThan } from "@/lib/events/queries";
+import { pruneEventsOlderThan, REPLAY_PAGE_SIZE } from "@/lib/events/queries";
+import { ReplayBudget } from "@/lib/events/replay-budget";
+import { ReplayPages } from "@/lib/events/replay-pages";
 
 export type FeedEngine = {
   hub: ProductEventHub;
   listener: ProductEventListener;
   metrics: FeedMetrics;
+  /** What catching up from the database may take of this instance at once. */
+  replayBudget: ReplayBudget;
+  /** Pages of the event log read for resumes, shared by streams that need the same one. */
+  replayPages: ReplayPages;
 };
 
 const globalForFeed = globalThis as unknown as { stockpulseFeed?: FeedEngine };
@@ -41,7 +47,8 @@ function createFeedEngine(): FeedEngine {
     setInterval(prune, HOUR).unref();
   }
 
-  return { hub, listener, metrics };
+  const replayBudget = new ReplayBudget(config.FEED_REPLAY_CONCURRENCY, config.FEED_REPLAY_CONCURRENCY_PER_ADDRESS);
+  return { hub, listener, metrics, replayBudget, replayPages: new ReplayPages(REPLAY_PAGE_SIZE) };
 }
 
 export function feedEngine(): FeedEngine {

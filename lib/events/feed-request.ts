@@ -8,7 +8,15 @@ export type FeedRequest = {
   lastEventId: bigint | null;
   /** Limit to these products; null for all. */
   productIds: ReadonlySet<number> | null;
+  /**
+   * How a resume catches up: `all`, every event after the id (the default, exact); `latest`, only
+   * the newest event of each product changed since, then every event as usual.
+   */
+  catchUp: CatchUp;
 };
+
+export const catchUpSchema = z.enum(["all", "latest"], "must be all (every event) or latest (each product's newest)");
+export type CatchUp = z.infer<typeof catchUpSchema>;
 
 const INT32_MAX = 2_147_483_647;
 const INT64_MAX = BigInt("9223372036854775807");
@@ -40,8 +48,10 @@ export function parseFeedRequest(query: URLSearchParams, lastEventIdHeader: stri
   const fromHeader = lastEventIdHeader ? parse(eventIdSchema, lastEventIdHeader, "Last-Event-ID") : null;
   const fromQuery = query.get("lastEventId") ? parse(eventIdSchema, query.get("lastEventId")!, "lastEventId") : null;
   const ids = query.get("productIds");
+  const catchUp = query.get("catchUp");
   return {
     lastEventId: fromHeader ?? fromQuery,
     productIds: ids === null ? null : new Set(parse(productIdsSchema, ids, "productIds")),
+    catchUp: catchUp === null ? "all" : parse(catchUpSchema, catchUp, "catchUp"),
   };
 }

@@ -171,6 +171,22 @@ export class ProductEventHub {
    */
   recentAfter(afterId: bigint, productIds: ReadonlySet<number> | null, maxBytes: number): EncodedEvent[] | null {
     if (this.recentFrom === null || afterId < this.recentFrom) return null;
+    const events: EncodedEvent[] = [];
+    for (
+      let i = this.indexAfter(afterId), size = 0;
+      i < this.recent.length && (events.length === 0 || size < maxBytes);
+      i++
+    ) {
+      const event = this.recent[i];
+      if (productIds && !productIds.has(event.productId)) continue;
+      events.push(event);
+      size += event.bytes.byteLength;
+    }
+    return events;
+  }
+
+  /** The index in `recent` of the first event after `afterId`. */
+  private indexAfter(afterId: bigint): number {
     let low = this.recentStart;
     let high = this.recent.length;
     while (low < high) {
@@ -178,14 +194,7 @@ export class ProductEventHub {
       if (this.recent[middle].id <= afterId) low = middle + 1;
       else high = middle;
     }
-    const events: EncodedEvent[] = [];
-    for (let i = low, size = 0; i < this.recent.length && (events.length === 0 || size < maxBytes); i++) {
-      const event = this.recent[i];
-      if (productIds && !productIds.has(event.productId)) continue;
-      events.push(event);
-      size += event.bytes.byteLength;
-    }
-    return events;
+    return low;
   }
 
   private remember(events: readonly EncodedEvent[]) {

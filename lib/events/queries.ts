@@ -1,7 +1,10 @@
 // Reads of the event log for replay, listener catch-up and retention.
-import { db } from "@/lib/db";
+import { db, pool } from "@/lib/db";
+import type { ProductEvent } from "@/lib/generated/prisma/client";
 
-export const REPLAY_PAGE_SIZE = 1000;
+// Small enough that reading and encoding one page is a short run of the event loop (writes and
+// live frames wait behind at most a few: replay-budget.ts), large enough to read few pages.
+export const REPLAY_PAGE_SIZE = 250;
 
 /**
  * Events after `afterId` in id (= commit) order, optionally for some products only, a page at a
@@ -19,13 +22,42 @@ export async function* eventPagesAfter(afterId: bigint, productIds: ReadonlySet<
   }
 }
 
-/** One page of eventPagesAfter: a short page is the end of the log as it stands. */
-export function eventPageAfter(afterId: bigint, productIds: ReadonlySet<number> | null) {
-  return db.productEvent.findMany({
-    where: { id: { gt: afterId }, ...(productIds ? { productId: { in: [...productIds] } } : {}) },
-    orderBy: { id: "asc" },
-    take: REPLAY_PAGE_SIZE,
-  });
+/**
+ * One page of eventPagesAfter: a short page is the end of the log as it stands. Straight on the
+ * pool, not through Prisma: a thousand rows through Prisma's compiler and row mapping cost more
+ * of the event loop than encoding them (bench/replay.ts), and many replays run this at once.
+ */
+export async function eventPageAfter(afterId: bigint, productIds: ReadonlySet<number> | null): Promise<ProductEvent[]> {
+  const { rows } = await pool.query<ProductEvent & { id: string }>(
+    `SELECT * FROM "ProductEvent"
+     WHERE id > $1 ${productIds ? `AND "productId" = ANY($3::int[])` : ""}
+     ORDER BY id LIMIT $2`,
+    productIds ? [afterId.toString(), REPLAY_PAGE_SIZE, [...productIds]] : [afterId.toString(), REPLAY_PAGE_SIZE],
+  );
+  return rows.map((row) => ({ ...row, id: BigInt(row.id) }));
+}
+
+/**
+ * A page of the conflated catch-up: of the events after `since`, each product's newest, those
+ * after `afterId`, in id order. Each page looks at every event after `since` again (at most
+ * FEED_REPLAY_MAX_EVENTS of them, or the resume is reset), so a product changed meanwhile comes
+ * with its newer event, or with none if that is past the page.
+ */
+export async function latestEventPageAfter(
+  since: bigint,
+  afterId: bigint,
+  productIds: ReadonlySet<number> | null,
+): Promise<ProductEvent[]> {
+  const { rows } = await pool.query<ProductEvent & { id: string }>(
+    `SELECT * FROM (
+       SELECT DISTINCT ON ("productId") * FROM "ProductEvent"
+       WHERE id > $1 ${productIds ? `AND "productId" = ANY($4::int[])` : ""}
+       ORDER BY "productId", id DESC
+     ) AS latest
+     WHERE id > $2 ORDER BY id LIMIT $3`,
+    [since.toString(), afterId.toString(), REPLAY_PAGE_SIZE, ...(productIds ? [[...productIds]] : [])],
+  );
+  return rows.map((row) => ({ ...row, id: BigInt(row.id) }));
 }
 
 /** The oldest and newest retained event ids (null when there are none). */

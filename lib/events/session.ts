@@ -1,7 +1,8 @@
 // The feed's core: one client's SSE stream, written to a FeedSink that each transport provides
 // (transport-web.ts for the route handler, transport-node.ts for node:http). `retry:` first,
-// then the events after the client's last id replayed from ProductEvent at the pace the client
-// reads them, then the live feed from the hub, with no gap and no duplicate at the seam.
+// then the events after the client's last id from ProductEvent (within the replay budget), at
+// the pace the client reads them, then the live feed from the hub, with
+// no gap and no duplicate at the seam.
 // A live client that falls behind (a burst larger than its buffer limit: a 10,000-row import)
 // goes back to catching up the same way, from the hub's recent log while it reaches back that
 // far, instead of being cut; only one that stops reading is cut (guarantee 5).
@@ -10,7 +11,13 @@ import { feedEngine, type FeedEngine } from "@/lib/events/engine";
 import { toFeedEvent } from "@/lib/events/feed-event";
 import type { FeedRequest } from "@/lib/events/feed-request";
 import type { Batch, Subscriber } from "@/lib/events/hub";
-import { eventPageAfter, fetchEventBounds, moreEventsAfterThan, REPLAY_PAGE_SIZE } from "@/lib/events/queries";
+import {
+  eventPageAfter,
+  fetchEventBounds,
+  latestEventPageAfter,
+  moreEventsAfterThan,
+  REPLAY_PAGE_SIZE,
+} from "@/lib/events/queries";
 import {
   concatFrames,
   encodeFeedEvent,
@@ -33,6 +40,12 @@ export interface FeedSink {
   /** Cuts the response: the client sees a broken stream and reconnects. */
   abort(reason: Error): void;
 }
+
+/**
+ * A page's chunks, concatenated once for every stream that writes that page (streams resuming
+ * from one id share it: replay-pages.ts), rather than once per stream as they all wake to it.
+ */
+const sharedChunks = new WeakMap<readonly EncodedEvent[], Map<number, Uint8Array>>();
 
 /** Replay writes up to this much at a time (and at most a quarter of the buffer limit). */
 const REPLAY_CHUNK_BYTES = 64 * 1024;
@@ -79,6 +92,8 @@ export class FeedSession implements Subscriber {
   constructor(
     private readonly request: FeedRequest,
     private readonly sink: FeedSink,
+    /** The client's address: its reads of the event log count against its share (replay-budget.ts). */
+    private readonly address: string,
     /** Gives back the client's open-stream slot (lib/http/request-limits.ts) when the stream ends. */
     private readonly release: () => void = () => {},
     private readonly engine: FeedEngine = feedEngine(),
@@ -177,17 +192,51 @@ export class FeedSession implements Subscriber {
     this.heldOverflowed = true;
   }
 
+  /**
+   * A resume reads the database, the log of record (its id may come from another instance, or
+   * precede this one), a page at a time within the budget, pages shared with streams that resume
+   * from the same id. Not the hub's recent log: that path has no budget, and 200 resumes from it
+   * at once held writes up longer than from the database (docs/benchmarks.md, "Deep resumes").
+   */
   private async replay(after: bigint) {
-    const reason = await resetReason(after);
+    // The database decides whether `after` can be resumed: the hub's log cannot tell an unknown
+    // id, nor count the events committed that it has not handed out yet.
+    const reason = await this.engine.replayBudget.run(this.address, () => resetReason(after));
     if (reason) return this.end(encodeReset(reason));
+    if (this.request.catchUp === "latest") await this.sendLatest(after);
     await this.catchUp(false);
+  }
+
+  /**
+   * The conflated catch-up (`?catchUp=latest`): each changed product's newest event, in id
+   * order, the frames those events have. What it skips is older than what it sends, so the
+   * client's state ends the same; a reconnect mid-way resumes after the last frame it got.
+   */
+  private async sendLatest(since: bigint) {
+    const { replayBudget, replayPages } = this.engine;
+    while (this.state === "replaying") {
+      const after = this.lastSent;
+      // Shared with streams that resume from the same id: a page read before this stream
+      // subscribed is safe here, since what committed later has higher ids and the exact
+      // catch-up that follows sends it.
+      const page = await replayPages.get(`latest:${since}:${after}:${this.filterKey}`, () =>
+        replayBudget.run(this.address, async () =>
+          this.state === "replaying"
+            ? (await latestEventPageAfter(since, after, this.productIds)).map((row) =>
+                encodeFeedEvent(toFeedEvent(row)),
+              )
+            : [],
+        ),
+      );
+      if (page.length > 0) await this.writePaced(page);
+      if (page.length < REPLAY_PAGE_SIZE) return;
+    }
   }
 
   /**
    * From `lastSent` to the live feed, paced by the client's reading. `fromRecentLog`: a live
    * client that fell behind; what it missed was handed out by the hub, so the hub's recent log
-   * has it while it reaches back that far. A resuming client reads the database, the log of
-   * record (its id may come from another instance, or precede this one).
+   * has it while it reaches back that far. Else, and past the log's reach, the database.
    */
   private async catchUp(fromRecentLog: boolean) {
     do {
@@ -216,10 +265,11 @@ export class FeedSession implements Subscriber {
   /**
    * Writes the events after `lastSent` up to the end of the log as it stands: from the hub's
    * recent log (frames encoded once, shared by every stream) if asked and it reaches back that
-   * far, else a page at a time from the database.
+   * far, else a page at a time from the database. A page is read and encoded within the replay
+   * budget; writing it out at the client's pace is not, so a slow reader holds no turn.
    */
   private async sendHistory(fromRecentLog: boolean) {
-    const { hub } = this.engine;
+    const { hub, replayBudget, replayPages } = this.engine;
     while (this.state === "replaying") {
       const recent = fromRecentLog ? hub.recentAfter(this.lastSent, this.productIds, this.replayChunkBytes) : null;
       if (recent) {
@@ -227,21 +277,39 @@ export class FeedSession implements Subscriber {
         await this.writePaced(recent);
         continue;
       }
-      const rows = await eventPageAfter(this.lastSent, this.productIds);
-      if (rows.length > 0) await this.writePaced(rows.map((row) => encodeFeedEvent(toFeedEvent(row))));
-      if (rows.length < REPLAY_PAGE_SIZE) return;
+      const after = this.lastSent;
+      const read = () =>
+        replayBudget.run(this.address, async () =>
+          // A stream that ended while it waited for its turn reads nothing.
+          this.state === "replaying"
+            ? (await eventPageAfter(after, this.productIds)).map((row) => encodeFeedEvent(toFeedEvent(row)))
+            : [],
+        );
+      let mine = false;
+      let page = await replayPages.get(`${after}:${this.filterKey}`, () => ((mine = true), read()));
+      // The short page at the end of the log may have been read before this stream subscribed:
+      // what committed in between would reach neither. Read the end again, after subscribing.
+      if (!mine && page.length < REPLAY_PAGE_SIZE) page = await read();
+      if (page.length > 0) await this.writePaced(page);
+      if (page.length < REPLAY_PAGE_SIZE) return;
     }
   }
 
-  private async writePaced(events: EncodedEvent[]) {
+  private async writePaced(events: readonly EncodedEvent[]) {
+    let chunks = sharedChunks.get(events);
+    if (!chunks) sharedChunks.set(events, (chunks = new Map()));
     for (let start = 0; start < events.length && this.state === "replaying";) {
       let end = start;
       for (let size = 0; end < events.length && size < this.replayChunkBytes; end++)
         size += events[end].bytes.byteLength;
-      const chunk = events.slice(start, end).filter((event) => event.id > this.lastSent);
-      if (chunk.length > 0) {
-        this.lastSent = chunk[chunk.length - 1].id;
-        this.sink.write(concatFrames(chunk));
+      if (events[end - 1].id > this.lastSent) {
+        let bytes = events[start].id > this.lastSent ? chunks.get(start) : undefined;
+        if (!bytes) {
+          bytes = concatFrames(events.slice(start, end).filter((event) => event.id > this.lastSent));
+          if (events[start].id > this.lastSent) chunks.set(start, bytes);
+        }
+        this.lastSent = events[end - 1].id;
+        this.sink.write(bytes);
       }
       start = end;
       await this.clientCaughtUp();

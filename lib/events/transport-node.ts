@@ -32,7 +32,8 @@ export async function handleFeedRequest(req: IncomingMessage, res: ServerRespons
       res.end();
       return;
     }
-    release = admitStream(clientAddress(headers.get("x-forwarded-for"), req.socket.remoteAddress ?? null));
+    const address = clientAddress(headers.get("x-forwarded-for"), req.socket.remoteAddress ?? null);
+    release = admitStream(address);
     await feedReady();
     if (res.destroyed) return release();
     res.writeHead(200, { ...API_HEADERS, ...SSE_HEADERS });
@@ -59,7 +60,7 @@ export async function handleFeedRequest(req: IncomingMessage, res: ServerRespons
       end: () => res.end(),
       abort: () => res.destroy(),
     };
-    const session = new FeedSession(feedRequest, sink, release);
+    const session = new FeedSession(feedRequest, sink, address, release);
     release = null; // the session gives the slot back when it closes
     res.once("close", () => session.clientGone());
     session.start();

@@ -12,7 +12,8 @@ export async function feedResponse(request: Request): Promise<Response> {
   const feedRequest = parseFeedRequest(new URL(request.url).searchParams, request.headers.get("last-event-id"));
   // HEAD gets the headers GET would, and never subscribes (nothing would read the stream).
   if (request.method === "HEAD") return new Response(null, { headers: SSE_HEADERS });
-  const release = admitStream(clientAddress(request.headers.get("x-forwarded-for")));
+  const address = clientAddress(request.headers.get("x-forwarded-for"));
+  const release = admitStream(address);
   try {
     await feedReady();
   } catch (error) {
@@ -50,7 +51,7 @@ export async function feedResponse(request: Request): Promise<Response> {
       wake();
     },
   };
-  const session = new FeedSession(feedRequest, sink, release);
+  const session = new FeedSession(feedRequest, sink, address, release);
   request.signal.addEventListener(
     "abort",
     () => {
