@@ -27,7 +27,11 @@ function bulkRequest({ mode, amount, reason }: BulkStockForm, products: ProductD
       }
     : {
         url: "/api/v1/stocktakes",
-        body: { reason, items: products.map((product) => ({ productId: product.id, count: amount })) },
+        // Each count is guarded by the stock shown when it was set: a sale since is never undone.
+        body: {
+          reason,
+          items: products.map((product) => ({ productId: product.id, count: amount, expectedStock: product.stock })),
+        },
       };
 }
 
@@ -35,6 +39,8 @@ function bulkRequest({ mode, amount, reason }: BulkStockForm, products: ProductD
 function whyRefused(failure: ApiFailure): string {
   const current = failure.current as ProductDto | undefined;
   if (failure.code === "INSUFFICIENT_STOCK" && current) return `it has ${current.stock} in stock and cannot go below 0`;
+  if (failure.code === "STOCK_CONFLICT" && current)
+    return `its stock changed to ${current.stock} meanwhile (a sale or another count); check it and set it again`;
   if (failure.code === "PRODUCT_ARCHIVED") return "it has been archived meanwhile; unselect it, or restore it first";
   return failure.message.replace(/^items\.\d+: /, "");
 }

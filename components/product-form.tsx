@@ -142,7 +142,13 @@ export function ProductForm({ product, live }: { product?: ProductDto; live?: Pr
   async function saveOverTheirs() {
     if (!theirs || !base || pending) return;
     const plan = rebase(edit, base, theirs, resolution);
-    if (plan.needsStockChoice) return refuse("Not saved: choose how to save your count, or count again.");
+    if (plan.needsStockChoice) {
+      return refuse(
+        plan.stockInvalid
+          ? "Not saved: your count's difference would now take stock below 0; count again."
+          : "Not saved: choose how to save your count, or count again.",
+      );
+    }
     if (Object.keys(plan.mine).length === 0) return discardMine();
     const reason = plan.mine.stock === undefined ? undefined : countReason();
     if (reason === null) return;

@@ -111,7 +111,12 @@ test("set to: a shift-click range, one product already at the count, and a selec
   await expect(row(page, jars[3].id)).not.toHaveAttribute("data-selected", "");
 
   await fillBar(page, "Set to", "12", "correction");
+  const sent = page.waitForRequest((request) => request.url().endsWith("/api/v1/stocktakes"));
   await bar(page).getByRole("button", { name: "Apply" }).click();
+  // Each count goes with the stock it was set against, so a sale meanwhile makes it a conflict.
+  expect((await sent).postDataJSON().items).toEqual(
+    jars.slice(0, 3).map((jar) => ({ productId: jar.id, count: 12, expectedStock: jar.stock })),
+  );
   await expect(page.getByTestId("bulk-outcome")).toHaveText(
     "Set 3 products to 12 (correction); 1 product already had 12.",
   );

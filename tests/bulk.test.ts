@@ -336,4 +336,41 @@ describe("POST /api/v1/stocktakes", () => {
     assert.equal(negative.status, 400);
     assert.equal(negative.body.error.issues[0].path, "items.0.count");
   });
+
+  test("a count guarded by expectedStock applies only while the stock is what it was counted against", async () => {
+    const [a, b] = await stack.db.product.findMany({
+      where: { id: { in: ids.slice(720, 722) } },
+      orderBy: { id: "asc" },
+    });
+    // Counted against the stock as it is: applies.
+    const counted = await stocktake({
+      reason: "count",
+      items: [{ productId: a.id, count: a.stock + 4, expectedStock: a.stock }],
+    });
+    assert.equal(counted.status, 200, JSON.stringify(counted.body));
+    assert.equal(counted.body.products[0].stock, a.stock + 4);
+
+    // The till sells one of b after b was counted: the count would put it back, so nothing changes.
+    const sale = await api.adjust(b.id, { delta: -1, reason: "sale" });
+    assert.equal(sale.status, 200, JSON.stringify(sale.body));
+    const before = await state();
+    const stale = await stocktake({
+      items: [
+        { productId: a.id, count: 0, expectedStock: a.stock + 4 },
+        { productId: b.id, count: b.stock, expectedStock: b.stock },
+      ],
+    });
+    assert.equal(stale.status, 409, JSON.stringify(stale.body));
+    assert.equal(stale.body.error.code, "STOCK_CONFLICT");
+    assert.equal(stale.body.error.index, 1);
+    assert.equal(stale.body.error.current.stock, b.stock - 1);
+    assert.deepEqual(await state(), before);
+
+    for (const expectedStock of [-1, 1.5, "3", null]) {
+      const bad = await stocktake({ items: [{ productId: a.id, count: 1, expectedStock }] });
+      assert.equal(bad.status, 400, `expectedStock ${JSON.stringify(expectedStock)}`);
+      assert.equal(bad.body.error.issues[0].path, "items.0.expectedStock");
+    }
+    assert.deepEqual(await state(), before);
+  });
 });

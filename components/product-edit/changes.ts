@@ -45,7 +45,9 @@ export function rebase(edit: Edit, base: ProductDto, theirs: ProductDto, resolut
   if (stock !== undefined && !stockConflict) mine = { ...fields, stock };
   if (stockConflict && resolution === "difference" && !stockInvalid) mine = { ...fields, stock: asDifference };
   const result: ProductValues = { ...pick(theirs), ...mine };
-  return { mine, result, stockConflict, stockInvalid, difference, needsStockChoice: stockConflict && !resolution };
+  // A difference that a later sale made impossible needs a new choice: never drop the count silently.
+  const needsStockChoice = stockConflict && (!resolution || stockInvalid);
+  return { mine, result, stockConflict, stockInvalid, difference, needsStockChoice };
 }
 
 export const pick = (product: ProductDto): ProductValues =>

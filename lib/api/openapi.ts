@@ -869,6 +869,7 @@ const PATHS: Record<string, Record<string, Operation>> = {
         "400": VALIDATION("an item is invalid (issues path items.<n>.<field>)"),
         "404": error("NOT_FOUND: an item names no product (error.index)"),
         "409": error(
+          "STOCK_CONFLICT: an item's expectedStock is not the product's stock (error.index, error.current)",
           "VERSION_CONFLICT: an item's expectedVersion is not the product's version (error.index)",
           `${PRODUCT_ARCHIVED} (error.index)`,
         ),

@@ -175,7 +175,8 @@ export function applyStockAdjustments(
 
 /**
  * POST /api/v1/stocktakes: sets each item's counted stock. An item whose count is the current
- * stock changes nothing (no version, no event); an expectedVersion must match the current one.
+ * stock changes nothing (no version, no event); an expectedVersion must match the current one, and
+ * an expectedStock the current stock, so a count never undoes a sale made after it was taken.
  * Each event records the count's difference as its delta.
  */
 export function applyStocktake(input: StocktakeInput, actor: Actor, via?: pg.PoolClient): Promise<StocktakeResult> {
@@ -183,6 +184,11 @@ export function applyStocktake(input: StocktakeInput, actor: Actor, via?: pg.Poo
     const products = await lockItems(client, input.items);
     const planned = input.items.map((item, index): Planned => {
       const product = products[index];
+      // The stock first, as PATCH does: it names what moved, so staff can count again.
+      if (item.expectedStock !== undefined && item.expectedStock !== product.stock) {
+        const message = `product ${product.id} has ${product.stock} in stock, not the ${item.expectedStock} this count was made against: count it again`;
+        throw itemError(409, "STOCK_CONFLICT", index, message, product);
+      }
       if (item.expectedVersion !== undefined && item.expectedVersion !== product.version) {
         const message = `product ${product.id} is at version ${product.version}, not ${item.expectedVersion}: count it again`;
         throw itemError(409, "VERSION_CONFLICT", index, message, product);

@@ -163,6 +163,8 @@ export const stocktakeItemSchema = z
     ...bulkTarget,
     count: count("count"),
     expectedVersion: z.int().min(1, "expectedVersion must be positive").max(INT32_MAX).optional(),
+    // The stock the count was made against: a sale since then makes it 409 STOCK_CONFLICT.
+    expectedStock: count("expectedStock").optional(),
   })
   .refine(namesOneProduct, ONE_PRODUCT);
 

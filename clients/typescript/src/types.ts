@@ -138,7 +138,14 @@ export type BulkAdjustmentResult = { products: Product[]; lastEventId: string };
 
 export type Stocktake = {
   reason?: string;
-  items: Array<ProductRef & { count: number; expectedVersion?: number }>;
+  items: Array<
+    ProductRef & {
+      count: number;
+      expectedVersion?: number;
+      /** The stock the count was made against (else 409 STOCK_CONFLICT): a sale meanwhile is never undone. */
+      expectedStock?: number;
+    }
+  >;
 };
 
 export type StocktakeResult = { products: Product[]; changed: number; lastEventId: string };
