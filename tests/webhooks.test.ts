@@ -875,7 +875,8 @@ describe("webhook safety and pausing", () => {
       // The held request fails; its retry is held again, so the row stays as this failure left it.
       receiver.answerHeld("/resumed", 500);
       await eventually(
-        async () => (await stack.db.webhookDelivery.count({ where: { subscriptionId: hook.id, statusCode: 500 } })) === 1,
+        async () =>
+          (await stack.db.webhookDelivery.count({ where: { subscriptionId: hook.id, statusCode: 500 } })) === 1,
         "the failure to be recorded",
       );
       const after = (await api.call("GET", `/api/v1/webhooks/${hook.id}`)).body;
