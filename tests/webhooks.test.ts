@@ -838,6 +838,97 @@ describe("webhook safety and pausing", () => {
     await server.stop();
   });
 
+  // A delivery holds no lock while its request is out, so a PATCH can land meanwhile: the outcome
+  // applies to the row as it then is, and only under the delivery's own lease.
+  const heldDeliveryEnv = {
+    WEBHOOK_ALLOW_PRIVATE_ADDRESSES: "true",
+    WEBHOOK_PAUSE_AFTER_SECONDS: "2",
+    WEBHOOK_TIMEOUT_MS: "60000",
+  };
+
+  test("a resume that lands while a failing delivery is in flight stands: the failure starts a new streak, no pause", async () => {
+    const server = await stack.startServer({ env: heldDeliveryEnv });
+    const api = apiClient(server.baseUrl, stack.adminToken);
+    receiver.script("/resumed", () => "hold");
+    const newest = (await stack.db.productEvent.aggregate({ _max: { id: true } }))._max.id!;
+    // Failing for an hour, long past WEBHOOK_PAUSE_AFTER_SECONDS: its next failure would pause it.
+    const failingSince = new Date(Date.now() - 60 * 60 * 1000);
+    const hook = await stack.db.webhookSubscription.create({
+      data: {
+        url: receiver.url("/resumed"),
+        kinds: "all",
+        secret: "whsec_AAAA",
+        cursor: newest,
+        createdBy: "test",
+        failureCount: 5,
+        failingSince,
+        lastError: "HTTP 500",
+      },
+    });
+    try {
+      assert.equal((await api.adjust(1, { delta: 1 })).status, 200);
+      await eventually(async () => receiver.held("/resumed") === 1, "the delivery to be held");
+      const resumed = await api.call("PATCH", `/api/v1/webhooks/${hook.id}`, { status: "active" });
+      assert.equal(resumed.status, 200, JSON.stringify(resumed.body));
+      assert.equal(resumed.body.failureCount, 0);
+
+      // The held request fails; its retry is held again, so the row stays as this failure left it.
+      receiver.answerHeld("/resumed", 500);
+      await eventually(
+        async () =>
+          (await stack.db.webhookDelivery.count({ where: { subscriptionId: hook.id, statusCode: 500 } })) === 1,
+        "the failure to be recorded",
+      );
+      const after = (await api.call("GET", `/api/v1/webhooks/${hook.id}`)).body;
+      assert.equal(after.status, "active", after.pausedReason);
+      assert.equal(after.pausedReason, null);
+      assert.equal(after.failureCount, 1);
+      assert.ok(Date.parse(after.failingSince) > failingSince.getTime(), "a new streak since the resume");
+      assert.match(after.lastError, /HTTP 500/);
+    } finally {
+      receiver.release("/resumed");
+      await stack.db.webhookSubscription.delete({ where: { id: hook.id } });
+      await server.stop();
+    }
+  });
+
+  test("a delivery whose lease another instance took meanwhile neither ends that lease nor records its batch: the new holder sends it again", async () => {
+    const server = await stack.startServer({ env: heldDeliveryEnv });
+    const api = apiClient(server.baseUrl, stack.adminToken);
+    receiver.script("/taken-over", () => "hold");
+    const newest = (await stack.db.productEvent.aggregate({ _max: { id: true } }))._max.id!;
+    const hook = await stack.db.webhookSubscription.create({
+      data: { url: receiver.url("/taken-over"), kinds: "all", secret: "whsec_AAAA", cursor: newest, createdBy: "test" },
+    });
+    try {
+      assert.equal((await api.adjust(1, { delta: 1 })).status, 200);
+      const event = (await stack.db.productEvent.aggregate({ _max: { id: true } }))._max.id!;
+      await eventually(async () => receiver.held("/taken-over") === 1, "the delivery to be held");
+      // As if the lease had lapsed (a slow DNS lookup) and another instance had taken the
+      // subscription: its lease, which lapses in turn in a second (that instance "crashed").
+      await stack.db.webhookSubscription.update({
+        where: { id: hook.id },
+        data: { deliveringUntil: new Date(Date.now() + 1_000) },
+      });
+      receiver.release("/taken-over");
+
+      // The first holder stored nothing; once the other lease lapses the batch goes out again.
+      await eventually(async () => receiver.requests("/taken-over").length === 2, "the batch to be sent again");
+      await eventually(
+        async () => (await stack.db.webhookSubscription.findUniqueOrThrow({ where: { id: hook.id } })).cursor >= event,
+        "the batch to be acknowledged",
+      );
+      const [first, second] = receiver.requests("/taken-over");
+      assert.equal(second.headers["webhook-id"], first.headers["webhook-id"], "the same batch");
+      const log = await stack.db.webhookDelivery.findMany({ where: { subscriptionId: hook.id } });
+      assert.equal(log.length, 1, "only the delivery under the lease it held is logged");
+    } finally {
+      receiver.release("/taken-over");
+      await stack.db.webhookSubscription.delete({ where: { id: hook.id } });
+      await server.stop();
+    }
+  });
+
   test("retention keeps the events a subscription has not acknowledged, and prunes the ones it has", async () => {
     await stack.db.webhookSubscription.deleteMany();
     const server = await stack.startServer();

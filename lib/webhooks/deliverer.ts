@@ -4,8 +4,10 @@
 //
 //   take the subscription's lease (one UPDATE: one instance at a time, the others pass it by);
 //   read the events after its cursor in id order, filtered by kind and product; POST them as one
-//   signed batch, holding nothing of the database; then in one transaction record the attempt,
-//   on a 2xx move the cursor past them (unless a replay moved it meanwhile), end the lease.
+//   signed batch, holding nothing of the database; then in one transaction end the lease, if it
+//   is still this delivery's, record the attempt and on a 2xx move the cursor past them (unless
+//   a replay moved it meanwhile). The outcome is applied to the row as it is then, not as it was
+//   at the claim: a PATCH (a resume, a pause) may have landed while the request was out.
 //
 // No transaction, row lock or connection is held while the endpoint answers, so a slow endpoint
 // never holds up a write (a PATCH or replay of the subscription included). The cursor moves
@@ -53,8 +55,8 @@ type SubscriptionRow = {
   productIds: number[];
   secret: string;
   cursor: string;
-  failureCount: number;
-  failingSince: Date | null;
+  /** The lease's end as claimed: this delivery's token (another claim has another end). */
+  lease: Date;
 };
 
 type Attempt = Omit<DeliveryRow, "id" | "at" | "responseExcerpt"> & { excerpt: string | null };
@@ -92,11 +94,12 @@ export async function recordDelivery(client: Queryable, subscriptionId: number, 
 const describeFailure = (result: SendResult) =>
   result.error ?? `HTTP ${result.statusCode}${result.excerpt ? `: ${result.excerpt.slice(0, 100)}` : ""}`;
 
-/** Exponential backoff with "equal jitter": half the delay fixed, half random. */
-function backoffMs(failures: number) {
-  const delay = Math.min(BACKOFF_FIRST_MS * 2 ** Math.min(failures - 1, 30), BACKOFF_MAX_MS);
-  return delay / 2 + Math.random() * (delay / 2);
-}
+/**
+ * Exponential backoff with "equal jitter" (half the delay fixed, half random), in seconds, from
+ * the row's failure count before this failure; $4 is a random fraction.
+ */
+const BACKOFF_SECONDS_SQL = `least(${BACKOFF_FIRST_MS} * power(2, least("failureCount", 30)), ${BACKOFF_MAX_MS})
+  * (0.5 + 0.5 * $4::float8) / 1000`;
 
 type Outcome = "more" | "done" | "failed" | "skipped";
 
@@ -221,29 +224,40 @@ export class WebhookDeliverer {
       `UPDATE "WebhookSubscription" SET "deliveringUntil" = clock_timestamp() + make_interval(secs => $2::float8)
        WHERE id = $1 AND status = 'active' AND "nextAttemptAt" <= now()
          AND ("deliveringUntil" IS NULL OR "deliveringUntil" < clock_timestamp())
-       RETURNING id, url, kinds, "productIds", secret, cursor, "failureCount", "failingSince"`,
+       RETURNING id, url, kinds, "productIds", secret, cursor, "deliveringUntil" AS lease`,
       [id, this.leaseMs() / 1000],
     );
     if (!subscription) return "skipped";
     try {
       return await this.deliverLeased(subscription);
     } catch (error) {
+      // Only this delivery's lease: if it lapsed, another instance's may be there now.
       await this.pool
-        .query(`UPDATE "WebhookSubscription" SET "deliveringUntil" = NULL WHERE id = $1`, [id])
+        .query(`UPDATE "WebhookSubscription" SET "deliveringUntil" = NULL WHERE id = $1 AND "deliveringUntil" = $2`, [
+          id,
+          subscription.lease,
+        ])
         .catch(() => undefined); // the database is away: the lease lapses by itself
       throw error;
     }
   }
 
-  /** Ends the lease and stores the outcome, in one transaction; false when the subscription is gone. */
-  private async finish(id: number, store: (client: pg.PoolClient) => Promise<void>): Promise<boolean> {
+  /**
+   * Ends the lease and stores the outcome, in one transaction; false, storing nothing, when the
+   * subscription is gone or the lease is no longer this delivery's (it lapsed and another
+   * instance took the subscription: that one sends the batch again, at least once).
+   */
+  private async finish(
+    { id, lease }: SubscriptionRow,
+    store: (client: pg.PoolClient) => Promise<void>,
+  ): Promise<boolean> {
     const client = await this.pool.connect();
     let broken = false;
     try {
       await client.query("BEGIN");
       const { rowCount } = await client.query(
-        `UPDATE "WebhookSubscription" SET "deliveringUntil" = NULL WHERE id = $1`,
-        [id],
+        `UPDATE "WebhookSubscription" SET "deliveringUntil" = NULL WHERE id = $1 AND "deliveringUntil" = $2`,
+        [id, lease],
       );
       if (rowCount) await store(client);
       await client.query("COMMIT");
@@ -264,7 +278,7 @@ export class WebhookDeliverer {
       rows: [{ newest }],
     } = await this.pool.query<{ newest: string }>(`SELECT coalesce(max(id), 0)::text AS newest FROM "ProductEvent"`);
     if (BigInt(newest) <= BigInt(subscription.cursor)) {
-      await this.finish(id, async () => {});
+      await this.finish(subscription, async () => {});
       return "done";
     }
     const batchSize = this.options.maxBatchSize;
@@ -286,7 +300,7 @@ export class WebhookDeliverer {
         subscription.cursor,
       ]);
     if (events.length === 0) {
-      await this.finish(id, (client) => moveCursor(client, "").then(() => undefined));
+      await this.finish(subscription, (client) => moveCursor(client, "").then(() => undefined));
       return "done";
     }
 
@@ -297,7 +311,8 @@ export class WebhookDeliverer {
     const headers = signatureHeaders(subscription.secret, `msg_${firstEventId}_${lastEventId}`, body);
     let result: SendResult;
     try {
-      result = await sendWebhook(await resolveTarget(subscription.url), body, headers, this.options.timeoutMs);
+      const { timeoutMs } = this.options;
+      result = await sendWebhook(await resolveTarget(subscription.url, timeoutMs), body, headers, timeoutMs);
     } catch (error) {
       if (!(error instanceof TargetRefused)) throw error;
       result = { statusCode: null, error: error.message, latencyMs: 0, excerpt: null };
@@ -306,7 +321,8 @@ export class WebhookDeliverer {
     const attempt = { test: false, firstEventId, lastEventId, eventCount: events.length, ...result };
 
     if (ok) {
-      const stored = await this.finish(id, async (client) => {
+      // Only what the acknowledgement settles: the status and anything else a PATCH set stay.
+      const stored = await this.finish(subscription, async (client) => {
         await recordDelivery(client, id, attempt);
         await moveCursor(
           client,
@@ -318,26 +334,23 @@ export class WebhookDeliverer {
       return complete ? "done" : "more";
     }
 
-    const failures = subscription.failureCount + 1;
     const lastError = storable(describeFailure(result), 500);
-    const since = subscription.failingSince;
-    const pause = since !== null && Date.now() - since.getTime() >= this.options.pauseAfterSeconds * 1000;
-    const reason = pause
-      ? storable(
-          `Deliveries failed ${failures} times since ${since.toISOString()} (longer than ${this.options.pauseAfterSeconds} s); last: ${lastError}`,
-          500,
-        )
-      : null;
-    await this.finish(id, async (client) => {
+    // The streak, backoff and pause come from the row as it is now (finish holds its lock), not
+    // from the claim's snapshot: a resume that landed while the request was out starts a new streak.
+    const pause = `status = 'active' AND "failingSince" <= now() - make_interval(secs => $3::float8)`;
+    await this.finish(subscription, async (client) => {
       await recordDelivery(client, id, attempt);
       await client.query(
         `UPDATE "WebhookSubscription"
-         SET "failureCount" = $2, "failingSince" = coalesce("failingSince", now()), "lastError" = $3,
-             "nextAttemptAt" = clock_timestamp() + make_interval(secs => $4::float8),
-             status = CASE WHEN $5::boolean THEN 'paused' ELSE status END,
-             "pausedReason" = CASE WHEN $5::boolean THEN $6 ELSE "pausedReason" END
+         SET "failureCount" = "failureCount" + 1, "failingSince" = coalesce("failingSince", now()), "lastError" = $2::text,
+             "nextAttemptAt" = clock_timestamp() + make_interval(secs => ${BACKOFF_SECONDS_SQL}),
+             status = CASE WHEN ${pause} THEN 'paused' ELSE status END,
+             "pausedReason" = CASE WHEN ${pause} THEN left(format(
+               'Deliveries failed %s times since %s (longer than %s s); last: %s', "failureCount" + 1,
+               to_char("failingSince" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), $3::float8, $2::text), 500)
+               ELSE "pausedReason" END
          WHERE id = $1`,
-        [id, failures, lastError, backoffMs(failures) / 1000, pause, reason],
+        [id, lastError, this.options.pauseAfterSeconds, Math.random()],
       );
     });
     this.failures++;

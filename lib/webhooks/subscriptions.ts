@@ -153,7 +153,7 @@ export async function sendTestEvent(id: number): Promise<SendResult> {
   const subscription = await findSubscription(id);
   const headers = signatureHeaders(subscription.secret, `test_${randomBytes(12).toString("hex")}`, TEST_PAYLOAD);
   try {
-    const target = await resolveTarget(subscription.url);
+    const target = await resolveTarget(subscription.url, env().WEBHOOK_TIMEOUT_MS);
     return await sendWebhook(target, TEST_PAYLOAD, headers, env().WEBHOOK_TIMEOUT_MS);
   } catch (error) {
     if (!(error instanceof TargetRefused)) throw error;

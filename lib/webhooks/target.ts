@@ -92,8 +92,11 @@ export function parseWebhookUrl(text: string): URL {
   return url;
 }
 
-/** Resolves the URL's host and checks every address; the first one is the one to connect to. */
-export async function resolveTarget(text: string): Promise<DeliveryTarget> {
+/**
+ * Resolves the URL's host and checks every address; the first one is the one to connect to.
+ * With `timeoutMs`, a lookup that takes longer is given up (a delivery's lease counts on it).
+ */
+export async function resolveTarget(text: string, timeoutMs?: number): Promise<DeliveryTarget> {
   const url = parseWebhookUrl(text);
   // WHATWG URL has already normalised IPv4 spellings (0x7f.1, 2130706433) to dotted quads.
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
@@ -101,11 +104,22 @@ export async function resolveTarget(text: string): Promise<DeliveryTarget> {
   if (isIP(host)) {
     addresses = [{ address: host, family: isIP(host) === 6 ? 6 : 4 }];
   } else {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      addresses = await lookup(host, { all: true, verbatim: true });
+      const lookedUp = lookup(host, { all: true, verbatim: true });
+      addresses = await (timeoutMs === undefined
+        ? lookedUp
+        : Promise.race([
+            lookedUp,
+            new Promise<never>((_, reject) => {
+              timer = setTimeout(() => reject({ code: `timed out after ${timeoutMs} ms` }), timeoutMs);
+            }),
+          ]));
     } catch (error) {
       const code = (error as { code?: string }).code ?? "failed";
       throw new TargetRefused("UNRESOLVABLE_HOST", `url's host ${host} cannot be resolved (${code})`);
+    } finally {
+      clearTimeout(timer);
     }
     if (addresses.length === 0) throw new TargetRefused("UNRESOLVABLE_HOST", `url's host ${host} has no address`);
   }

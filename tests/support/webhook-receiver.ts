@@ -26,6 +26,8 @@ export type Receiver = {
   held: (path: string) => number;
   /** Answers every held request to `path` with 200, and later ones too (the script becomes 200). */
   release: (path: string) => void;
+  /** Answers the requests to `path` held now with `status`; later ones are still held. */
+  answerHeld: (path: string, status: number) => void;
   close: () => Promise<void>;
 };
 
@@ -34,7 +36,7 @@ export async function startReceiver(): Promise<Receiver> {
   const scripts = new Map<string, (n: number) => Answer>();
   const unanswered = new Map<string, number>();
   const whole = new WeakSet<ReceivedRequest>();
-  const holding = new Map<string, Array<() => void>>();
+  const holding = new Map<string, Array<(status: number) => void>>();
   let index = 0;
   const server = http.createServer((req, res) => {
     const path = req.url ?? "/";
@@ -59,9 +61,9 @@ export async function startReceiver(): Promise<Receiver> {
       if (answer === "hold") {
         const waiting = holding.get(path) ?? [];
         holding.set(path, waiting);
-        waiting.push(() => {
+        waiting.push((status) => {
           unanswered.set(path, unanswered.get(path)! - 1);
-          res.writeHead(200, { "content-type": "text/plain" }).end("ok");
+          res.writeHead(status, { "content-type": "text/plain" }).end(status < 300 ? "ok" : `held, then ${status}`);
         });
         return;
       }
@@ -83,7 +85,10 @@ export async function startReceiver(): Promise<Receiver> {
     held: (path) => holding.get(path)?.length ?? 0,
     release: (path) => {
       scripts.set(path, () => 200);
-      for (const answer of holding.get(path)?.splice(0) ?? []) answer();
+      for (const answer of holding.get(path)?.splice(0) ?? []) answer(200);
+    },
+    answerHeld: (path, status) => {
+      for (const answer of holding.get(path)?.splice(0) ?? []) answer(status);
     },
     close: async () => {
       server.closeAllConnections();
