@@ -117,7 +117,7 @@ export default function ApiReferencePage() {
       .map(([method, operation]) => ({ path, method, operation: operation as Operation })),
   );
   return (
-    <article className="space-y-6">
+    <article className="space-y-6 [overflow-wrap:anywhere]">
       <header className="space-y-2">
         <h1 className="text-2xl font-semibold">{String(document.info.title)}</h1>
         <p className="text-sm text-slate-600 dark:text-slate-300">{String(document.info.description)}</p>
