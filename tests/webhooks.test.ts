@@ -850,7 +850,7 @@ describe("webhook safety and pausing", () => {
     const server = await stack.startServer({ env: heldDeliveryEnv });
     const api = apiClient(server.baseUrl, stack.adminToken);
     receiver.script("/resumed", () => "hold");
-    const newest = (await stack.db.productEvent.aggregate({ _max: { id: true } }))._max.id!;
+    const newest = (await stack.db.productEvent.aggregate({ _max: { id: true } }))._max.id ?? BigInt(0);
     // Failing for an hour, long past WEBHOOK_PAUSE_AFTER_SECONDS: its next failure would pause it.
     const failingSince = new Date(Date.now() - 60 * 60 * 1000);
     const hook = await stack.db.webhookSubscription.create({
@@ -896,7 +896,7 @@ describe("webhook safety and pausing", () => {
     const server = await stack.startServer({ env: heldDeliveryEnv });
     const api = apiClient(server.baseUrl, stack.adminToken);
     receiver.script("/taken-over", () => "hold");
-    const newest = (await stack.db.productEvent.aggregate({ _max: { id: true } }))._max.id!;
+    const newest = (await stack.db.productEvent.aggregate({ _max: { id: true } }))._max.id ?? BigInt(0);
     const hook = await stack.db.webhookSubscription.create({
       data: { url: receiver.url("/taken-over"), kinds: "all", secret: "whsec_AAAA", cursor: newest, createdBy: "test" },
     });
