@@ -41,6 +41,11 @@ function createRegistry() {
     "Reads of the event log by catching-up streams waiting for a turn of the replay budget",
     () => engine().replayBudget.queued,
   );
+  gauge(
+    "stockpulse_replay_writes_waiting",
+    "Chunks of catching-up streams waiting for a later turn of the event loop (replay bytes per turn are bounded)",
+    () => engine().replayTurns.queued,
+  );
   counter("stockpulse_events_delivered_total", "Events written to SSE streams", () => engine().metrics.eventsDelivered);
   counter("stockpulse_streams_opened_total", "SSE streams opened", () => engine().metrics.streamsOpened);
   counter("stockpulse_replays_total", "Streams that resumed from a Last-Event-ID", () => engine().metrics.replays);

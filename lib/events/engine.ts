@@ -7,6 +7,7 @@ import { ProductEventListener } from "@/lib/events/listener";
 import { pruneEventsOlderThan, REPLAY_PAGE_SIZE } from "@/lib/events/queries";
 import { ReplayBudget } from "@/lib/events/replay-budget";
 import { ReplayPages } from "@/lib/events/replay-pages";
+import { ReplayTurns } from "@/lib/events/replay-turns";
 
 export type FeedEngine = {
   hub: ProductEventHub;
@@ -16,7 +17,12 @@ export type FeedEngine = {
   replayBudget: ReplayBudget;
   /** Pages of the event log read for resumes, shared by streams that need the same one. */
   replayPages: ReplayPages;
+  /** How much catching up may write in one turn of the event loop, over every stream. */
+  replayTurns: ReplayTurns;
 };
+
+/** 4 replay chunks a turn: ~1 ms of copying to sockets, then whatever else is ready runs. */
+const REPLAY_BYTES_PER_TURN = 256 * 1024;
 
 const globalForFeed = globalThis as unknown as { stockpulseFeed?: FeedEngine };
 
@@ -48,7 +54,14 @@ function createFeedEngine(): FeedEngine {
   }
 
   const replayBudget = new ReplayBudget(config.FEED_REPLAY_CONCURRENCY, config.FEED_REPLAY_CONCURRENCY_PER_ADDRESS);
-  return { hub, listener, metrics, replayBudget, replayPages: new ReplayPages(REPLAY_PAGE_SIZE) };
+  return {
+    hub,
+    listener,
+    metrics,
+    replayBudget,
+    replayPages: new ReplayPages(REPLAY_PAGE_SIZE),
+    replayTurns: new ReplayTurns(REPLAY_BYTES_PER_TURN),
+  };
 }
 
 export function feedEngine(): FeedEngine {

@@ -308,6 +308,9 @@ export class FeedSession implements Subscriber {
           bytes = concatFrames(events.slice(start, end).filter((event) => event.id > this.lastSent));
           if (events[start].id > this.lastSent) chunks.set(start, bytes);
         }
+        // Within the turn's share of the loop for every replaying stream (replay-turns.ts).
+        await this.engine.replayTurns.take(bytes.byteLength);
+        if (this.state !== "replaying") return;
         this.lastSent = events[end - 1].id;
         this.sink.write(bytes);
       }
