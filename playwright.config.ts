@@ -2,8 +2,8 @@ import "./lib/supported-node";
 import { defineConfig } from "@playwright/test";
 import { CHROMIUM_ARGS, findChromium } from "./scripts/find-chromium";
 
-// e2e/global-setup.ts starts a real stack (embedded PostgreSQL + `next start` on the production
-// build) and publishes its address in E2E_BASE_URL before the workers load this file.
+// e2e/global-setup.ts starts a real stack (embedded PostgreSQL + `npm start`'s production server
+// on the build) and publishes its address in E2E_BASE_URL before the workers load this file.
 export default defineConfig({
   testDir: "e2e",
   globalSetup: "./e2e/global-setup.ts",

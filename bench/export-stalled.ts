@@ -12,6 +12,7 @@ import "../lib/supported-node";
 import fs from "node:fs";
 import net from "node:net";
 import { startStack } from "../scripts/stack";
+import { productWithHistory, rssMiB } from "./support";
 
 const STALLED = Number(process.env.BENCH_STALLED ?? 300);
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 2000);
@@ -20,8 +21,6 @@ const EVENTS = 100_000;
 // socket's buffers first); the tests prove the cut (tests/stream-limits.test.ts).
 const STALL_MS = Number(process.env.BENCH_STALL_MS ?? 600_000);
 
-const rssMiB = (pid: number) =>
-  Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
 const openFiles = (pid: number) => fs.readdirSync(`/proc/${pid}/fd`).length;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -56,21 +55,8 @@ const server = await stack.startServer({
     RATE_LIMIT_PER_ADDRESS_PER_MINUTE: "100000",
   },
 });
-const metric = async (name: string) => {
-  const response = await fetch(`${server.baseUrl}/api/metrics`, {
-    headers: { authorization: `Bearer ${stack.metricsToken}` },
-  });
-  const match = new RegExp(`^${name} (\\S+)`, "m").exec(await response.text());
-  return match ? Number(match[1]) : NaN;
-};
-const [product] = await stack.db.$queryRaw<Array<{ id: number; sku: string }>>`
-  INSERT INTO "Product" (sku, name, "priceCents", stock, "lowStockThreshold", "updatedAt")
-  VALUES ('BENCH-STALLED', 'Bench stalled product', 1999, 100000, 10, now()) RETURNING id, sku`;
-await stack.db.$executeRaw`
-  INSERT INTO "ProductEvent" ("productId", kind, sku, name, stock, "priceCents", "lowStockThreshold", version, delta, actor, reason, "stockLevel", "previousStockLevel")
-  SELECT ${product.id}, 'stock', ${product.sku}, 'Espresso beans, single origin, 250 g bag', g, 1999, 10, g, -1,
-         'till-' || (g % 7) || '@shop.example', 'sale', stock_level(g, 10), stock_level(g + 1, 10)
-  FROM generate_series(1, ${EVENTS}) AS g`;
+const metric = (name: string) => server.metric(name);
+const product = await productWithHistory(stack, "BENCH-STALLED", "Bench stalled product", EVENTS);
 
 // 1. Stalled exports.
 await fetch(`${server.baseUrl}/api/v1/events.csv?productId=${product.id}`).then((response) => response.arrayBuffer());

@@ -8,17 +8,14 @@
 //   npx next build && node --import tsx bench/export.ts
 import "../lib/supported-node";
 import { spawn } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
 import { freePort } from "../scripts/embedded-postgres";
 import { startStack } from "../scripts/stack";
+import { productWithHistory, rssMiB } from "./support";
 
 const EVENTS = 100_000;
 const PRODUCTS = 5_000;
 const root = path.join(import.meta.dirname, "..");
-
-const rssMiB = (pid: number) =>
-  Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
 
 /** V8 heap in use in a StockPulse server (its /api/metrics), in MiB; null for the floor. */
 let heapOf: ((baseUrl: string) => Promise<number>) | null = null;
@@ -74,15 +71,7 @@ heapOf = async (baseUrl) => {
   ).text();
   return Number(/^nodejs_heap_size_used_bytes (\S+)/m.exec(text)![1]) / 1024 / 1024;
 };
-const [product] = await stack.db.$queryRaw<Array<{ id: number; sku: string }>>`
-  INSERT INTO "Product" (sku, name, "priceCents", stock, "lowStockThreshold", "updatedAt")
-  VALUES ('BENCH-HISTORY', 'Bench history product', 1999, 100000, 10, now()) RETURNING id, sku`;
-// Rows like real ones: a name of ~40 characters, an actor, a reason.
-await stack.db.$executeRaw`
-  INSERT INTO "ProductEvent" ("productId", kind, sku, name, stock, "priceCents", "lowStockThreshold", version, delta, actor, reason, "stockLevel", "previousStockLevel")
-  SELECT ${product.id}, 'stock', ${product.sku}, 'Espresso beans, single origin, 250 g bag', g, 1999, 10, g, -1,
-         'till-' || (g % 7) || '@shop.example', 'sale', stock_level(g, 10), stock_level(g + 1, 10)
-  FROM generate_series(1, ${EVENTS}) AS g`;
+const product = await productWithHistory(stack, "BENCH-HISTORY", "Bench history product", EVENTS);
 await stack.db.$executeRaw`
   INSERT INTO "Product" (sku, name, "priceCents", stock, "lowStockThreshold", "updatedAt")
   SELECT 'BENCH-' || g, 'Bench product ' || g, 100 + g, g % 50, 10, now() FROM generate_series(1, ${PRODUCTS}) AS g`;

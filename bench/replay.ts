@@ -136,13 +136,7 @@ function cpuSeconds(pid: number) {
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in ticks of 10 ms
 }
 
-async function metric(name: string): Promise<number> {
-  const text = await (
-    await fetch(`${server.baseUrl}/api/metrics`, { headers: { authorization: `Bearer ${stack.metricsToken}` } })
-  ).text();
-  const line = text.split("\n").find((candidate) => candidate.startsWith(`${name} `));
-  return line ? Number(line.split(" ")[1]) : NaN;
-}
+const metric = (name: string) => server.metric(name);
 
 const database = new pg.Client({ connectionString: stack.databaseUrl });
 await database.connect();

@@ -30,6 +30,8 @@ export type Server = {
   output: () => string;
   /** Runs a full garbage collection in the server (see gc-on-signal.cjs) and waits for it. */
   collectGarbage: () => Promise<void>;
+  /** A sample of the server's /api/metrics (with its METRICS_TOKEN); throws if it has none by that name. */
+  metric: (name: string) => Promise<number>;
   /** Sends a signal and returns at once (see stop() to wait for the exit). */
   kill: (signal: NodeJS.Signals) => void;
   /** SIGTERM, then wait for the process to exit. */
@@ -135,6 +137,15 @@ export async function startStack(options: { env?: Record<string, string> } = {})
       collectGarbage: async () => {
         child.kill("SIGUSR2");
         await new Promise((resolve) => setTimeout(resolve, 500));
+      },
+      metric: async (name) => {
+        const response = await fetch(`${server.baseUrl}/api/metrics`, {
+          headers: { authorization: `Bearer ${env.METRICS_TOKEN}` },
+        });
+        if (!response.ok) throw new Error(`/api/metrics answered ${response.status}`);
+        const line = (await response.text()).split("\n").find((candidate) => candidate.startsWith(`${name} `));
+        if (line === undefined) throw new Error(`${name} is not in /api/metrics`);
+        return Number(line.split(" ")[1]);
       },
       kill: (signal) => child.kill(signal),
       stop: async () => {

@@ -77,14 +77,6 @@ function burstSuite(transport: Transport) {
   });
   after(() => stack?.stop());
 
-  /** A counter of the server's /api/metrics; 0 when it is not there. */
-  async function metric(target: Server, name: string): Promise<number> {
-    const headers = { authorization: `Bearer ${stack.metricsToken}` };
-    const text = await (await fetch(`${target.baseUrl}/api/metrics`, { headers })).text();
-    const line = text.split("\n").find((candidate) => candidate.startsWith(`${name} `));
-    return line ? Number(line.split(" ")[1]) : 0;
-  }
-
   /** One stocktake of every burst product: PRODUCTS events in one transaction. Its last id. */
   async function stocktake(target: Server): Promise<bigint> {
     count++;
@@ -100,13 +92,13 @@ function burstSuite(transport: Transport) {
   }
 
   test("a client that falls behind a burst catches up on the same stream: every event once, in order", async () => {
-    const dropsBefore = await metric(server, "stockpulse_slow_clients_dropped_total");
-    const behindBefore = await metric(server, "stockpulse_clients_behind_total");
+    const dropsBefore = await server.metric("stockpulse_slow_clients_dropped_total");
+    const behindBefore = await server.metric("stockpulse_clients_behind_total");
     const lagging = pausableFeed(`${server.baseUrl}${FEED}`);
     await lagging.opened;
     lagging.pause();
     const reader = await openFeed(`${server.baseUrl}${FEED}`);
-    await eventually(async () => (await metric(server, "stockpulse_open_streams")) >= 2, "both streams open");
+    await eventually(async () => (await server.metric("stockpulse_open_streams")) >= 2, "both streams open");
     const from = (await stack.db.productEvent.aggregate({ _max: { id: true } }))._max.id ?? BigInt(0);
 
     const last = await stocktake(server);
@@ -114,8 +106,8 @@ function burstSuite(transport: Transport) {
     // The paused client is past its buffer limit now: cut (before) or catching up (now).
     await eventually(
       async () =>
-        (await metric(server, "stockpulse_slow_clients_dropped_total")) > dropsBefore ||
-        (await metric(server, "stockpulse_clients_behind_total")) > behindBefore,
+        (await server.metric("stockpulse_slow_clients_dropped_total")) > dropsBefore ||
+        (await server.metric("stockpulse_clients_behind_total")) > behindBefore,
       "the paused client to fall behind",
     );
     lagging.resume();
@@ -132,7 +124,7 @@ function burstSuite(transport: Transport) {
       lagging.ids,
       expected.map((event) => event.id),
     );
-    assert.equal(await metric(server, "stockpulse_slow_clients_dropped_total"), dropsBefore);
+    assert.equal(await server.metric("stockpulse_slow_clients_dropped_total"), dropsBefore);
 
     // Caught up, it is live again: the next change arrives on the same stream.
     const next = await stocktake(server);
@@ -151,7 +143,7 @@ function burstSuite(transport: Transport) {
     const fresh = await stack.startServer({ transport, env: { SSE_MAX_BUFFER_BYTES: "32768" } });
     const lagging = pausableFeed(`${fresh.baseUrl}${FEED}`);
     await lagging.opened;
-    await eventually(async () => (await metric(fresh, "stockpulse_open_streams")) >= 1, "the stream open");
+    await eventually(async () => (await fresh.metric("stockpulse_open_streams")) >= 1, "the stream open");
     const from = (await stack.db.productEvent.aggregate({ _max: { id: true } }))._max.id ?? BigInt(0);
     const last = await stocktake(fresh);
     await eventually(async () => lagging.ended() || lagging.ids.includes(last), "the client to catch up", 600);
@@ -161,7 +153,7 @@ function burstSuite(transport: Transport) {
       orderBy: { id: "asc" },
       select: { id: true },
     });
-    assert.ok((await metric(fresh, "stockpulse_clients_behind_total")) >= 1, "the client fell behind");
+    assert.ok((await fresh.metric("stockpulse_clients_behind_total")) >= 1, "the client fell behind");
     assert.equal(lagging.ids[0], expected[0].id, "the first event is the first after the client connected");
     assert.deepEqual(
       lagging.ids,
@@ -178,7 +170,7 @@ function burstSuite(transport: Transport) {
     const mine = productIds.filter((_, index) => index % 16 === 5);
     const filtered = pausableFeed(`${tight.baseUrl}${FEED}?productIds=${mine.join(",")}`);
     await filtered.opened;
-    await eventually(async () => (await metric(tight, "stockpulse_open_streams")) >= 1, "the stream open");
+    await eventually(async () => (await tight.metric("stockpulse_open_streams")) >= 1, "the stream open");
     const from = (await stack.db.productEvent.aggregate({ _max: { id: true } }))._max.id ?? BigInt(0);
     await stocktake(tight);
     await stocktake(tight);
@@ -191,8 +183,8 @@ function burstSuite(transport: Transport) {
     const last = expected.at(-1)!.id;
     await eventually(async () => filtered.ended() || filtered.ids.includes(last), "the client to catch up", 600);
     assert.equal(filtered.ended(), false, "the stream stayed open");
-    assert.ok((await metric(tight, "stockpulse_clients_behind_total")) >= 1, "the client fell behind");
-    assert.equal(await metric(tight, "stockpulse_slow_clients_dropped_total"), 0);
+    assert.ok((await tight.metric("stockpulse_clients_behind_total")) >= 1, "the client fell behind");
+    assert.equal(await tight.metric("stockpulse_slow_clients_dropped_total"), 0);
     assert.deepEqual(
       filtered.ids,
       expected.map((event) => event.id),
@@ -205,7 +197,7 @@ function burstSuite(transport: Transport) {
     const lagging = pausableFeed(`${server.baseUrl}${FEED}`);
     await lagging.opened;
     lagging.pause();
-    await eventually(async () => (await metric(server, "stockpulse_open_streams")) >= 1, "the stream open");
+    await eventually(async () => (await server.metric("stockpulse_open_streams")) >= 1, "the stream open");
     const from = (await stack.db.productEvent.aggregate({ _max: { id: true } }))._max.id ?? BigInt(0);
     // 6 bursts of ~5.2 MB: twice the log's 16 MiB, which drops the front (past what the paused
     // client and its socket buffers took) before it reads again.
@@ -228,17 +220,17 @@ function burstSuite(transport: Transport) {
   });
 
   test("a database outage while a client catches up: live:true only after every event it missed, and it is not cut", async () => {
-    const dropsBefore = await metric(server, "stockpulse_slow_clients_dropped_total");
-    const behindBefore = await metric(server, "stockpulse_clients_behind_total");
-    const reconnectsBefore = await metric(server, "stockpulse_listener_reconnects_total");
+    const dropsBefore = await server.metric("stockpulse_slow_clients_dropped_total");
+    const behindBefore = await server.metric("stockpulse_clients_behind_total");
+    const reconnectsBefore = await server.metric("stockpulse_listener_reconnects_total");
     const lagging = pausableFeed(`${server.baseUrl}${FEED}`);
     await lagging.opened;
     lagging.pause();
-    await eventually(async () => (await metric(server, "stockpulse_open_streams")) >= 1, "the stream open");
+    await eventually(async () => (await server.metric("stockpulse_open_streams")) >= 1, "the stream open");
     const from = (await stack.db.productEvent.aggregate({ _max: { id: true } }))._max.id ?? BigInt(0);
     const last = await stocktake(server);
     await eventually(
-      async () => (await metric(server, "stockpulse_clients_behind_total")) > behindBefore,
+      async () => (await server.metric("stockpulse_clients_behind_total")) > behindBefore,
       "the client behind",
     );
     // The listener loses the database and comes back while the client is still behind.
@@ -246,7 +238,7 @@ function burstSuite(transport: Transport) {
       `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'stockpulse-listener'`,
     );
     await eventually(
-      async () => (await metric(server, "stockpulse_listener_reconnects_total")) > reconnectsBefore,
+      async () => (await server.metric("stockpulse_listener_reconnects_total")) > reconnectsBefore,
       "the listener to reconnect",
     );
     await eventually(
@@ -263,7 +255,7 @@ function burstSuite(transport: Transport) {
     );
     await eventually(async () => lagging.ended() || lagging.ids.includes(last), "the client to catch up", 600);
     assert.equal(lagging.ended(), false, "the stream stayed open");
-    assert.equal(await metric(server, "stockpulse_slow_clients_dropped_total"), dropsBefore);
+    assert.equal(await server.metric("stockpulse_slow_clients_dropped_total"), dropsBefore);
     const expected = await stack.db.productEvent.findMany({ where: { id: { gt: from } }, orderBy: { id: "asc" } });
     assert.deepEqual(
       lagging.ids,
@@ -282,17 +274,17 @@ function burstSuite(transport: Transport) {
     // A short heartbeat: the stall limit (2 heartbeats) passes within the test.
     const quick = await stack.startServer({ transport, env: { SSE_HEARTBEAT_MS: "500" } });
     await quick.collectGarbage();
-    const heapBefore = await metric(quick, "nodejs_heap_size_used_bytes");
+    const heapBefore = await quick.metric("nodejs_heap_size_used_bytes");
     const stalled = pausableFeed(`${quick.baseUrl}${FEED}`);
     await stalled.opened;
     stalled.pause();
-    await eventually(async () => (await metric(quick, "stockpulse_open_streams")) >= 1, "the stream open");
+    await eventually(async () => (await quick.metric("stockpulse_open_streams")) >= 1, "the stream open");
     await stocktake(quick);
     await stocktake(quick);
-    await eventually(async () => (await metric(quick, "stockpulse_slow_clients_dropped_total")) === 1, "the cut");
-    await eventually(async () => (await metric(quick, "stockpulse_open_streams")) === 0, "the stream released");
+    await eventually(async () => (await quick.metric("stockpulse_slow_clients_dropped_total")) === 1, "the cut");
+    await eventually(async () => (await quick.metric("stockpulse_open_streams")) === 0, "the stream released");
     await quick.collectGarbage();
-    const heapAfter = await metric(quick, "nodejs_heap_size_used_bytes");
+    const heapAfter = await quick.metric("nodejs_heap_size_used_bytes");
     // The hub's recent log (at most 16 MiB of frames) holds both bursts; nothing per client does.
     assert.ok(heapAfter - heapBefore < 32 * 1024 * 1024, `heap grew by ${heapAfter - heapBefore} bytes`);
     stalled.close();

@@ -10,7 +10,7 @@ import pg from "pg";
 import { apiClient } from "./support/api";
 import { eventually } from "./support/eventually";
 import { openFeed, type FeedReader } from "./support/sse";
-import { startStack, TRANSPORTS, type Server, type Stack, type Transport } from "../scripts/stack";
+import { startStack, TRANSPORTS, type Stack, type Transport } from "../scripts/stack";
 
 const FEED = "/api/v1/stream/product-updates";
 const PRODUCTS = 500;
@@ -50,13 +50,6 @@ before(async () => {
 });
 after(() => stack?.stop());
 
-async function metric(target: Server, name: string): Promise<number> {
-  const headers = { authorization: `Bearer ${stack.metricsToken}` };
-  const text = await (await fetch(`${target.baseUrl}/api/metrics`, { headers })).text();
-  const line = text.split("\n").find((candidate) => candidate.startsWith(`${name} `));
-  return line ? Number(line.split(" ")[1]) : NaN;
-}
-
 /** Backends of the server's pool waiting on the test's lock of the event log. */
 async function readsWaitingOnLock(database: pg.Client): Promise<number> {
   const { rows } = await database.query<{ waiting: number }>(
@@ -94,7 +87,7 @@ function budgetSuite(transport: Transport) {
       await eventually(
         async () =>
           (await readsWaitingOnLock(database)) === 2 &&
-          (await metric(server, "stockpulse_replay_reads_waiting")) === RESUMES - 2,
+          (await server.metric("stockpulse_replay_reads_waiting")) === RESUMES - 2,
         "two reads in the database and the rest waiting for a turn",
       );
       // The pool still has connections for everyone else: the readiness probe reads the database.

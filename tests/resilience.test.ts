@@ -33,13 +33,6 @@ function resilienceSuite(transport: Transport) {
 
   const metricsAuth = () => ({ authorization: `Bearer ${stack.metricsToken}` });
 
-  async function metric(target: Server, name: string): Promise<number> {
-    const text = await (await fetch(`${target.baseUrl}/api/metrics`, { headers: metricsAuth() })).text();
-    const line = text.split("\n").find((candidate) => candidate.startsWith(`${name} `));
-    assert.ok(line, `metric ${name} missing`);
-    return Number(line.split(" ")[1]);
-  }
-
   test("/api/metrics speaks Prometheus text format", async () => {
     const response = await fetch(`${server.baseUrl}/api/metrics`, { headers: metricsAuth() });
     assert.match(response.headers.get("content-type") ?? "", /^text\/plain/);
@@ -85,9 +78,9 @@ function resilienceSuite(transport: Transport) {
     await stack.db.$executeRaw`
       INSERT INTO "ProductEvent" ("productId", kind, sku, name, stock, "priceCents", "lowStockThreshold", version, actor, "stockLevel")
       SELECT 2, 'stock', 'SKU-2', repeat('x', 200), g, 100, 5, g, 'test', stock_level(g, 5) FROM generate_series(1, 40000) AS g`;
-    const dropsBefore = await metric(server, "stockpulse_slow_clients_dropped_total");
+    const dropsBefore = await server.metric("stockpulse_slow_clients_dropped_total");
     await server.collectGarbage();
-    const heapBefore = await metric(server, "nodejs_heap_size_used_bytes");
+    const heapBefore = await server.metric("nodejs_heap_size_used_bytes");
 
     const stalled = net.connect(server.port, "127.0.0.1");
     stalled.pause(); // never reads a byte
@@ -95,18 +88,18 @@ function resilienceSuite(transport: Transport) {
 
     const healthy = await openFeed(`${server.baseUrl}${FEED}?productIds=3`);
     await eventually(
-      async () => (await metric(server, "stockpulse_slow_clients_dropped_total")) > dropsBefore,
+      async () => (await server.metric("stockpulse_slow_clients_dropped_total")) > dropsBefore,
       "the stalled client to be dropped",
     );
     await apiClient(server.baseUrl, stack.adminToken).patch(3, { stock: 333 });
     await healthy.waitFor(() => healthy.events().some((event) => event.newStock === 333), "the live change");
 
     await server.collectGarbage();
-    const heapAfter = await metric(server, "nodejs_heap_size_used_bytes");
+    const heapAfter = await server.metric("nodejs_heap_size_used_bytes");
     assert.ok(heapAfter - heapBefore < 16 * 1024 * 1024, `heap grew by ${heapAfter - heapBefore} bytes`);
     healthy.close();
     stalled.destroy();
-    await eventually(async () => (await metric(server, "stockpulse_open_streams")) === 0, "streams released");
+    await eventually(async () => (await server.metric("stockpulse_open_streams")) === 0, "streams released");
   });
 
   test("a client that missed thousands of changes resumes: the replay is paced by its reading", async () => {
@@ -115,7 +108,7 @@ function resilienceSuite(transport: Transport) {
     await stack.db.$executeRaw`
       INSERT INTO "ProductEvent" ("productId", kind, sku, name, stock, "priceCents", "lowStockThreshold", version, actor, "stockLevel")
       SELECT 6, 'stock', 'SKU-6', repeat('n', 60), g, 100, 5, g, 'test', stock_level(g, 5) FROM generate_series(1, 3000) AS g`;
-    const dropsBefore = await metric(server, "stockpulse_slow_clients_dropped_total");
+    const dropsBefore = await server.metric("stockpulse_slow_clients_dropped_total");
     const reader = await openFeed(`${server.baseUrl}${FEED}?lastEventId=${from}`);
     await reader.waitFor(() => reader.events().length >= 3000, "3,000 replayed events", 60_000);
     await apiClient(server.baseUrl, stack.adminToken).patch(6, { stock: 6006 });
@@ -123,7 +116,7 @@ function resilienceSuite(transport: Transport) {
     const ids = reader.events().map((event) => BigInt(event.eventId));
     assert.equal(ids.length, 3001);
     ids.slice(0, 3000).forEach((id, i) => assert.equal(id, from + BigInt(i + 1)));
-    assert.equal(await metric(server, "stockpulse_slow_clients_dropped_total"), dropsBefore);
+    assert.equal(await server.metric("stockpulse_slow_clients_dropped_total"), dropsBefore);
     reader.close();
   });
 
@@ -133,7 +126,7 @@ function resilienceSuite(transport: Transport) {
       { path: `${FEED}?productIds=7` },
       (raw) => (raw.body().match(/^id: /gm) ?? []).length >= 50,
     );
-    await eventually(async () => (await metric(server, "stockpulse_open_streams")) >= 1, "the stream to open");
+    await eventually(async () => (await server.metric("stockpulse_open_streams")) >= 1, "the stream to open");
     // 50 events committed at once: PostgreSQL delivers their notifications together.
     await stack.db.$executeRaw`
       WITH event AS (
@@ -161,15 +154,15 @@ function resilienceSuite(transport: Transport) {
 
   test("1,000 connect/disconnect cycles leave no subscriber behind and the heap near its baseline", async () => {
     await server.collectGarbage();
-    const heapBefore = await metric(server, "nodejs_heap_size_used_bytes");
+    const heapBefore = await server.metric("nodejs_heap_size_used_bytes");
     for (let round = 0; round < 20; round++) {
       const readers = await Promise.all(Array.from({ length: 50 }, () => openFeed(`${server.baseUrl}${FEED}`)));
       await Promise.all(readers.map((reader) => reader.waitFor((frames) => frames.length > 0, "retry frame")));
       readers.forEach((reader) => reader.close());
     }
-    await eventually(async () => (await metric(server, "stockpulse_open_streams")) === 0, "every stream released");
+    await eventually(async () => (await server.metric("stockpulse_open_streams")) === 0, "every stream released");
     await server.collectGarbage();
-    const heapAfter = await metric(server, "nodejs_heap_size_used_bytes");
+    const heapAfter = await server.metric("nodejs_heap_size_used_bytes");
     assert.ok(heapAfter - heapBefore < 16 * 1024 * 1024, `heap grew by ${heapAfter - heapBefore} bytes`);
   });
 

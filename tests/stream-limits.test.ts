@@ -34,15 +34,6 @@ before(async () => {
 });
 after(() => stack?.stop());
 
-async function metric(server: Server, name: string) {
-  const response = await fetch(`${server.baseUrl}/api/metrics`, {
-    headers: { authorization: `Bearer ${stack.metricsToken}` },
-  });
-  const match = new RegExp(`^${name} (\\S+)`, "m").exec(await response.text());
-  assert.ok(match, `${name} in /api/metrics`);
-  return Number(match[1]);
-}
-
 /** A download that reads the response's first bytes and then nothing more. */
 function stalledDownload(server: Server, path: string) {
   const socket = net.connect(server.port, "127.0.0.1");
@@ -104,7 +95,7 @@ describe("the stream limit derived from the open-file limit", () => {
     const server = await stack.startServer();
     const files = parseOpenFileLimit(fs.readFileSync(`/proc/${server.pid}/limits`, "utf8"));
     const expected = streamCapacity(files).maxStreams;
-    assert.equal(await metric(server, "stockpulse_stream_limit"), expected);
+    assert.equal(await server.metric("stockpulse_stream_limit"), expected);
     assert.match(
       server.output(),
       new RegExp(`at most ${expected} feed streams and exports open \\(open-file limit ${files}`),
@@ -127,8 +118,8 @@ for (const transport of TRANSPORTS) {
       const server = await stack.startServer({ transport, env: { EXPORT_STALL_TIMEOUT_MS: "1000" } });
       const download = stalledDownload(server, bigExport);
       assert.equal(await download.status, 200);
-      await eventually(async () => (await metric(server, "stockpulse_csv_exports_stalled_total")) === 1, "the cut");
-      await eventually(async () => (await metric(server, "stockpulse_stream_slots_in_use")) === 0, "the slot back");
+      await eventually(async () => (await server.metric("stockpulse_csv_exports_stalled_total")) === 1, "the cut");
+      await eventually(async () => (await server.metric("stockpulse_stream_slots_in_use")) === 0, "the slot back");
       // The connection ends short of the export's ~30 MB: what the buffers held, then the close.
       // (npm start's server closes it at once; under plain `next start` Next's pipe, waiting for
       // the client to take its last write, closes it once the client reads again.)
@@ -163,7 +154,7 @@ for (const transport of TRANSPORTS) {
 
     test("past the instance's stream limit the next stream gets 503 with Retry-After; health and writes still answer", async () => {
       const server = await stack.startServer({ transport, env: { MAX_OPEN_STREAMS: "3" } });
-      assert.equal(await metric(server, "stockpulse_stream_limit"), 3);
+      assert.equal(await server.metric("stockpulse_stream_limit"), 3);
       const feeds = await Promise.all([1, 2].map(() => openFeed(`${server.baseUrl}${FEED}`)));
       feeds.forEach((feed) => assert.equal(feed.status, 200));
       const download = stalledDownload(server, bigExport);
@@ -181,7 +172,7 @@ for (const transport of TRANSPORTS) {
       assert.equal(write.status, 200, JSON.stringify(write.body));
       // A stream that ends gives its slot back.
       feeds[0].close();
-      await eventually(async () => (await metric(server, "stockpulse_stream_slots_in_use")) === 2, "a slot back");
+      await eventually(async () => (await server.metric("stockpulse_stream_slots_in_use")) === 2, "a slot back");
       const again = await openFeed(`${server.baseUrl}${FEED}`);
       assert.equal(again.status, 200);
       [again, feeds[1]].forEach((feed) => feed.close());
@@ -196,7 +187,7 @@ for (const transport of TRANSPORTS) {
         assert.equal(head.status, 200);
         assert.match(head.headers.get("content-type") ?? "", /^text\/csv/);
       }
-      assert.equal(await metric(server, "stockpulse_stream_slots_in_use"), 0);
+      assert.equal(await server.metric("stockpulse_stream_slots_in_use"), 0);
       await server.stop();
     });
   });
