@@ -52,7 +52,7 @@ async function productsBySku(client: Queryable, skus: string[], lock: boolean): 
   return new Map(rows.map((row) => [row.sku, row]));
 }
 
-/** A row that writes: its product, the value it sets and the guard it carries. */
+/** A row and the (locked) product it names: the rows that write, and those the asOf check covers. */
 type Write = { row: ImportRow; product: Product };
 
 type Plan = {
