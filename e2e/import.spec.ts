@@ -1,7 +1,9 @@
 // The CSV import page with the files a shop's spreadsheet saves (tests/fixtures/imports): the
 // fixtures' SKUs get this test's tag, the rest of each file is as saved.
 import { readFileSync } from "node:fs";
-import { expect, test, type Shop } from "./fixtures";
+import { parse } from "csv-parse/sync";
+import { stringify } from "csv-stringify/sync";
+import { adminToken, expect, test, type Shop } from "./fixtures";
 import { openDashboard, row, signIn } from "./support";
 
 const FIXTURE_SKUS = ["COF-250", "COF-1000", "MLK-OAT-1L", "TEA-GRN-50", "CUP-PAPER-8OZ", "NOPE-404"];
@@ -38,7 +40,7 @@ test("upload a stocktake, see old -> new, apply it with a reason, and the dashbo
   await page.getByLabel("CSV file").setInputFiles(fixtureFile("stocktake.csv", shop));
 
   await expect(page.getByTestId("import-summary")).toHaveText(
-    "5 rows: 4 will change, 1 unchanged, 0 unknown SKUs, 0 invalid cells.",
+    "5 rows: 4 will change, 1 unchanged, 0 conflicts, 0 unknown SKUs, 0 invalid cells.",
   );
   await expect(changeRow(page, shop.sku("COF-250"))).toContainText(`2${shop.sku("COF-250")}Espresso beans, 250 g`);
   await expect(changeRow(page, shop.sku("COF-250"))).toContainText("20 → 18");
@@ -155,7 +157,7 @@ test("10,000 rows: progress in rows while it uploads and applies, then every pro
     .getByLabel("CSV file")
     .setInputFiles({ name: "stocktake-10000.csv", mimeType: "text/csv", buffer: Buffer.from(file) });
   await expect(page.getByTestId("import-summary")).toHaveText(
-    "10,000 rows: 10,000 will change, 0 unchanged, 0 unknown SKUs, 0 invalid cells.",
+    "10,000 rows: 10,000 will change, 0 unchanged, 0 conflicts, 0 unknown SKUs, 0 invalid cells.",
   );
   await expect(page.getByText("and 9,500 more changes (the first 500 are shown).")).toBeVisible();
 
@@ -198,9 +200,84 @@ test("an old Mac file (CR-only line ends): the progress counts its rows, the pre
     .getByLabel("CSV file")
     .setInputFiles({ name: "count-mac.csv", mimeType: "text/csv", buffer: Buffer.from(file) });
   await expect(page.getByTestId("import-summary")).toHaveText(
-    "2 rows: 2 will change, 0 unchanged, 0 unknown SKUs, 0 invalid cells.",
+    "2 rows: 2 will change, 0 unchanged, 0 conflicts, 0 unknown SKUs, 0 invalid cells.",
   );
   const progress = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
   expect(progress.length).toBeGreaterThan(0);
   expect(progress.filter((label) => !label.includes("of 2 rows"))).toEqual([]);
+});
+
+test("the dashboard's export imports back: nothing to change after a till sale; an edit applies, unknown SKUs skipped on purpose", async ({
+  page,
+  shop,
+  staff,
+}) => {
+  const beans = await shop.product({ sku: "COF-250", name: "Espresso beans", stock: 20, priceCents: 1190 });
+  const oat = await shop.product({ sku: "MLK-OAT-1L", name: "Oat milk", stock: 6 });
+  await shop.product({ sku: "TEA-GRN-50", name: "Green tea", stock: 25 });
+  await signIn(page, await staff.admin(), "/admin");
+  await openDashboard(page, shop.dashboardPath);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Export CSV" }).click(),
+  ]);
+  const exported = readFileSync((await download.path())!);
+
+  // The till sells 2 beans after the export.
+  const sale = await page.request.post(`/api/v1/products/${beans.id}/stock-adjustments`, {
+    headers: { authorization: `Bearer ${adminToken()}` },
+    data: { delta: -2, reason: "till" },
+  });
+  expect(sale.status(), await sale.text()).toBe(200);
+
+  await page.goto("/admin/import");
+  await page
+    .getByLabel("CSV file")
+    .setInputFiles({ name: download.suggestedFilename(), mimeType: "text/csv", buffer: exported });
+  await expect(page.getByTestId("import-summary")).toHaveText(
+    "3 rows: 0 will change, 3 unchanged, 0 conflicts, 0 unknown SKUs, 0 invalid cells.",
+  );
+  await expect(page.getByTestId("import-nothing")).toHaveText(
+    "Nothing to change: applying this file changes no product.",
+  );
+  await expect(
+    page.getByText("The counts are read from the stock column, as the product export writes it."),
+  ).toBeVisible();
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Applied" })).toHaveText(
+    /^Applied \(stocktake \d{4}-\d{2}\): 0 products changed, 3 unchanged\.$/,
+  );
+  expect((await (await page.request.get(`/api/v1/products/${beans.id}`)).json()).stock).toBe(18);
+
+  // Oat milk recounted in the spreadsheet, and a row for a product the shop does not have.
+  const [header, ...rows] = parse(exported, { bom: true }) as string[][];
+  for (const cells of rows) if (cells[header.indexOf("sku")] === oat.sku) cells[header.indexOf("stock")] = "4";
+  const unknown = shop.sku("NOPE-404");
+  const extra = header.map((column) => (column === "sku" ? unknown : column === "stock" ? "3" : ""));
+  const edited = stringify([header, ...rows, extra], { record_delimiter: "windows" });
+  await page
+    .getByLabel("CSV file")
+    .setInputFiles({ name: "counted.csv", mimeType: "text/csv", buffer: Buffer.from(edited) });
+  await expect(page.getByRole("list", { name: "Problems" }).getByRole("listitem")).toHaveText([
+    new RegExp(`^Line 5: unknown sku ${unknown}: no product has sku ${unknown}`),
+  ]);
+  await expect(page.getByRole("button", { name: "Apply" })).toBeDisabled();
+
+  await page.getByLabel("Skip unknown SKUs (no such product, or archived)").check();
+  await expect(page.getByRole("list", { name: "Skipped" }).getByRole("listitem")).toHaveText([
+    `Line 5: ${unknown}: no product has sku ${unknown}`,
+  ]);
+  await expect(page.getByRole("list", { name: "Problems" })).toHaveCount(0);
+  await expect(changeRow(page, oat.sku)).toContainText("6 → 4");
+  await expect(page.getByTestId("import-summary")).toHaveText(
+    "4 rows: 1 will change, 2 unchanged, 0 conflicts, 1 unknown SKUs, 0 invalid cells.",
+  );
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Applied" })).toHaveText(
+    new RegExp(
+      `^Applied \\(stocktake \\d{4}-\\d{2}\\): 1 products changed, 2 unchanged\\. 1 row skipped: ${unknown} \\(line 5\\)\\.$`,
+    ),
+  );
+  expect((await (await page.request.get(`/api/v1/products/${oat.id}`)).json()).stock).toBe(4);
+  expect((await (await page.request.get(`/api/v1/products/${beans.id}`)).json()).stock).toBe(18);
 });

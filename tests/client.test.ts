@@ -151,6 +151,19 @@ test("typed calls for the routes: products, history, writes, errors, health, the
       status: 409,
       code: "PREVIEW_STALE",
     });
+    // Unknown skus skipped on purpose, in the preview and the apply alike.
+    const withUnknown = `sku,count\n${created.sku},10\nNO-SUCH-SKU,1\n`;
+    await assert.rejects(api.applyImport("stocktake", withUnknown, { reason: "count" }), {
+      status: 400,
+      code: "IMPORT_INVALID",
+    });
+    const skipping = await api.previewImport("stocktake", withUnknown, { unknownSkus: "skip" });
+    assert.deepEqual(
+      [skipping.canApply, skipping.skipped.map((row) => [row.line, row.sku, row.reason])],
+      [true, [[3, "NO-SUCH-SKU", "unknown"]]],
+    );
+    const skipped = await api.applyImport("stocktake", withUnknown, { reason: "count", unknownSkus: "skip" });
+    assert.deepEqual([skipped.changed, skipped.skipped], [1, skipping.skipped]);
   });
 });
 

@@ -363,6 +363,29 @@ describe("products export", () => {
     assert.equal(rowsOf(all.text).length, snapshot.length);
   });
 
+  test("each row carries the stock and price it was taken at, last: the file imports back changing only what was edited", async () => {
+    const made = await newProduct({ priceCents: 1205, stock: 7 });
+    const { text } = await download(`/api/v1/products.csv?q=${made.sku}`);
+    const [header] = parse(text, { bom: true, to: 1 }) as string[][];
+    assert.deepEqual(header, [
+      "id",
+      "sku",
+      "name",
+      "stock",
+      "lowStockThreshold",
+      "stockLevel",
+      "priceMinorUnits",
+      "price",
+      "currency",
+      "version",
+      "updatedAt",
+      "expectedStock",
+      "expectedPrice",
+    ]);
+    const [row] = rowsOf(text);
+    assert.deepEqual([row.stock, row.expectedStock, row.price, row.expectedPrice], ["7", "7", "12.05", "12.05"]);
+  });
+
   test("bad view parameters: 400 naming the parameter", async () => {
     for (const query of ["sort=colour", "dir=up", "filter=some", "page=2", "filter=low&filter=out", "q=a&q=b"]) {
       const refused = await download(`/api/v1/products.csv?${query}`);

@@ -6,6 +6,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import { after, before, beforeEach, describe, test } from "node:test";
+import { parse } from "csv-parse/sync";
+import { stringify } from "csv-stringify/sync";
 import type { ImportPreview, ImportResult } from "../lib/imports/dto";
 import { startStack, type Server, type Stack } from "../scripts/stack";
 import { apiClient, signIn, withCookie, type Api } from "./support/api";
@@ -111,6 +113,7 @@ describe("a clean stocktake", () => {
         rows: 5,
         changed: 4,
         unchanged: 1,
+        skipped: [],
         lastEventId: undefined,
       },
     );
@@ -686,6 +689,314 @@ describe("between preview and apply", () => {
     const fixed = await apply("kind=stocktake&reason=count", "sku,count\nCOF-250,1\n", key);
     assert.equal(fixed.status, 200, JSON.stringify(fixed.body));
     assert.equal(fixed.body.changed, 1);
+  });
+});
+
+describe("round trip: the products export imports back as a stocktake or a price list", () => {
+  // Rule of the product: stock moves while people work (a till sells during every edit), so no
+  // write may carry a value its sender did not change. The export's expectedStock/expectedPrice
+  // columns are the values each row was taken at; a row still at that value is no change.
+  const exportFile = async () => {
+    const exported = await fetch(`${server.baseUrl}/api/v1/products.csv`, {
+      headers: { authorization: `Bearer ${stack.adminToken}` },
+    });
+    assert.equal(exported.status, 200);
+    return new Uint8Array(await exported.arrayBuffer());
+  };
+  /** The export with cells changed, as a spreadsheet saves it again: `edits[sku][column] = value`. */
+  const edited = (file: Uint8Array, edits: Record<string, Record<string, string>>) => {
+    const [header, ...rows] = parse(Buffer.from(file), { bom: true }) as string[][];
+    for (const row of rows) {
+      for (const [column, value] of Object.entries(edits[row[header.indexOf("sku")]] ?? {})) {
+        assert.ok(header.includes(column), column);
+        row[header.indexOf(column)] = value;
+      }
+    }
+    return stringify([header, ...rows], { record_delimiter: "windows" });
+  };
+  const product = (sku: string) => stack.db.product.findUniqueOrThrow({ where: { sku } });
+  const previewWith = (query: string, file: Uint8Array | string) =>
+    send<ImportPreview>(`/api/v1/imports/preview?${query}`, file);
+
+  test("an unchanged export previews nothing to change and applies no event, as a stocktake and as a price list", async () => {
+    const file = await exportFile();
+    const before = await shopState();
+    const active = await stack.db.product.count({ where: { archivedAt: null } });
+    for (const kind of ["stocktake", "prices"]) {
+      const seen = await preview(kind, file);
+      assert.equal(seen.status, 200, JSON.stringify(seen.body));
+      assert.deepEqual(
+        [seen.body.changes, seen.body.conflicts, seen.body.unknown, seen.body.invalid, seen.body.skipped],
+        [[], [], [], [], []],
+        kind,
+      );
+      assert.equal(seen.body.unchanged, active, kind);
+      assert.equal(seen.body.canApply, true, kind);
+      const answer = await apply(`kind=${kind}&reason=round%20trip&asOf=${seen.body.asOf}`, file);
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      assert.equal(answer.body.changed, 0, kind);
+      assert.equal(answer.body.unchanged, active, kind);
+      assert.deepEqual(answer.body.skipped, [], kind);
+    }
+    const stocktake = await preview("stocktake", file);
+    assert.match(stocktake.body.notes.join(" "), /counts are read from the stock column/);
+    assert.deepEqual(stocktake.body.ignoredColumns, [
+      "id",
+      "name",
+      "lowStockThreshold",
+      "stockLevel",
+      "priceMinorUnits",
+      "price",
+      "currency",
+      "version",
+      "updatedAt",
+      "expectedPrice",
+    ]);
+    assert.deepEqual(await shopState(), before, "no event written, no product changed");
+  });
+
+  test("a till sells after the export: the unchanged export does not put the sold units back", async () => {
+    const file = await exportFile();
+    const seenEarly = await preview("stocktake", file);
+    // The till sells 2 after the export and after the preview.
+    assert.equal((await api.adjust(await idOf("COF-250"), { delta: -2, reason: "till" })).status, 200);
+    const before = await shopState();
+    const seen = await preview("stocktake", file);
+    assert.deepEqual(seen.body.changes, []);
+    assert.deepEqual(seen.body.conflicts, []);
+    // Applied with the earlier preview's asOf too: a guarded row is checked by its guard, not refused as stale.
+    for (const asOf of [seenEarly.body.asOf, seen.body.asOf]) {
+      const answer = await apply(`kind=stocktake&reason=round%20trip&asOf=${asOf}`, file);
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      assert.equal(answer.body.changed, 0);
+    }
+    assert.equal((await product("COF-250")).stock, 18, "the sale stands");
+    assert.deepEqual(await shopState(), before);
+  });
+
+  test("one count edited: only that product changes; an edited count whose stock moved since is a conflict", async () => {
+    const file = await exportFile();
+    // COF-1000 recounted (4 -> 7); TEA-GRN-50 recounted too (25 -> 30), but a till sells one first.
+    const counted = edited(file, { "COF-1000": { stock: "7" }, "TEA-GRN-50": { stock: "30" } });
+    assert.equal((await api.adjust(await idOf("TEA-GRN-50"), { delta: -1, reason: "till" })).status, 200);
+    const before = await shopState();
+    const seen = await preview("stocktake", counted);
+    assert.equal(seen.status, 200, JSON.stringify(seen.body));
+    assert.deepEqual(
+      seen.body.changes.map((change) => [change.sku, change.old, change.new]),
+      [["COF-1000", 4, 7]],
+    );
+    assert.deepEqual(
+      seen.body.conflicts.map(({ sku, expected, current, new: count }) => [sku, expected, current, count]),
+      [["TEA-GRN-50", 25, 24, 30]],
+    );
+    assert.equal(seen.body.canApply, false);
+    // Refused whole without conflicts=skip: the conflict is named, nothing is changed.
+    const refused = await apply(`kind=stocktake&reason=recount&asOf=${seen.body.asOf}`, counted);
+    assert.equal(refused.status, 409, JSON.stringify(refused.body));
+    assert.equal(refused.body.error.code, "IMPORT_CONFLICT");
+    assert.match(refused.body.error.message, /stock of the product on line \d+ moved since.*conflicts=skip/);
+    assert.deepEqual(
+      (refused.body.error.conflicts as Array<{ sku: string }>).map((conflict) => conflict.sku),
+      ["TEA-GRN-50"],
+    );
+    assert.deepEqual(await shopState(), before);
+
+    // Skipped on purpose: listed in the preview and the result; the one edited row applies, with one event.
+    const skipping = await previewWith("kind=stocktake&conflicts=skip", counted);
+    assert.equal(skipping.body.canApply, true);
+    assert.deepEqual(
+      skipping.body.skipped.map((row) => [row.sku, row.reason]),
+      [["TEA-GRN-50", "conflict"]],
+    );
+    assert.match(skipping.body.skipped[0].message, /expectedStock 25, now 24\); its stock 30 was not applied/);
+    const applied = await apply(`kind=stocktake&reason=recount&conflicts=skip&asOf=${skipping.body.asOf}`, counted);
+    assert.equal(applied.status, 200, JSON.stringify(applied.body));
+    assert.equal(applied.body.changed, 1);
+    assert.deepEqual(applied.body.skipped, skipping.body.skipped);
+    const events = await stack.db.productEvent.findMany({ where: { id: { gt: BigInt(skipping.body.asOf) } } });
+    assert.deepEqual(
+      events.map((event) => [event.sku, event.stock, event.delta, event.reason]),
+      [["COF-1000", 7, 3, "recount"]],
+    );
+    assert.equal((await product("TEA-GRN-50")).stock, 24, "the sale stands, the conflicting count is not applied");
+    const after = await shopState();
+    assert.deepEqual(
+      after.products.filter((row) => row.sku !== "COF-1000"),
+      before.products.filter((row) => row.sku !== "COF-1000"),
+      "only the edited product changed",
+    );
+  });
+
+  test("a hand-made count sheet with expected_stock: the guard works without the export", async () => {
+    await api.adjust(await idOf("COF-250"), { delta: -3, reason: "till" }); // 20 -> 17
+    const before = await shopState();
+    const sheet = "SKU;Expected stock;Count\r\nCOF-250;20;20\r\nMLK-OAT-1L;6;5\r\nCUP-PAPER-8OZ;300;290\r\n";
+    const seen = await preview("stocktake", sheet);
+    assert.equal(seen.status, 200, JSON.stringify(seen.body));
+    assert.deepEqual(seen.body.ignoredColumns, []);
+    assert.deepEqual(
+      seen.body.changes.map((change) => [change.sku, change.old, change.new]),
+      [
+        ["MLK-OAT-1L", 6, 5],
+        ["CUP-PAPER-8OZ", 300, 290],
+      ],
+    );
+    assert.equal(seen.body.unchanged, 1, "COF-250 counted as it was: the sale since is not undone");
+    const edited20 = await preview("stocktake", "sku,expected_stock,count\nCOF-250,20,19\n");
+    assert.deepEqual(
+      edited20.body.conflicts.map(({ line, expected, current, new: count }) => [line, expected, current, count]),
+      [[2, 20, 17, 19]],
+    );
+    assert.deepEqual(await shopState(), before);
+  });
+
+  test("price list: a price changed after the export stays; an edited price applies; an edited price that moved is a conflict", async () => {
+    const file = await exportFile();
+    // Another admin changes two prices after the export.
+    assert.equal((await api.patch(await idOf("COF-250"), { priceCents: 1290 })).status, 200);
+    assert.equal((await api.patch(await idOf("MLK-OAT-1L"), { priceCents: 259 })).status, 200);
+    const unchanged = await preview("prices", file);
+    assert.deepEqual([unchanged.body.changes, unchanged.body.conflicts], [[], []]);
+    const kept = await apply(`kind=prices&reason=prices&asOf=${unchanged.body.asOf}`, file);
+    assert.equal(kept.body.changed, 0);
+    assert.equal((await product("COF-250")).priceCents, 1290, "the newer price is not reverted");
+
+    // Edited in the file: TEA-GRN-50 (unmoved) and MLK-OAT-1L (moved since: a conflict).
+    const prices = edited(file, { "TEA-GRN-50": { price: "4.50" }, "MLK-OAT-1L": { price: "2.49" } });
+    const seen = await preview("prices", prices);
+    assert.deepEqual(
+      seen.body.changes.map((change) => [change.sku, change.old, change.new]),
+      [["TEA-GRN-50", 420, 450]],
+    );
+    assert.deepEqual(
+      seen.body.conflicts.map(({ sku, expected, current, new: price }) => [sku, expected, current, price]),
+      [["MLK-OAT-1L", 239, 259, 249]],
+    );
+    const refused = await apply(`kind=prices&reason=prices&asOf=${seen.body.asOf}`, prices);
+    assert.equal(refused.status, 409);
+    assert.equal(refused.body.error.code, "IMPORT_CONFLICT");
+    const applied = await apply(`kind=prices&reason=prices&conflicts=skip&asOf=${seen.body.asOf}`, prices);
+    assert.equal(applied.status, 200, JSON.stringify(applied.body));
+    assert.equal(applied.body.changed, 1);
+    assert.match(applied.body.skipped[0].message, /expectedPrice 2\.39, now 2\.59\); its price 2\.49 was not applied/);
+    assert.deepEqual([(await product("TEA-GRN-50")).priceCents, (await product("MLK-OAT-1L")).priceCents], [450, 259]);
+  });
+
+  test("a price list in another currency than the shop's is refused naming the row and column", async () => {
+    const before = await shopState();
+    const answer = await preview("prices", "sku,price,currency\r\nCOF-250,12.00,USD\r\nCOF-1000,40.00,EUR\r\n");
+    assert.deepEqual(
+      answer.body.invalid.map((problem) => [problem.line, problem.column, problem.value]),
+      [[2, "currency", "USD"]],
+    );
+    assert.match(answer.body.invalid[0].message, /prices here are in EUR, not USD/);
+    const applied = await apply("kind=prices&reason=prices", "sku,price,currency\r\nCOF-250,12.00,USD\r\n");
+    assert.equal(applied.status, 400);
+    assert.equal(applied.body.error.code, "IMPORT_INVALID");
+    assert.deepEqual(await shopState(), before);
+  });
+
+  test("a bad expectedStock cell or skip choice: 400 naming the row and column or the parameter, nothing changed", async () => {
+    const before = await shopState();
+    const bad = await preview("stocktake", "sku,count,expectedStock\nCOF-250,12,twelve\nCOF-1000,5,=A1\n");
+    assert.deepEqual(
+      bad.body.invalid.map((problem) => [problem.line, problem.column, problem.message]),
+      [
+        [2, "expectedStock", 'expectedStock must be a whole number of 0 or more, not "twelve"'],
+        [3, "expectedStock", "a formula, not a value: save the sheet's values (paste as values) before exporting"],
+      ],
+    );
+    const applied = await apply("kind=stocktake&reason=x", "sku,count,expectedStock\nCOF-250,12,-1\n");
+    assert.equal(applied.status, 400);
+    assert.equal(applied.body.error.code, "IMPORT_INVALID");
+    assert.match(JSON.stringify(applied.body.error.invalid), /expectedStock cannot be negative/);
+    for (const path of ["/api/v1/imports/preview?kind=stocktake&", "/api/v1/imports?kind=stocktake&reason=x&"]) {
+      for (const parameter of ["unknownSkus", "conflicts"]) {
+        const answer = await send(`${path}${parameter}=ignore`, "sku,count\nCOF-250,1\n");
+        assert.equal(answer.status, 400, JSON.stringify(answer.body));
+        assert.equal(answer.body.error.code, "VALIDATION_FAILED");
+        assert.match(answer.body.error.message, new RegExp(`${parameter}: ${parameter} must be refuse .* or skip`));
+      }
+    }
+    const twice = await preview("stocktake", "sku,count,expectedStock,expected_stock\nCOF-250,1,2,2\n");
+    assert.equal(twice.status, 400);
+    assert.equal(twice.body.error.code, "CSV_COLUMNS");
+    assert.match(twice.body.error.message, /names the column expectedStock twice/);
+    assert.deepEqual(await shopState(), before);
+  });
+});
+
+describe("unknown skus skipped on purpose", () => {
+  const file = "sku,count\nCOF-250,18\nGONE-1,3\nCOF-1000,9\nGONE-2,1\n";
+  const skus = (rows: Array<{ sku: string }>) => rows.map((row) => row.sku);
+
+  test("without the option the file is refused naming them; with it, they are listed in preview and result", async () => {
+    const before = await shopState();
+    const refused = await apply("kind=stocktake&reason=count", file);
+    assert.equal(refused.status, 400, JSON.stringify(refused.body));
+    assert.equal(refused.body.error.code, "IMPORT_INVALID");
+    assert.match(refused.body.error.message, /GONE-1 \(line 3\), GONE-2 \(line 5\).*unknownSkus=skip/);
+    // With the preview's asOf too (this used to fail on the unknown row before answering).
+    const seenRefusing = await preview("stocktake", file);
+    const refusedAsOf = await apply(`kind=stocktake&reason=count&asOf=${seenRefusing.body.asOf}`, file);
+    assert.equal(refusedAsOf.status, 400, JSON.stringify(refusedAsOf.body));
+    assert.equal(refusedAsOf.body.error.code, "IMPORT_INVALID");
+    assert.deepEqual(await shopState(), before);
+
+    const seen = await send<ImportPreview>("/api/v1/imports/preview?kind=stocktake&unknownSkus=skip", file);
+    assert.equal(seen.status, 200, JSON.stringify(seen.body));
+    assert.equal(seen.body.canApply, true);
+    assert.deepEqual(skus(seen.body.unknown), ["GONE-1", "GONE-2"]);
+    assert.deepEqual(
+      seen.body.skipped.map((row) => [row.line, row.sku, row.reason, row.message]),
+      [
+        [3, "GONE-1", "unknown", "no product has sku GONE-1"],
+        [5, "GONE-2", "unknown", "no product has sku GONE-2"],
+      ],
+    );
+    assert.deepEqual(skus(seen.body.changes), ["COF-250", "COF-1000"]);
+    const applied = await apply(`kind=stocktake&reason=count&unknownSkus=skip&asOf=${seen.body.asOf}`, file);
+    assert.equal(applied.status, 200, JSON.stringify(applied.body));
+    assert.deepEqual(
+      { ...applied.body, lastEventId: undefined },
+      {
+        kind: "stocktake",
+        rows: 4,
+        changed: 2,
+        unchanged: 0,
+        skipped: seen.body.skipped,
+        lastEventId: undefined,
+      },
+    );
+    assert.deepEqual(
+      [
+        (await stack.db.product.findUniqueOrThrow({ where: { sku: "COF-250" } })).stock,
+        (await stack.db.product.findUniqueOrThrow({ where: { sku: "COF-1000" } })).stock,
+      ],
+      [18, 9],
+    );
+  });
+
+  test("an archived product's row is skipped with them; the rows applied are still all or nothing", async () => {
+    const id = await idOf("MLK-OAT-1L");
+    assert.equal((await api.call("POST", `/api/v1/products/${id}/archive`, {})).status, 200);
+    try {
+      const guarded = "sku,count,expectedStock\nCOF-250,18,20\nMLK-OAT-1L,1,6\nGONE-1,3,\nTEA-GRN-50,30,25\n";
+      const seen = await send<ImportPreview>("/api/v1/imports/preview?kind=stocktake&unknownSkus=skip", guarded);
+      assert.deepEqual(skus(seen.body.skipped), ["MLK-OAT-1L", "GONE-1"]);
+      assert.match(seen.body.skipped[0].message, /is archived/);
+      // A till sells TEA-GRN-50 before the apply: its row is a conflict, and unless it is
+      // skipped too, no row applies (COF-250's count included).
+      assert.equal((await api.adjust(await idOf("TEA-GRN-50"), { delta: -1 })).status, 200);
+      const before = await shopState();
+      const refused = await apply(`kind=stocktake&reason=count&unknownSkus=skip&asOf=${seen.body.asOf}`, guarded);
+      assert.equal(refused.status, 409, JSON.stringify(refused.body));
+      assert.equal(refused.body.error.code, "IMPORT_CONFLICT");
+      assert.deepEqual(await shopState(), before);
+    } finally {
+      assert.equal((await api.call("POST", `/api/v1/products/${id}/restore`, {})).status, 200);
+    }
   });
 });
 

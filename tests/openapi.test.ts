@@ -425,6 +425,28 @@ test("CSV imports: preview and apply", async () => {
     body: file,
   });
   await probe(PREVIEW, `${PREVIEW}?kind=stocktake`, 400, { method: "POST", headers: csv(), body: "qty\n1\n" });
+  // A conflict (an edited row whose expectedStock is not the stock) and an unknown sku, skipped.
+  const guarded = `sku,count,expectedStock\n${first.sku},${first.stock + 5},${first.stock + 1}\nNO-SUCH-SKU,1,\n`;
+  const { body: skipping } = await probe<{ conflicts: unknown[]; skipped: unknown[] }>(
+    PREVIEW,
+    `${PREVIEW}?kind=stocktake&unknownSkus=skip&conflicts=skip`,
+    200,
+    { method: "POST", headers: csv(), body: guarded },
+  );
+  assert.equal(skipping.conflicts.length, 1);
+  assert.equal(skipping.skipped.length, 2);
+  await probe(APPLY, `${APPLY}?kind=stocktake&reason=oas&unknownSkus=skip`, 409, {
+    method: "POST",
+    headers: csv(),
+    body: guarded,
+  });
+  const { body: skipped } = await probe<{ changed: number; skipped: unknown[] }>(
+    APPLY,
+    `${APPLY}?kind=stocktake&reason=oas&unknownSkus=skip&conflicts=skip`,
+    200,
+    { method: "POST", headers: csv(), body: guarded },
+  );
+  assert.deepEqual([skipped.changed, skipped.skipped.length], [0, 2]);
   const tooManyRows = "sku,count\n" + "A,1\n".repeat(10_001);
   for (const [template, url] of [
     [PREVIEW, `${PREVIEW}?kind=stocktake`],

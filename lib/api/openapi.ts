@@ -16,7 +16,7 @@ import { alertsLimitSchema, alertsSchema } from "@/lib/events/alerts";
 import { feedEventSchema, feedStatusSchema } from "@/lib/events/feed-event";
 import { catchUpSchema, eventIdSchema, productIdsSchema } from "@/lib/events/feed-request";
 import { IMPORT_KINDS, MAX_IMPORT_ROWS } from "@/lib/imports/csv";
-import { importPreviewSchema, importResultSchema } from "@/lib/imports/dto";
+import { importPreviewSchema, importResultSchema, SKIP_CHOICES } from "@/lib/imports/dto";
 import { SORT_KEYS } from "@/lib/products/product-order";
 import {
   bulkAdjustmentResultSchema,
@@ -256,7 +256,7 @@ const VALIDATION = (what: string) =>
 const IMPORT_FILE_ERRORS =
   "CSV_ENCODING: UTF-16 or not UTF-8 (save as CSV UTF-8); CSV_NOT_TEXT: binary data; CSV_EMPTY: no header, or no rows; " +
   "CSV_COLUMNS: the header lacks sku or the value column (error.expected, error.found); CSV_MALFORMED: a quoted cell never closed (error.line); " +
-  "VALIDATION_FAILED: kind (or, for apply, reason or asOf) missing or malformed, asOf newer than any event, a query parameter unknown or given twice";
+  "VALIDATION_FAILED: kind (or, for apply, reason or asOf) missing or malformed, asOf newer than any event, unknownSkus or conflicts not refuse or skip, a query parameter unknown or given twice";
 
 /** POST /api/v1/imports/preview and /api/v1/imports: a CSV body, the kind and the rest in the query. */
 function importOperation(step: "preview" | "apply"): Operation {
@@ -268,10 +268,23 @@ function importOperation(step: "preview" | "apply"): Operation {
     schema,
   });
   const parameters = [
-    query("kind", "stocktake (columns sku,count) or prices (columns sku,price)", {
-      type: "string",
-      enum: [...IMPORT_KINDS],
-    }),
+    query(
+      "kind",
+      "stocktake (columns sku and count, or the product export's stock; optional expectedStock) or prices (columns sku and price; optional expectedPrice)",
+      { type: "string", enum: [...IMPORT_KINDS] },
+    ),
+    query(
+      "unknownSkus",
+      "refuse (default): a row naming no product or an archived one refuses the file (400 IMPORT_INVALID); skip: such rows are left out and listed in skipped",
+      { type: "string", enum: [...SKIP_CHOICES], default: "refuse" },
+      false,
+    ),
+    query(
+      "conflicts",
+      "refuse (default): an edited row whose expectedStock/expectedPrice is no longer the product's value refuses the file (409 IMPORT_CONFLICT); skip: such rows are left out and listed in skipped",
+      { type: "string", enum: [...SKIP_CHOICES], default: "refuse" },
+      false,
+    ),
     ...(step === "apply"
       ? [
           query("reason", "why, recorded on every event (1-200 characters), e.g. stocktake 2026-11", {
@@ -281,7 +294,7 @@ function importOperation(step: "preview" | "apply"): Operation {
           }),
           query(
             "asOf",
-            "the preview's asOf: refuse (409) if a product of the file changed after it",
+            "the preview's asOf: refuse (409) if a product named by a row without expectedStock/expectedPrice changed after it",
             {
               type: "string",
               pattern: "^\\d{1,18}$",
@@ -303,7 +316,7 @@ function importOperation(step: "preview" | "apply"): Operation {
   return {
     summary:
       step === "preview"
-        ? "Preview a stocktake or price list CSV: old -> new per line, unknown skus, invalid cells"
+        ? "Preview a stocktake or price list CSV: old -> new per line, unknown skus, conflicts, invalid cells"
         : "Apply a stocktake or price list CSV, all or nothing, with one reason",
     description: `The body is the CSV file as a spreadsheet saves it (text/csv, UTF-8, a byte-order mark allowed; \`,\` or \`;\` separated, detected from the header), at most ${MAX_IMPORT_ROWS.toLocaleString("en")} rows and 4 MiB. See docs/api.md, CSV import.`,
     tags: ["products"],
@@ -316,7 +329,7 @@ function importOperation(step: "preview" | "apply"): Operation {
         IMPORT_FILE_ERRORS,
         ...(step === "apply"
           ? [
-              "IMPORT_INVALID: rows are invalid or name unknown skus (error.invalid, error.unknown); nothing was changed",
+              "IMPORT_INVALID: rows are invalid or name unknown skus without unknownSkus=skip (error.invalid, error.unknown); nothing was changed",
               "INVALID_IDEMPOTENCY_KEY: the Idempotency-Key header is not 1-255 visible ASCII characters",
             ]
           : []),
@@ -327,7 +340,8 @@ function importOperation(step: "preview" | "apply"): Operation {
         ? {
             "409": {
               ...error(
-                "PREVIEW_STALE: a product of the file changed after asOf (error.lines): preview again",
+                "PREVIEW_STALE: a product of an unguarded row changed after asOf (error.lines): preview again",
+                "IMPORT_CONFLICT: edited rows change a value that moved since they were taken (error.conflicts), without conflicts=skip; nothing was changed",
                 IDEMPOTENCY_ERRORS["409"].description,
               ),
               headers: IDEMPOTENCY_ERRORS["409"].headers,
@@ -407,7 +421,7 @@ const HISTORY_401 = error(
 const CSV_HISTORY_COLUMNS =
   "eventId, at, productId, sku, name, kind, delta, stock, lowStockThreshold, stockLevel, previousStockLevel, priceMinorUnits, price, currency, version, actor, reason";
 const CSV_PRODUCT_COLUMNS =
-  "id, sku, name, stock, lowStockThreshold, stockLevel, priceMinorUnits, price, currency, version, updatedAt";
+  "id, sku, name, stock, lowStockThreshold, stockLevel, priceMinorUnits, price, currency, version, updatedAt, expectedStock, expectedPrice (the stock and price the row was taken at: the file imports back as a stocktake or price list that changes only what was edited)";
 const CSV_DESCRIPTION =
   "UTF-8 with a byte order mark, CRLF line ends, RFC 4180 quoting; price in minor units and as a major-unit decimal with the currency code; times in UTC (ISO 8601). A text cell starting with = + - @ tab or CR is written with a leading apostrophe so spreadsheets do not run it as a formula. Sent as a download (Content-Disposition, named with the date) and streamed as it is read from the database, as the client reads; a client that takes nothing for EXPORT_STALL_TIMEOUT_MS (30 s) is cut. An export counts as an open stream (429 TOO_MANY_STREAMS, 503 STREAM_LIMIT_REACHED).";
 const CSV_RESPONSE: Response = {

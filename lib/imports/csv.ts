@@ -14,14 +14,28 @@ export type ImportKind = (typeof IMPORT_KINDS)[number];
 export const MAX_IMPORT_ROWS = 10_000;
 export const MAX_IMPORT_BYTES = 4 * 1024 * 1024;
 
-/** The column holding each kind's value, beside `sku`. */
-export const VALUE_COLUMN: Record<ImportKind, "count" | "price"> = { stocktake: "count", prices: "price" };
+/**
+ * The columns each kind reads beside `sku`: the value (the first of `values` the header has: a
+ * count sheet's `count`, else the product export's `stock`) and the optional guard, the value the
+ * row was taken at (the product export writes it), so a row nobody edited never writes the value
+ * back over a sale or another change made since (docs/api.md, "Round trip").
+ */
+export const IMPORT_COLUMNS = {
+  stocktake: { values: ["count", "stock"], expected: "expectedStock" },
+  prices: { values: ["price"], expected: "expectedPrice" },
+} as const satisfies Record<ImportKind, { values: readonly string[]; expected: string }>;
 
-export type ImportRow = { line: number; sku: string; value: number };
+/** `expected`: the row's guard cell (the stock or price it was taken at), when it has one. */
+export type ImportRow = { line: number; sku: string; value: number; expected?: number };
 export type Problem = { line: number; column: string; value: string; message: string };
 
 export type ImportFile = {
   kind: ImportKind;
+  /** DISPLAY_CURRENCY, which prices are read in. */
+  currency: string;
+  /** The header of the value column read (`count`, `stock` or `price`) and of the guard, if any. */
+  valueColumn: string;
+  expectedColumn: string | null;
   delimiter: "," | ";" | "\t";
   /** Header names other than sku and the value column: read past, never imported. */
   ignoredColumns: string[];
@@ -69,6 +83,8 @@ function decode(bytes: Uint8Array): { text: string; bom: boolean } {
 }
 
 const headerName = (cell: string) => cell.trim().replace(/^"|"$/g, "").trim().toLowerCase();
+/** A header cell as matched: any case, and spaces, `_` and `-` left out (`expected_stock` is `expectedStock`). */
+const columnKey = (cell: string) => headerName(cell).replace(/[\s_-]+/g, "");
 
 /**
  * The separator the header uses: the one that splits it into a `sku` column. Spreadsheets in
@@ -98,27 +114,30 @@ const formulaProblem = (line: number, column: string, value: string): Problem =>
   message: "a formula, not a value: save the sheet's values (paste as values) before exporting",
 });
 
-/** A count cell: a whole number, 0 or more. */
-function readCount(cell: string): number | string {
-  if (/^-\d+$/.test(cell)) return `count cannot be negative: "${cell}" (count what is on the shelf, 0 or more)`;
-  if (!/^\d+$/.test(cell)) return `count must be a whole number of 0 or more, not "${cell}"`;
+/** A count cell (`column`: count, stock or expectedStock): a whole number, 0 or more. */
+function readCount(cell: string, column: string): number | string {
+  if (/^-\d+$/.test(cell)) return `${column} cannot be negative: "${cell}" (count what is on the shelf, 0 or more)`;
+  if (!/^\d+$/.test(cell)) return `${column} must be a whole number of 0 or more, not "${cell}"`;
   const count = Number(cell);
-  return count > INT32_MAX ? `count must be at most ${INT32_MAX}` : count;
+  return count > INT32_MAX ? `${column} must be at most ${INT32_MAX}` : count;
 }
 
-/** A price cell in major units (12.50, or 12,50 as a comma-decimal spreadsheet writes it), in minor units. */
-function readPrice(cell: string, currency: string, digits: number): number | string {
-  if (/^-\d+(?:[.,]\d+)?$/.test(cell)) return `price cannot be negative: "${cell}"`;
+/**
+ * A price cell (`column`: price or expectedPrice) in major units (12.50, or 12,50 as a
+ * comma-decimal spreadsheet writes it), in minor units.
+ */
+function readPrice(cell: string, column: string, currency: string, digits: number): number | string {
+  if (/^-\d+(?:[.,]\d+)?$/.test(cell)) return `${column} cannot be negative: "${cell}"`;
   const match = /^(\d+)(?:[.,](\d+))?$/.exec(cell);
   if (!match) {
-    return `price must be a number such as ${exampleAmount(currency)} (no currency sign, no thousands separator), not "${cell}"`;
+    return `${column} must be a number such as ${exampleAmount(currency)} (no currency sign, no thousands separator), not "${cell}"`;
   }
   const [, whole, fraction = ""] = match;
   if (fraction.replace(/0+$/, "").length > digits) {
-    return `price has more decimals than ${currency} allows (${digits}): "${cell}"`;
+    return `${column} has more decimals than ${currency} allows (${digits}): "${cell}"`;
   }
   const minor = Number(whole) * 10 ** digits + Number(fraction.padEnd(digits, "0").slice(0, digits) || "0");
-  return minor > INT32_MAX ? `price is too large: "${cell}"` : minor;
+  return minor > INT32_MAX ? `${column} is too large: "${cell}"` : minor;
 }
 
 /** The first line of a record: csv-parse reports the last, and a quoted cell may hold line breaks. */
@@ -170,23 +189,31 @@ export function readImportFile(bytes: Uint8Array, kind: ImportKind, currency: st
   }
 
   const [header, ...body] = records.map((record, i) => ({ record, endLine: endLines[i] }));
-  const valueColumn = VALUE_COLUMN[kind];
   const names = header.record.map(headerName);
-  const expected = ["sku", valueColumn];
-  const missing = expected.filter((name) => !names.includes(name));
+  const keys = header.record.map(columnKey);
+  const { values, expected: expectedColumn } = IMPORT_COLUMNS[kind];
+  const has = (name: string) => keys.includes(columnKey(name));
+  const valueColumn = values.find(has) ?? values[0];
+  const required = ["sku", valueColumn];
+  const missing = required.filter((name) => !has(name));
   if (missing.length > 0) {
     const found = names.filter(Boolean).join(", ") || "nothing";
-    const other = IMPORT_KINDS.find((candidate) => candidate !== kind && names.includes(VALUE_COLUMN[candidate]));
+    const other = IMPORT_KINDS.find((candidate) => candidate !== kind && IMPORT_COLUMNS[candidate].values.some(has));
     const hint = other ? ` (it looks like a ${other === "prices" ? "price list" : "stocktake"})` : "";
     throw fileError(
       "CSV_COLUMNS",
-      `The header must name the columns ${expected.join(" and ")}; found ${found}${hint}`,
-      { expected, found: names },
+      `The header must name the columns ${required.join(" and ")}; found ${found}${hint}`,
+      { expected: required, found: names },
     );
   }
-  const repeated = expected.find((name) => names.indexOf(name) !== names.lastIndexOf(name));
+  // The columns read: each once. `currency` (the product export's) is checked on a price list.
+  const read = [...required, expectedColumn, ...(kind === "prices" ? ["currency"] : [])].filter(has);
+  const repeated = read.find((name) => keys.indexOf(columnKey(name)) !== keys.lastIndexOf(columnKey(name)));
   if (repeated)
-    throw fileError("CSV_COLUMNS", `The header names the column ${repeated} twice`, { expected, found: names });
+    throw fileError("CSV_COLUMNS", `The header names the column ${repeated} twice`, {
+      expected: required,
+      found: names,
+    });
   if (body.length === 0) throw fileError("CSV_EMPTY", "The file has a header but no rows");
   if (body.length > MAX_IMPORT_ROWS) {
     throw new ApiError(
@@ -196,9 +223,14 @@ export function readImportFile(bytes: Uint8Array, kind: ImportKind, currency: st
     );
   }
 
-  const skuAt = names.indexOf("sku");
-  const valueAt = names.indexOf(valueColumn);
+  const at = (name: string) => keys.indexOf(columnKey(name));
+  const skuAt = at("sku");
+  const valueAt = at(valueColumn);
+  const expectedAt = at(expectedColumn);
+  const currencyAt = kind === "prices" ? at("currency") : -1;
   const digits = fractionDigits(currency);
+  const readValue = (cell: string, column: string) =>
+    kind === "stocktake" ? readCount(cell, column) : readPrice(cell, column, currency, digits);
   const rows: ImportRow[] = [];
   const problems: Problem[] = [];
   const lineOfSku = new Map<string, number>();
@@ -221,23 +253,45 @@ export function readImportFile(bytes: Uint8Array, kind: ImportKind, currency: st
       });
       continue;
     }
-    const sku = (record[skuAt] ?? "").trim();
-    const cell = (record[valueAt] ?? "").trim();
+    const cellAt = (index: number) => (index < 0 ? "" : (record[index] ?? "").trim());
+    const sku = cellAt(skuAt);
+    const cell = cellAt(valueAt);
     const before = problems.length;
     if (sku === "") problems.push({ line, column: "sku", value: "", message: "sku is empty" });
     else if (FORMULA.test(sku)) problems.push(formulaProblem(line, "sku", sku));
     let value: number | string;
     if (cell === "") value = `${valueColumn} is empty`;
     else if (FORMULA.test(cell)) value = formulaProblem(line, valueColumn, cell).message;
-    else value = kind === "stocktake" ? readCount(cell) : readPrice(cell, currency, digits);
+    else value = readValue(cell, valueColumn);
     if (typeof value === "string") problems.push({ line, column: valueColumn, value: cell, message: value });
+    // The guard: an empty cell (a row added by hand) is a row without one.
+    const guardCell = cellAt(expectedAt);
+    let expected: number | undefined;
+    if (guardCell !== "") {
+      const guard = FORMULA.test(guardCell)
+        ? formulaProblem(line, expectedColumn, guardCell).message
+        : readValue(guardCell, expectedColumn);
+      if (typeof guard === "string") problems.push({ line, column: expectedColumn, value: guardCell, message: guard });
+      else expected = guard;
+    }
+    // A price list in another currency would be read as this one's amounts.
+    const currencyCell = cellAt(currencyAt);
+    if (currencyCell !== "" && currencyCell.toUpperCase() !== currency.toUpperCase()) {
+      problems.push({
+        line,
+        column: "currency",
+        value: currencyCell,
+        message: `prices here are in ${currency}, not ${currencyCell}: convert the price or remove this row`,
+      });
+    }
     if (sku !== "") {
       const earlier = lineOfSku.get(sku);
       if (earlier !== undefined) {
         problems.push({ line, column: "sku", value: sku, message: `sku ${sku} is on lines ${earlier} and ${line}` });
       } else lineOfSku.set(sku, line);
     }
-    if (problems.length === before && typeof value === "number") rows.push({ line, sku, value });
+    if (problems.length === before && typeof value === "number")
+      rows.push(expected === undefined ? { line, sku, value } : { line, sku, value, expected });
   }
 
   const notes: string[] = [];
@@ -246,6 +300,26 @@ export function readImportFile(bytes: Uint8Array, kind: ImportKind, currency: st
   }
   if (delimiter === "\t") notes.push("Columns are separated by tabs.");
   if (bom) notes.push("The file starts with a UTF-8 byte-order mark (as Excel saves CSV UTF-8); it was skipped.");
-  const ignoredColumns = header.record.map((cell) => cell.trim()).filter((_, i) => i !== skuAt && i !== valueAt);
-  return { kind, delimiter, ignoredColumns: ignoredColumns.filter(Boolean), notes, rows, problems };
+  if (valueColumn === "stock")
+    notes.push("The counts are read from the stock column, as the product export writes it.");
+  if (expectedAt >= 0) {
+    const what = kind === "stocktake" ? "stock" : "price";
+    notes.push(
+      `${expectedColumn} is the ${what} each row was taken at: a row whose ${valueColumn} is still that changes nothing, ` +
+        `even if the ${what} moved since; an edited row whose product's ${what} moved since is a conflict.`,
+    );
+  }
+  const used = new Set([skuAt, valueAt, expectedAt, currencyAt]);
+  const ignoredColumns = header.record.map((cell) => cell.trim()).filter((_, i) => !used.has(i));
+  return {
+    kind,
+    currency,
+    valueColumn,
+    expectedColumn: expectedAt >= 0 ? expectedColumn : null,
+    delimiter,
+    notes,
+    rows,
+    problems,
+    ignoredColumns: ignoredColumns.filter(Boolean),
+  };
 }

@@ -1,22 +1,38 @@
 // CSV import of a stocktake or a price list (docs/api.md, "CSV import"): a preview that says what
 // each row would change, and an apply that changes it all or nothing, through the bulk writes of
 // lib/products/bulk.ts with one reason. The preview answers `asOf`, the newest event it saw; an
-// apply that carries it back is refused (409) when a product of the file changed since, naming
+// apply that carries it back is refused (409) when a product it would write changed since, naming
 // the lines: the user applies what they saw, or previews again.
+//
+// Stock moves while people work, so a row that carries the value it was taken at (the product
+// export's expectedStock / expectedPrice) writes only what its sender changed: a row still at
+// that value is no change (a sale made since stays), and an edited row whose product's value moved
+// since is a conflict, refused or, asked for, skipped. Unknown skus are skipped only when asked.
 import type pg from "pg";
 import type { Actor } from "@/lib/actor";
 import { pool, sqlQuery, withTransaction, type Queryable } from "@/lib/db";
 import { ApiError } from "@/lib/errors";
 import { Prisma, type Product } from "@/lib/generated/prisma/client";
-import { readImportFile, type ImportFile, type ImportKind, type Problem } from "@/lib/imports/csv";
-import type { ImportChange, ImportPreview, ImportResult, UnknownSku } from "@/lib/imports/dto";
+import { readImportFile, type ImportFile, type ImportKind, type ImportRow, type Problem } from "@/lib/imports/csv";
+import type {
+  ImportChange,
+  ImportConflict,
+  ImportPreview,
+  ImportResult,
+  SkippedRow,
+  UnknownSku,
+} from "@/lib/imports/dto";
+import type { ImportOptions } from "@/lib/imports/request";
+import { formatAmount } from "@/lib/money";
 import { setLockedCounts, setLockedPrices } from "@/lib/products/bulk";
 import { throughGate } from "@/lib/products/mutations";
+
+type SkipOptions = Pick<ImportOptions, "unknownSkus" | "conflicts">;
 
 /**
  * Whether a row may change this product; the reason when not, for both preview and apply. An
  * archived product takes no writes (docs/api.md, Archiving): its row is listed with the unknown
- * ones, so the file is refused until it is restored or the row removed.
+ * ones, so the file is refused until it is restored, the row removed, or unknown skus skipped.
  */
 export function notImportable(product: Product): string | null {
   return product.archivedAt
@@ -36,30 +52,71 @@ async function productsBySku(client: Queryable, skus: string[], lock: boolean): 
   return new Map(rows.map((row) => [row.sku, row]));
 }
 
-/** What the file would change against `products`: changes, unchanged count, unknown skus. */
-function plan(file: ImportFile, products: Map<string, Product>) {
-  const changes: ImportChange[] = [];
-  const unknown: UnknownSku[] = [];
-  let unchanged = 0;
+/** A row and the (locked) product it names: the rows that write, and those the asOf check covers. */
+type Write = { row: ImportRow; product: Product };
+
+type Plan = {
+  changes: ImportChange[];
+  writes: Write[];
+  unknown: UnknownSku[];
+  conflicts: ImportConflict[];
+  skipped: SkippedRow[];
+  unchanged: number;
+};
+
+/**
+ * What the file would do against `products`. A row is unknown (no active product), unchanged
+ * (its value is the product's; or it carries a guard and its value is still the guard's: nobody
+ * edited it, whatever moved since), a conflict (guarded, edited, and the product's value is no
+ * longer the guard's), or a change. Unknown rows and conflicts are skipped when the options say so.
+ */
+function plan(file: ImportFile, products: Map<string, Product>, options: SkipOptions): Plan {
+  const result: Plan = { changes: [], writes: [], unknown: [], conflicts: [], skipped: [], unchanged: 0 };
+  const what = file.kind === "stocktake" ? "stock" : "price";
+  const show = (value: number) => (file.kind === "prices" ? formatAmount(value, file.currency) : String(value));
   for (const row of file.rows) {
     const product = products.get(row.sku);
     const refusal = product ? notImportable(product) : `no product has sku ${row.sku}`;
     if (!product || refusal) {
-      unknown.push({ line: row.line, sku: row.sku, message: refusal! });
+      result.unknown.push({ line: row.line, sku: row.sku, message: refusal! });
+      if (options.unknownSkus === "skip")
+        result.skipped.push({ line: row.line, sku: row.sku, reason: "unknown", message: refusal! });
       continue;
     }
     const old = currentValue(file.kind, product);
-    if (old === row.value) unchanged++;
-    else {
-      const { id: productId, name, version } = product;
-      changes.push({ line: row.line, sku: row.sku, productId, name, version, old, new: row.value });
+    const { id: productId, name, version } = product;
+    if (old === row.value || row.value === row.expected) {
+      result.unchanged++;
+    } else if (row.expected !== undefined && old !== row.expected) {
+      const conflict = { line: row.line, sku: row.sku, productId, name, expected: row.expected, current: old };
+      result.conflicts.push({ ...conflict, new: row.value });
+      if (options.conflicts === "skip") {
+        const message =
+          `the ${what} moved since the row was taken (${file.expectedColumn} ${show(row.expected)}, now ${show(old)}); ` +
+          `its ${file.valueColumn} ${show(row.value)} was not applied`;
+        result.skipped.push({ line: row.line, sku: row.sku, reason: "conflict", message });
+      }
+    } else {
+      result.changes.push({ line: row.line, sku: row.sku, productId, name, version, old, new: row.value });
+      result.writes.push({ row, product });
     }
   }
-  return { changes, unknown, unchanged };
+  result.skipped.sort((a, b) => a.line - b.line);
+  return result;
 }
 
-/** POST /api/v1/imports/preview: what applying the file would do. Changes nothing. */
-export async function previewImport(bytes: Uint8Array, kind: ImportKind, currency: string): Promise<ImportPreview> {
+const canApply = (problems: Problem[], planned: Plan, options: SkipOptions) =>
+  problems.length === 0 &&
+  (planned.unknown.length === 0 || options.unknownSkus === "skip") &&
+  (planned.conflicts.length === 0 || options.conflicts === "skip");
+
+/** POST /api/v1/imports/preview: what applying the file with these options would do. Changes nothing. */
+export async function previewImport(
+  bytes: Uint8Array,
+  options: ImportOptions,
+  currency: string,
+): Promise<ImportPreview> {
+  const { kind } = options;
   const file = readImportFile(bytes, kind, currency);
   const client = await pool.connect();
   try {
@@ -76,7 +133,7 @@ export async function previewImport(bytes: Uint8Array, kind: ImportKind, currenc
       false,
     );
     await client.query("COMMIT");
-    const { changes, unknown, unchanged } = plan(file, products);
+    const planned = plan(file, products, options);
     const { delimiter, notes, ignoredColumns, problems } = file;
     return {
       kind,
@@ -85,12 +142,14 @@ export async function previewImport(bytes: Uint8Array, kind: ImportKind, currenc
       notes,
       ignoredColumns,
       rows: file.rows.length + new Set(problems.map((problem) => problem.line)).size,
-      changes,
-      unchanged,
-      unknown,
+      changes: planned.changes,
+      unchanged: planned.unchanged,
+      unknown: planned.unknown,
+      conflicts: planned.conflicts,
       invalid: problems,
+      skipped: planned.skipped,
       asOf,
-      canApply: problems.length === 0 && unknown.length === 0,
+      canApply: canApply(problems, planned, options),
     };
   } finally {
     await client.query("ROLLBACK").catch(() => undefined);
@@ -100,15 +159,37 @@ export async function previewImport(bytes: Uint8Array, kind: ImportKind, currenc
 
 const listLines = (lines: number[]) =>
   lines.length <= 10 ? lines.join(", ") : `${lines.slice(0, 10).join(", ")} and ${lines.length - 10} more`;
+const plural = (n: number, word: string) => `${word}${n === 1 ? "" : "s"}`;
 
 /** 400 IMPORT_INVALID: the file has rows that cannot be imported; nothing was changed. */
 function invalidImport(invalid: Problem[], unknown: UnknownSku[]) {
   const lines = [...new Set([...invalid, ...unknown].map((problem) => problem.line))].sort((a, b) => a - b);
+  const skus = unknown.map((row) => `${row.sku} (line ${row.line})`);
+  const named =
+    unknown.length === 0
+      ? ""
+      : `; no active product has the ${plural(skus.length, "sku")} ${skus.slice(0, 10).join(", ")}` +
+        `${skus.length > 10 ? ` and ${skus.length - 10} more` : ""}: remove ${unknown.length === 1 ? "that row" : "those rows"} ` +
+        "or skip unknown skus (unknownSkus=skip)";
   return new ApiError(
     400,
     "IMPORT_INVALID",
-    `Nothing was imported: line${lines.length === 1 ? "" : "s"} ${listLines(lines)} cannot be imported (preview the file for each problem)`,
+    `Nothing was imported: ${plural(lines.length, "line")} ${listLines(lines)} cannot be imported (preview the file for each problem)${named}`,
     { invalid, unknown },
+  );
+}
+
+/** 409 IMPORT_CONFLICT: edited rows whose value moved since they were taken; nothing was changed. */
+function conflictingImport(kind: ImportKind, conflicts: ImportConflict[]) {
+  const lines = conflicts.map((conflict) => conflict.line);
+  const what = kind === "stocktake" ? "stock" : "price";
+  return new ApiError(
+    409,
+    "IMPORT_CONFLICT",
+    `Nothing was imported: the ${what} of the ${plural(lines.length, "product")} on ${plural(lines.length, "line")} ` +
+      `${listLines(lines)} moved since the file was taken, and the file changes it: ` +
+      `${kind === "stocktake" ? "count again" : "check the price"}, or skip conflicts (conflicts=skip)`,
+    { conflicts },
   );
 }
 
@@ -138,69 +219,99 @@ export async function requireSeenEventId(asOf: string) {
 }
 
 /**
- * POST /api/v1/imports: applies the file (readFileToApply's) all or nothing with one reason.
- * With `asOf` (from the preview), refused when any of its products changed after that event.
- * `via`: the idempotent request's transaction, when it has one.
+ * 409 PREVIEW_STALE when a product of `rows` has an event after `asOf`. Only rows without a
+ * guard are given: a guarded row checks the one value it writes itself, under the row lock, so a
+ * sale on any of a 10,000-row export's products between preview and apply does not refuse it.
+ */
+async function requireUnchangedSince(client: pg.PoolClient, asOf: string, rows: Write[]) {
+  if (rows.length === 0) return;
+  // Events before the retained history are gone: a change after such a preview cannot be ruled out.
+  const [{ oldest }] = await sqlQuery<{ oldest: string | null }>(
+    Prisma.sql`SELECT min(id)::text AS oldest FROM "ProductEvent"`,
+    client,
+  );
+  if (oldest !== null && BigInt(asOf) < BigInt(oldest) - BigInt(1)) {
+    throw new ApiError(409, "PREVIEW_STALE", "The preview is older than the kept history: preview the file again", {
+      lines: rows.map(({ row }) => row.line),
+    });
+  }
+  const moved = await sqlQuery<{ productId: number }>(
+    Prisma.sql`SELECT DISTINCT "productId" FROM "ProductEvent"
+               WHERE id > ${asOf}::bigint AND "productId" = ANY(${rows.map(({ product }) => product.id)}::int[])`,
+    client,
+  );
+  const movedIds = new Set(moved.map((row) => row.productId));
+  const lines = rows.filter(({ product }) => movedIds.has(product.id)).map(({ row }) => row.line);
+  if (lines.length > 0) {
+    throw new ApiError(
+      409,
+      "PREVIEW_STALE",
+      `The ${plural(lines.length, "product")} on ${plural(lines.length, "line")} ${listLines(lines)} changed after the preview: preview the file again`,
+      { lines },
+    );
+  }
+}
+
+/**
+ * POST /api/v1/imports: applies the file (readFileToApply's) all or nothing with one reason:
+ * every row it does not skip is applied, or none. With `asOf` (from the preview), refused when a
+ * product an unguarded row names changed after that event. `via`: the idempotent request's
+ * transaction, when it has one.
  */
 export async function applyImport(
   file: ImportFile,
-  options: { reason: string; asOf?: string },
+  options: SkipOptions & { reason: string; asOf?: string },
   actor: Actor,
   via?: pg.PoolClient,
 ): Promise<ImportResult> {
   const { kind } = file;
   const { reason, asOf } = options;
   const run = async (client: pg.PoolClient): Promise<ImportResult> => {
+    // Locked in id order: the bulk writes' lock order, so imports and bulks queue, never deadlock.
+    // The plan is made on the locked rows, so what it finds holds until COMMIT.
     const products = await productsBySku(
       client,
       file.rows.map((row) => row.sku),
       true,
     );
+    const planned = plan(file, products, options);
+    if (planned.unknown.length > 0 && options.unknownSkus !== "skip") throw invalidImport([], planned.unknown);
     if (asOf !== undefined) {
-      // Events before the retained history are gone: a change after such a preview cannot be ruled out.
-      const [{ oldest }] = await sqlQuery<{ oldest: string | null }>(
-        Prisma.sql`SELECT min(id)::text AS oldest FROM "ProductEvent"`,
-        client,
-      );
-      if (oldest !== null && BigInt(asOf) < BigInt(oldest) - BigInt(1)) {
-        throw new ApiError(409, "PREVIEW_STALE", "The preview is older than the kept history: preview the file again", {
-          lines: file.rows.map((row) => row.line),
-        });
-      }
-      const moved = await sqlQuery<{ productId: number }>(
-        Prisma.sql`SELECT DISTINCT "productId" FROM "ProductEvent"
-                   WHERE id > ${asOf}::bigint AND "productId" = ANY(${[...products.values()].map((product) => product.id)}::int[])`,
-        client,
-      );
-      const movedIds = new Set(moved.map((row) => row.productId));
-      const lines = file.rows.filter((row) => movedIds.has(products.get(row.sku)!.id)).map((row) => row.line);
-      if (lines.length > 0) {
-        throw new ApiError(
-          409,
-          "PREVIEW_STALE",
-          `The product${lines.length === 1 ? "" : "s"} on line${lines.length === 1 ? "" : "s"} ${listLines(lines)} changed after the preview: preview the file again`,
-          { lines },
-        );
-      }
+      // Every unguarded row of a known product, written or not: one the preview saw change may
+      // have become unchanged, or the other way round.
+      const unguarded = file.rows.flatMap((row) => {
+        const product = products.get(row.sku);
+        return row.expected === undefined && product && !notImportable(product) ? [{ row, product }] : [];
+      });
+      await requireUnchangedSince(client, asOf, unguarded);
     }
-    const { unknown, unchanged } = plan(file, products);
-    if (unknown.length > 0) throw invalidImport([], unknown);
-    // Locked above, in id order: the bulk writes' lock order, so imports and bulks queue, never deadlock.
+    if (planned.conflicts.length > 0 && options.conflicts !== "skip") throw conflictingImport(kind, planned.conflicts);
     const result =
       kind === "stocktake"
         ? await setLockedCounts(
             client,
-            file.rows.map((row) => ({ product: products.get(row.sku)!, count: row.value })),
+            planned.writes.map(({ row, product }) => ({ product, count: row.value, expectedStock: row.expected })),
             reason,
             actor,
           )
         : await setLockedPrices(
             client,
-            file.rows.map((row) => ({ product: products.get(row.sku)!, priceCents: row.value })),
+            planned.writes.map(({ row, product }) => ({
+              product,
+              priceCents: row.value,
+              expectedPriceCents: row.expected,
+            })),
             reason,
             actor,
           );
-    return { kind, rows: file.rows.length, changed: result.changed, unchanged, lastEventId: result.lastEventId };
+    return {
+      kind,
+      rows: file.rows.length,
+      changed: result.changed,
+      unchanged: planned.unchanged,
+      skipped: planned.skipped,
+      lastEventId: result.lastEventId,
+    };
   };
   return via ? run(via) : throughGate(() => withTransaction(run));
 }

@@ -3,12 +3,24 @@
 import { z } from "zod";
 import { ApiError } from "@/lib/errors";
 import { IMPORT_KINDS, MAX_IMPORT_BYTES } from "@/lib/imports/csv";
+import { SKIP_CHOICES } from "@/lib/imports/dto";
 import { singleValuedQuery } from "@/lib/http/query";
 import { reasonSchema } from "@/lib/products/validation";
 
+const skipChoice = (name: string, rows: string) =>
+  z
+    .enum(SKIP_CHOICES, {
+      error: `${name} must be refuse (the default: ${rows} refuse the file) or skip (leave them out)`,
+    })
+    .default("refuse");
+
+// Preview and apply take the same choices, so the preview says what the apply will do.
 export const importQuerySchema = z.object({
   kind: z.enum(IMPORT_KINDS, { error: `kind must be one of ${IMPORT_KINDS.join(", ")}` }),
+  unknownSkus: skipChoice("unknownSkus", "rows naming no product or an archived one"),
+  conflicts: skipChoice("conflicts", "rows changing a value that moved since they were taken"),
 });
+export type ImportOptions = z.infer<typeof importQuerySchema>;
 
 export const applyQuerySchema = importQuerySchema.extend({
   reason: z.string({ error: "reason is required: say why, e.g. reason=stocktake 2026-11" }).pipe(reasonSchema),

@@ -205,9 +205,12 @@ export function applyStocktake(input: StocktakeInput, actor: Actor, via?: pg.Poo
   });
 }
 
-/** A row of an import (lib/imports): a product its caller locked, in file order, and its new value. */
-export type LockedCount = { product: Product; count: number };
-export type LockedPrice = { product: Product; priceCents: number };
+/**
+ * A row of an import (lib/imports): a product its caller locked, in file order, its new value and
+ * the value it was taken at, if it carries one (the product export's expectedStock/expectedPrice).
+ */
+export type LockedCount = { product: Product; count: number; expectedStock?: number };
+export type LockedPrice = { product: Product; priceCents: number; expectedPriceCents?: number };
 export type ImportWrite = { changed: number; lastEventId: string };
 
 // The import's writes take products the caller has locked already (in id order, as lockItems
@@ -215,8 +218,24 @@ export type ImportWrite = { changed: number; lastEventId: string };
 // of a ~400 ms 10,000-row apply (bench/import.ts).
 
 /**
+ * 409 when a row's guard is not the locked product's value: a write never carries a value over a
+ * change it did not see (the import plans such rows as conflicts before it writes; this is the
+ * write's own check, as applyStocktake's expectedStock is).
+ */
+function requireGuard(product: Product, what: "stock" | "price", now: number, expected: number | undefined) {
+  if (expected === undefined || expected === now) return;
+  throw new ApiError(
+    409,
+    "IMPORT_CONFLICT",
+    `Nothing was imported: product ${product.id} has the ${what} ${now}, not the ${expected} its row was taken at`,
+    { current: toProductDto(product) },
+  );
+}
+
+/**
  * A stocktake from a file: sets each counted stock, in the statement applyStocktake uses. A count
- * equal to the current stock changes nothing; each event's delta is the difference.
+ * equal to the current stock changes nothing; each event's delta is the difference. A row with
+ * an expectedStock applies only while the stock is that.
  */
 export async function setLockedCounts(
   client: pg.PoolClient,
@@ -224,6 +243,7 @@ export async function setLockedCounts(
   reason: string,
   actor: Actor,
 ): Promise<ImportWrite> {
+  for (const { product, expectedStock } of rows) requireGuard(product, "stock", product.stock, expectedStock);
   const planned = rows.map(({ product, count }): Planned =>
     count === product.stock
       ? { product, stock: null, delta: null, reason: null }
@@ -236,7 +256,8 @@ export async function setLockedCounts(
 /**
  * A price list: sets each price in one statement in the style of applyPlanned, one `price` event
  * per changed product in row order. A price equal to the current one changes nothing. The stock
- * levels are the product's own before and after (a price does not move them).
+ * levels are the product's own before and after (a price does not move them). A row with an
+ * expectedPriceCents applies only while the price is that.
  */
 export async function setLockedPrices(
   client: pg.PoolClient,
@@ -244,6 +265,8 @@ export async function setLockedPrices(
   reason: string,
   actor: Actor,
 ): Promise<ImportWrite> {
+  for (const { product, expectedPriceCents } of rows)
+    requireGuard(product, "price", product.priceCents, expectedPriceCents);
   const changes = rows.flatMap(({ product, priceCents }, position) =>
     priceCents === product.priceCents ? [] : [{ id: product.id, priceCents, position }],
   );

@@ -55,7 +55,14 @@ export function historyColumns(withAudit: boolean): Array<Column<ProductEvent>> 
   ];
 }
 
+/**
+ * The products export. It imports back as a stocktake (`stock`) or a price list (`price`):
+ * `expectedStock` and `expectedPrice` repeat the stock and price the row was taken at, so the
+ * import applies only what was edited in the file, never the exported value over a sale made since
+ * (lib/imports, docs/api.md "Round trip"). They come last, so the columns before keep their places.
+ */
 export function productColumns(): Array<Column<Product>> {
+  const currency = env().DISPLAY_CURRENCY;
   return [
     ["id", (product) => product.id],
     ["sku", (product) => product.sku],
@@ -66,6 +73,8 @@ export function productColumns(): Array<Column<Product>> {
     ...priceColumns<Product>(),
     ["version", (product) => product.version],
     ["updatedAt", (product) => product.updatedAt.toISOString()],
+    ["expectedStock", (product) => product.stock],
+    ["expectedPrice", (product) => formatAmount(product.priceCents, currency)],
   ];
 }
 

@@ -12,6 +12,7 @@ import type {
   Health,
   HistoryEntry,
   ImportKind,
+  ImportOptions,
   ImportPreview,
   ImportResult,
   HistoryPage,
@@ -95,6 +96,12 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 function retryable(status: number, body: ErrorBody | null): boolean {
   return status === 503 || (status === 409 && body?.error.code === "IDEMPOTENCY_IN_PROGRESS");
 }
+
+/** The import choices given, as query parameters (the server's defaults stand for the others). */
+const importChoices = ({ unknownSkus, conflicts }: ImportOptions): Record<string, string> => ({
+  ...(unknownSkus === undefined ? {} : { unknownSkus }),
+  ...(conflicts === undefined ? {} : { conflicts }),
+});
 
 export class StockPulseClient {
   readonly baseUrl: string;
@@ -256,25 +263,42 @@ export class StockPulseClient {
 
   // ---- CSV import ----
 
-  /** What a stocktake (`sku,count`) or price list (`sku,price`) CSV would change, line by line; changes nothing. */
+  /**
+   * What a stocktake (`sku,count`) or price list (`sku,price`) CSV, or a product export, would
+   * change, line by line, with these options; changes nothing.
+   */
   previewImport(
     kind: ImportKind,
     csv: string | Blob | Uint8Array<ArrayBuffer>,
-    signal?: AbortSignal,
+    options: AbortSignal | (ImportOptions & { signal?: AbortSignal }) = {},
   ): Promise<ImportPreview> {
-    return this.request({ method: "POST", path: `/api/v1/imports/preview?kind=${kind}`, csv, signal });
+    const { signal, ...choices } = options instanceof AbortSignal ? { signal: options } : options;
+    const query = new URLSearchParams({ kind, ...importChoices(choices) });
+    return this.request({ method: "POST", path: `/api/v1/imports/preview?${query}`, csv, signal });
   }
 
   /**
    * Applies a stocktake or price list CSV, all or nothing, with one reason. Pass the preview's
-   * `asOf` to be refused (409 PREVIEW_STALE) if a product of the file changed after the preview.
+   * `asOf` to be refused (409 PREVIEW_STALE) if a product of an unguarded row changed after the
+   * preview; `unknownSkus: "skip"` and `conflicts: "skip"` leave such rows out (else 400, 409).
    */
   applyImport(
     kind: ImportKind,
     csv: string | Blob | Uint8Array<ArrayBuffer>,
-    { reason, asOf, ...options }: WriteOptions & { reason: string; asOf?: string },
+    {
+      reason,
+      asOf,
+      unknownSkus,
+      conflicts,
+      ...options
+    }: WriteOptions & ImportOptions & { reason: string; asOf?: string },
   ): Promise<ImportResult> {
-    const query = new URLSearchParams({ kind, reason, ...(asOf === undefined ? {} : { asOf }) });
+    const query = new URLSearchParams({
+      kind,
+      reason,
+      ...(asOf === undefined ? {} : { asOf }),
+      ...importChoices({ unknownSkus, conflicts }),
+    });
     const idempotencyKey = options.idempotencyKey ?? globalThis.crypto.randomUUID();
     return this.request({
       method: "POST",

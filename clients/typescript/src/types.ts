@@ -170,13 +170,38 @@ export type ImportPreview = {
     new: number;
   }>;
   unchanged: number;
+  /** Rows naming no product, or an archived one. */
   unknown: Array<{ line: number; sku: string; message: string }>;
+  /** Edited rows whose expectedStock/expectedPrice is no longer the product's value: `current` moved since. */
+  conflicts: Array<{
+    line: number;
+    sku: string;
+    productId: number;
+    name: string;
+    expected: number;
+    current: number;
+    new: number;
+  }>;
   invalid: Array<{ line: number; column: string; value: string; message: string }>;
+  /** The unknown rows and conflicts the apply leaves out (unknownSkus: "skip", conflicts: "skip"). */
+  skipped: SkippedImportRow[];
   asOf: string;
   canApply: boolean;
 };
 
-export type ImportResult = { kind: ImportKind; rows: number; changed: number; unchanged: number; lastEventId: string };
+export type SkippedImportRow = { line: number; sku: string; reason: "unknown" | "conflict"; message: string };
+
+/** What an import does with unknown skus and conflicts: refuse the file (the default) or skip those rows. */
+export type ImportOptions = { unknownSkus?: "refuse" | "skip"; conflicts?: "refuse" | "skip" };
+
+export type ImportResult = {
+  kind: ImportKind;
+  rows: number;
+  changed: number;
+  unchanged: number;
+  skipped: SkippedImportRow[];
+  lastEventId: string;
+};
 
 export type Health = {
   status: "ok" | "degraded";

@@ -9,7 +9,7 @@ import { idempotencyKey, idempotentWrite } from "@/lib/products/idempotency";
 
 export const dynamic = "force-dynamic";
 
-// POST /api/v1/imports?kind=&reason=&asOf= - apply a stocktake or price list CSV, all or nothing (admin); once per Idempotency-Key
+// POST /api/v1/imports?kind=&reason=&asOf=&unknownSkus=&conflicts= - apply a stocktake or price list CSV, all or nothing (admin); once per Idempotency-Key
 export const POST = apiRoute(async (request: Request) => {
   const caller = await requireAdmin(request);
   const key = idempotencyKey(request);

@@ -7,10 +7,10 @@ import { importQuerySchema, queryOf, readCsvBody } from "@/lib/imports/request";
 
 export const dynamic = "force-dynamic";
 
-// POST /api/v1/imports/preview?kind= - what a stocktake or price list CSV would change, row by row (admin); changes nothing
+// POST /api/v1/imports/preview?kind=&unknownSkus=&conflicts= - what a stocktake or price list CSV would change, row by row (admin); changes nothing
 export const POST = apiRoute(async (request: Request) => {
   await requireAdmin(request);
-  const { kind } = importQuerySchema.parse(queryOf(request, importQuerySchema));
+  const options = importQuerySchema.parse(queryOf(request, importQuerySchema));
   const bytes = await readCsvBody(request);
-  return NextResponse.json(await previewImport(bytes, kind, env().DISPLAY_CURRENCY));
+  return NextResponse.json(await previewImport(bytes, options, env().DISPLAY_CURRENCY));
 });
