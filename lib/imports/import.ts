@@ -12,6 +12,7 @@ import { readImportFile, type ImportFile, type ImportKind, type Problem } from "
 import type { ImportChange, ImportPreview, ImportResult, UnknownSku } from "@/lib/imports/dto";
 import { setLockedCounts, setLockedPrices } from "@/lib/products/bulk";
 import { throughGate } from "@/lib/products/mutations";
+import { productName } from "@/lib/products/naming";
 
 /**
  * Whether a row may change this product; the reason when not, for both preview and apply. An
@@ -19,9 +20,7 @@ import { throughGate } from "@/lib/products/mutations";
  * ones, so the file is refused until it is restored or the row removed.
  */
 export function notImportable(product: Product): string | null {
-  return product.archivedAt
-    ? `product ${product.id} (${product.sku}) is archived; restore it or remove this row`
-    : null;
+  return product.archivedAt ? `${productName(product)} is archived; restore it or remove this row` : null;
 }
 
 const currentValue = (kind: ImportKind, product: Product) =>
