@@ -2,6 +2,7 @@
 // (to Cancel, the safe answer), Escape closes it having done nothing, and focus goes back to the
 // button that opened it.
 import { startReceiver, type Receiver } from "../tests/support/webhook-receiver";
+import { expectNoSeriousViolations } from "./axe";
 import { adminToken, expect, test } from "./fixtures";
 import { signInAs, waitLive } from "./support";
 
@@ -22,6 +23,7 @@ test("the archive confirmation: focus moves in, Escape closes it and archives no
   await expect(dialog).toBeVisible();
   await expect(dialog).toContainText(product.sku);
   await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
+  await expectNoSeriousViolations(page);
   // Modal: Tab stays in the dialog.
   await page.keyboard.press("Shift+Tab");
   await expect(dialog.getByRole("button", { name: `Archive ${product.name}` })).toBeFocused();

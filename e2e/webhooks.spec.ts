@@ -1,4 +1,5 @@
 import { startReceiver, type Receiver } from "../tests/support/webhook-receiver";
+import { expectNoSeriousViolations } from "./axe";
 import { expect, test } from "./fixtures";
 import { signIn } from "./support";
 
@@ -39,6 +40,7 @@ test("an admin creates a webhook, sees its secret once, sends a test event and f
   await secretBox.getByRole("button", { name: "Copy secret" }).click();
   await expect(page.getByRole("status").filter({ hasText: /^Copied$/ })).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
+  await expectNoSeriousViolations(page);
   await expect(page.getByRole("link", { name: url })).toBeVisible();
 
   await secretBox.getByRole("link", { name: /Open webhook/ }).click();
