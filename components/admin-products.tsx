@@ -6,21 +6,7 @@
 import Link from "next/link";
 import { BulkStockBar } from "@/components/bulk-stock-bar";
 import { ProductTable } from "@/components/product-table/product-table";
-import type { ProductDto } from "@/lib/products/dto";
 import type { ProductSnapshot } from "@/lib/products/queries";
-
-function EditLink({ product }: { product: ProductDto }) {
-  return (
-    <Link
-      href={`/admin/products/${product.id}`}
-      prefetch={false}
-      aria-label={`Edit ${product.name}`}
-      className="underline"
-    >
-      Edit
-    </Link>
-  );
-}
 
 export function AdminProducts({ initial }: { initial: ProductSnapshot }) {
   return (
@@ -36,8 +22,9 @@ export function AdminProducts({ initial }: { initial: ProductSnapshot }) {
         </Link>
       }
       bulk={(selection) => <BulkStockBar {...selection} />}
-      RowActions={EditLink}
+      canEdit
       canAddProducts
+      showStockValue
     />
   );
 }

@@ -1,12 +1,13 @@
 "use client";
-// One product's admin page: the edit form, stock adjustments, archiving and the audit trail, all
-// live. An archived product takes no changes: its page shows the banner and its history.
+// One product's admin page: the edit form, stock adjustments, archiving, the chart of stock and
+// price over time and the audit trail, all live. An archived product takes no changes: its page shows the banner and its history.
 import { ArchiveButton } from "@/components/archive/archive-button";
 import { ArchivedBanner } from "@/components/archive/archived-banner";
 import { ConnectionBadge } from "@/components/connection-badge";
 import { ProductForm } from "@/components/product-form";
 import { ProductHistory } from "@/components/product-history";
 import { StockAdjustmentForm } from "@/components/stock-adjustment-form";
+import { StockChartCard } from "@/components/stock-chart";
 import { useLiveProduct } from "@/lib/client/use-live-products";
 import type { ProductDto } from "@/lib/products/dto";
 import type { ProductSnapshot } from "@/lib/products/queries";
@@ -41,6 +42,7 @@ export function ProductAdmin({
           <ArchiveButton product={live} />
         </>
       )}
+      <StockChartCard productId={loaded.id} version={live.version} />
       <ProductHistory productId={loaded.id} version={live.version} canSeeAudit />
     </div>
   );

@@ -1,13 +1,14 @@
 "use client";
 // A product on the dashboard: its live state, a chart of stock and price over time, and the
-// audit list (when, what, who, why). Everything follows the live feed.
+// audit list (when, what, who, why). Everything follows the live feed. Admins get a link to its
+// edit page.
 import Link from "next/link";
 import { ArchivedBanner } from "@/components/archive/archived-banner";
 import { ConnectionBadge } from "@/components/connection-badge";
 import { StatCards } from "@/components/stat-cards";
 import { useMoney } from "@/components/money";
-import { ProductHistory, useProductHistory } from "@/components/product-history";
-import { StockChart } from "@/components/stock-chart";
+import { ProductHistory } from "@/components/product-history";
+import { StockChartCard } from "@/components/stock-chart";
 import { useLiveProduct } from "@/lib/client/use-live-products";
 import type { ProductDto } from "@/lib/products/dto";
 import type { ProductSnapshot } from "@/lib/products/queries";
@@ -25,7 +26,6 @@ export function ProductDetail({
   canSeeAudit: boolean;
 }) {
   const { product, connection, caughtUp } = useLiveProduct(loaded, initial);
-  const history = useProductHistory(product.id, product.version);
   const formatCents = useMoney();
   return (
     <div className="space-y-6">
@@ -34,7 +34,19 @@ export function ProductDetail({
       </Link>
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-2xl font-semibold">{product.name}</h1>
-        <ConnectionBadge state={connection} caughtUp={caughtUp} />
+        <div className="flex items-center gap-3">
+          <ConnectionBadge state={connection} caughtUp={caughtUp} />
+          {/* Admins only (decided on the server); an archived product's admin page edits nothing. */}
+          {isAdmin && !product.archivedAt && (
+            <Link
+              href={`/admin/products/${product.id}`}
+              aria-label={`Edit ${product.name}`}
+              className="rounded bg-slate-900 px-3 py-1.5 text-sm text-white dark:bg-slate-100 dark:text-slate-900"
+            >
+              Edit
+            </Link>
+          )}
+        </div>
       </div>
       <ArchivedBanner product={product} canRestore={isAdmin} />
       <StatCards
@@ -46,15 +58,7 @@ export function ProductDetail({
           ["Low at", String(product.lowStockThreshold)],
         ]}
       />
-      <section
-        aria-labelledby="chart-heading"
-        className="space-y-2 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
-      >
-        <h2 id="chart-heading" className="text-lg font-semibold">
-          Stock and price over time
-        </h2>
-        <StockChart entries={history.entries ?? []} />
-      </section>
+      <StockChartCard productId={product.id} version={product.version} />
       <ProductHistory productId={product.id} version={product.version} canSeeAudit={canSeeAudit} />
     </div>
   );

@@ -60,14 +60,17 @@ export function SiteHeader({ user }: { user: User }) {
           <Link href="/" className={link}>
             Dashboard
           </Link>
+          {/* Staff only: signed out, the admin pages only lead to sign-in, which has its own link. */}
           {user && (
-            <Link href="/activity" className={link}>
-              Activity
-            </Link>
+            <>
+              <Link href="/activity" className={link}>
+                Activity
+              </Link>
+              <Link href="/admin" className={link}>
+                Admin
+              </Link>
+            </>
           )}
-          <Link href="/admin" className={link}>
-            Admin
-          </Link>
           <UserMenu user={user} />
         </div>
       </nav>

@@ -4,6 +4,7 @@
 // strokes stay one width); the axis labels are HTML text around it, so they keep the page's font
 // size on a phone instead of shrinking with the drawing.
 import { useDateDisplay, useMoney } from "@/components/money";
+import { useProductHistory } from "@/components/product-history";
 import { formatCount, formatShortDateTime, zoneName } from "@/lib/display-format";
 import type { ProductHistoryEntry } from "@/lib/products/dto";
 
@@ -11,6 +12,22 @@ import type { ProductHistoryEntry } from "@/lib/products/dto";
 const WIDTH = 1000;
 const HEIGHT = 200;
 const label = "absolute text-xs leading-none text-slate-600 tabular-nums dark:text-slate-300";
+
+/** A product's chart in its own card, following its history: its page and its admin page. */
+export function StockChartCard({ productId, version }: { productId: number; version: number }) {
+  const history = useProductHistory(productId, version);
+  return (
+    <section
+      aria-labelledby="chart-heading"
+      className="space-y-2 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
+    >
+      <h2 id="chart-heading" className="text-lg font-semibold">
+        Stock and price over time
+      </h2>
+      <StockChart entries={history.entries ?? []} />
+    </section>
+  );
+}
 
 export function StockChart({ entries }: { entries: ProductHistoryEntry[] }) {
   const formatCents = useMoney();

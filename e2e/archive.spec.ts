@@ -18,7 +18,7 @@ test("an admin archives a product: an open dashboard loses the row live, its pag
   await waitLive(page);
   await page.getByRole("button", { name: "Archive", exact: true }).click();
   // The confirmation names the product; cancelling archives nothing.
-  const confirmation = page.getByRole("group", { name: new RegExp(`Archive ${retired.name}`) });
+  const confirmation = page.getByRole("dialog", { name: `Archive ${retired.name}?` });
   await expect(confirmation).toContainText(retired.sku);
   await confirmation.getByRole("button", { name: "Cancel" }).click();
   await expect(row(dashboard, retired.id)).toBeVisible();

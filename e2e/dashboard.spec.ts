@@ -1,6 +1,6 @@
 import type { Locator, Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { feedConnections, openDashboard, row, signIn } from "./support";
+import { feedConnections, openDashboard, row, signIn, signInAs } from "./support";
 
 const names = (page: Page) => page.locator("tbody tr td:nth-child(2)");
 
@@ -153,8 +153,13 @@ test("search, sort and filter live in the URL, survive a reload and can be opene
   await expect(names(page)).toHaveText([milk.name]);
 });
 
-test("the summary strip counts products, low and out of stock, and the stock value, live", async ({ page, shop }) => {
+test("the summary strip counts products, low and out of stock, and the stock value (for staff), live", async ({
+  page,
+  shop,
+  staff,
+}) => {
   const product = await shop.product({ stock: 40, lowStockThreshold: 5 });
+  await signInAs(page, staff, "viewer");
   await openDashboard(page);
   const summary = page.getByTestId("summary");
   const value = async (label: string) => summary.locator("div", { hasText: label }).locator("dd").textContent();

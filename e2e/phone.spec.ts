@@ -2,22 +2,12 @@
 // admin, a viewer and someone signed out, with no sideways scrolling of the page and nothing
 // sticking out of it (a table may scroll inside its own box). The header folds into a menu.
 import type { Page } from "@playwright/test";
-import { expect, test, type Credentials, type Staff } from "./fixtures";
+import { expect, test } from "./fixtures";
 import { pageRoutes, ROUTES } from "./routes";
+import { signInAs } from "./support";
 
 const WIDTHS = [390, 360];
 const ROLES = ["admin", "viewer", "anonymous"] as const;
-
-async function signInAs(page: Page, staff: Staff, role: (typeof ROLES)[number]) {
-  if (role === "anonymous") return;
-  const who: Credentials = await staff[role]();
-  await page.goto("/sign-in");
-  await page.getByLabel("Email").fill(who.email);
-  await page.getByLabel("Password").fill(who.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  // Checking a password hash is slow on purpose, and slower on a busy machine.
-  await expect(page.getByTestId("signed-in-as")).toContainText(who.email, { timeout: 15_000 });
-}
 
 /** What makes the page wider than the window: the page's scroll width, and each element past its edges. */
 function overflow(page: Page) {

@@ -9,8 +9,8 @@ import { adminToken, expect, type Shop } from "./fixtures";
 export type Visit = { shop: Shop; page: Page };
 export type Route = {
   name: string;
-  /** Who looks at it in the a11y check (phone.spec.ts visits every page as everyone). */
-  as?: "admin" | "viewer";
+  /** Who looks at it in the a11y check, when not an admin (phone.spec.ts visits every page as everyone). */
+  as?: "viewer" | "anonymous";
   /** The app's page (app/<pattern>/page.tsx) it shows; none for the error pages. */
   pattern?: string;
   path: string | ((visit: Visit) => Promise<string>);
@@ -62,44 +62,40 @@ async function webhookPage({ page }: Visit) {
 export const ROUTES: Route[] = [
   { name: "dashboard", pattern: "/", path: "/", heading: "Products" },
   { name: "product page", pattern: "/products/[id]", path: productPage, heading: /^Oolong tea/ },
-  { name: "sign-in", pattern: "/sign-in", path: "/sign-in", heading: "Sign in" },
-  { name: "activity", as: "viewer", pattern: "/activity", path: "/activity", heading: "Activity" },
+  { name: "sign-in", as: "anonymous", pattern: "/sign-in", path: "/sign-in", heading: "Sign in" },
+  { name: "activity", pattern: "/activity", path: "/activity", heading: "Activity" },
   { name: "API reference", pattern: "/docs/api", path: "/docs/api", heading: /API/ },
   { name: "product not found", path: "/products/999999999", heading: "No such product" },
   { name: "page not found", path: "/no-such-page", heading: "Page not found" },
   { name: "forbidden", as: "viewer", path: "/admin", heading: "Admins only" },
-  { name: "admin product list", as: "admin", pattern: "/admin", path: "/admin", heading: "Manage products" },
+  { name: "admin product list", pattern: "/admin", path: "/admin", heading: "Manage products" },
   {
     name: "new product",
-    as: "admin",
     pattern: "/admin/products/new",
     path: "/admin/products/new",
     heading: "New product",
   },
   {
     name: "product admin",
-    as: "admin",
     pattern: "/admin/products/[id]",
     path: productAdminPage,
     heading: /^Oolong tea/,
   },
-  { name: "archived product", as: "admin", path: archivedProductPage, heading: /^Oolong tea/ },
+  { name: "archived product", path: archivedProductPage, heading: /^Oolong tea/ },
   {
     name: "archived products",
-    as: "admin",
     pattern: "/admin/archived",
     path: "/admin/archived",
     heading: "Archived products",
   },
   {
     name: "CSV import",
-    as: "admin",
     pattern: "/admin/import",
     path: "/admin/import",
     heading: "Import a stocktake or price list",
   },
-  { name: "webhooks", as: "admin", pattern: "/admin/webhooks", path: "/admin/webhooks", heading: "Webhooks" },
-  { name: "webhook", as: "admin", pattern: "/admin/webhooks/[id]", path: webhookPage, heading: /^Webhook \d+$/ },
+  { name: "webhooks", pattern: "/admin/webhooks", path: "/admin/webhooks", heading: "Webhooks" },
+  { name: "webhook", pattern: "/admin/webhooks/[id]", path: webhookPage, heading: /^Webhook \d+$/ },
 ];
 
 /** The app's page routes, from app/**\/page.tsx: "/", "/admin/products/[id]", ... */

@@ -65,6 +65,13 @@ test("a price edit left open while the till sells the last 3: saving mine keeps 
   await expect(page.getByTestId("conflict-result-stock")).toHaveText("0");
   await expect(conflictRow(page, "name")).not.toHaveAttribute("data-differs", "");
   await expectNoSeriousViolations(page);
+  // README's screenshot of the edit form's conflict view:
+  // `UPDATE_SCREENSHOTS=1 npx playwright test e2e/stale-edit.spec.ts -g "price edit left open"` after a build.
+  if (process.env.UPDATE_SCREENSHOTS) {
+    await page.emulateMedia({ colorScheme: "light" });
+    const form = page.locator("form", { has: page.getByTestId("conflict-current") });
+    await form.screenshot({ path: "docs/conflict-view.png" });
+  }
 
   await page.getByRole("button", { name: "Save mine over theirs" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();

@@ -1,5 +1,5 @@
 import { expect, type Page } from "@playwright/test";
-import type { Credentials } from "./fixtures";
+import type { Credentials, Staff } from "./fixtures";
 
 /** Opens the dashboard (by default all products; a test's own: `shop.dashboardPath`) once it is live. */
 export async function openDashboard(page: Page, path = "/") {
@@ -17,6 +17,21 @@ export async function signIn(page: Page, who: Credentials, path = "/admin") {
   await page.getByLabel("Password").fill(who.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByTestId("signed-in-as")).toContainText(who.email);
+}
+
+/**
+ * Signs in a new admin or viewer on the sign-in page; "anonymous" stays signed out. For tests
+ * that visit many pages as one role (the a11y and phone checks).
+ */
+export async function signInAs(page: Page, staff: Staff, role: "admin" | "viewer" | "anonymous") {
+  if (role === "anonymous") return;
+  const who: Credentials = await staff[role]();
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(who.email);
+  await page.getByLabel("Password").fill(who.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  // Checking a password hash is slow on purpose, and slower on a busy machine.
+  await expect(page.getByTestId("signed-in-as")).toContainText(who.email, { timeout: 15_000 });
 }
 
 export async function waitLive(page: Page) {

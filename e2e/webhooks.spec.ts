@@ -1,4 +1,5 @@
 import { startReceiver, type Receiver } from "../tests/support/webhook-receiver";
+import { expectNoSeriousViolations } from "./axe";
 import { expect, test } from "./fixtures";
 import { signIn } from "./support";
 
@@ -18,7 +19,13 @@ test("an admin creates a webhook, sees its secret once, sends a test event and f
 
   await page.getByLabel("Endpoint URL").fill("ftp://example.com/hook");
   await page.getByRole("button", { name: "Create webhook" }).click();
-  await expect(page.locator("#webhook-url-error")).toContainText("http or https");
+  const urlError = page.locator("#webhook-url-error");
+  await expect(urlError).toContainText("http or https");
+  // Said once, next to the field; the form's status only says where to look.
+  await expect(page.getByRole("main").getByText((await urlError.textContent())!)).toHaveCount(1);
+  await expect(page.getByRole("status").filter({ hasText: "Not created" })).toHaveText(
+    "Not created: check the endpoint URL.",
+  );
 
   const url = receiver.url("/from-the-browser");
   await page.getByLabel("Endpoint URL").fill(url);
@@ -28,6 +35,12 @@ test("an admin creates a webhook, sees its secret once, sends a test event and f
   await expect(secretBox).toContainText("only this once");
   const secret = (await secretBox.locator("code").textContent())!;
   expect(secret).toMatch(/^whsec_/);
+  // One click copies it, and the page says so (a status, announced).
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+  await secretBox.getByRole("button", { name: "Copy secret" }).click();
+  await expect(page.getByRole("status").filter({ hasText: /^Copied$/ })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
+  await expectNoSeriousViolations(page);
   await expect(page.getByRole("link", { name: url })).toBeVisible();
 
   await secretBox.getByRole("link", { name: /Open webhook/ }).click();

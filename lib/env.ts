@@ -72,6 +72,12 @@ const schema = z
     // signed-in user or a token, for the dashboard and the feed too). Read tokens cannot write.
     READ_ACCESS: z.enum(["public", "staff"], "READ_ACCESS must be public or staff").default("public"),
     READ_API_TOKENS: namedTokens("READ_API_TOKENS").optional(),
+    // The dashboard's total stock value (stock x price over every product) is business
+    // information: only staff see it unless the shop opts in (app/page.tsx).
+    PUBLIC_STOCK_VALUE: z
+      .enum(["0", "1", "true", "false"], "PUBLIC_STOCK_VALUE must be true or false")
+      .optional()
+      .transform((value) => value === "1" || value === "true"),
     // Unset: /api/metrics answers 404. Set: it needs `Authorization: Bearer <METRICS_TOKEN>`.
     METRICS_TOKEN: apiToken("METRICS_TOKEN").optional(),
     ADMIN_EMAIL: z.email("ADMIN_EMAIL must be an email address").toLowerCase().optional(),

@@ -89,7 +89,11 @@ describe("POST /api/v1/stock-adjustments", () => {
     assert.equal(refused.status, 409);
     assert.equal(refused.body.error.code, "INSUFFICIENT_STOCK");
     assert.equal(refused.body.error.index, 737);
-    assert.match(refused.body.error.message, /^items\.737: /);
+    const named = await stack.db.product.findUniqueOrThrow({ where: { id: ids[737] } });
+    assert.equal(
+      refused.body.error.message,
+      `items.737: “${named.name}” (${named.sku}) has 0 in stock; cannot apply -1`,
+    );
     assert.equal(refused.body.error.current.id, ids[737]);
     assert.deepEqual(await state(), before);
     // The next change is the first thing the feed carries.

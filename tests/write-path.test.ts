@@ -147,7 +147,10 @@ describe("POST /api/v1/products/{id}/stock-adjustments", () => {
     const refused = results.filter((result) => result.status === 409);
     assert.equal(refused.length, 15);
     assert.ok(refused.every((result) => result.body.error.code === "INSUFFICIENT_STOCK"));
-    assert.equal((await stack.db.product.findUniqueOrThrow({ where: { id: 7 } })).stock, 0);
+    const product = await stack.db.product.findUniqueOrThrow({ where: { id: 7 } });
+    assert.equal(product.stock, 0);
+    // The admin pages show the message as it is: it names the product as staff know it.
+    assert.equal(refused[0].body.error.message, `“${product.name}” (${product.sku}) has 0 in stock; cannot apply -1`);
   });
 
   test("concurrent restocks and sales add up exactly", async () => {

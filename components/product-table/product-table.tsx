@@ -14,6 +14,7 @@ import { useMemo, useState } from "react";
 import { ConnectionBadge } from "@/components/connection-badge";
 import { useLocale, useMoney } from "@/components/money";
 import { ColumnHeaders } from "@/components/product-table/column-headers";
+import { EditLink } from "@/components/product-table/edit-link";
 import { EmptyState } from "@/components/product-table/empty-state";
 import { ProductRow, type RowExtras } from "@/components/product-table/product-row";
 import { SelectAllHeader } from "@/components/product-table/selection-cells";
@@ -69,6 +70,13 @@ type ProductTableProps = {
   RowActions?: RowExtras["Actions"];
   /** The empty shop's message offers to add the first product. */
   canAddProducts?: boolean;
+  /** Each row links to its product's edit page (admins); a last column unless RowActions has one. */
+  canEdit?: boolean;
+  /**
+   * The summary shows the total stock value: business information, for staff (or every reader if
+   * the shop opts in). Without it the figure is never computed into the page, not merely hidden.
+   */
+  showStockValue?: boolean;
 };
 
 export function ProductTable({
@@ -78,6 +86,8 @@ export function ProductTable({
   bulk,
   RowActions,
   canAddProducts = false,
+  canEdit = false,
+  showStockValue = false,
 }: ProductTableProps) {
   const { products, connection, caughtUp, changes, error } = useLiveProducts(initial);
   const { view, set } = useTableView();
@@ -100,7 +110,8 @@ export function ProductTable({
   const selection = useSelection(shown);
   const [flagged, flag] = useState<number | null>(null);
   const { selected } = selection;
-  const columns = COLUMNS.length + (bulk ? 1 : 0) + (RowActions ? 1 : 0);
+  const Actions = RowActions ?? (canEdit ? EditLink : undefined);
+  const columns = COLUMNS.length + (bulk ? 1 : 0) + (Actions ? 1 : 0);
 
   return (
     <section aria-labelledby="products-heading" className="space-y-4">
@@ -120,7 +131,7 @@ export function ProductTable({
           ["Products", String(products.length)],
           ["Low stock", String(summary.low)],
           ["Out of stock", String(summary.out)],
-          ["Stock value", formatCents(summary.value)],
+          ...(showStockValue ? [["Stock value", formatCents(summary.value)] as [string, string]] : []),
         ]}
       />
 
@@ -166,7 +177,7 @@ export function ProductTable({
             leading={
               bulk && <SelectAllHeader shown={shown.length} selected={selected.length} onToggle={selection.toggleAll} />
             }
-            trailing={RowActions && "Actions"}
+            trailing={Actions && "Actions"}
           />
           <tbody ref={body} className="divide-y divide-slate-100 dark:divide-slate-800">
             <Spacer height={above} columns={columns} />
@@ -181,7 +192,7 @@ export function ProductTable({
                   selected={selection.ids.has(product.id)}
                   flagged={flagged === product.id}
                   onSelect={bulk && selection.toggle}
-                  Actions={RowActions}
+                  Actions={Actions}
                 />
               );
             })}

@@ -12,6 +12,9 @@ import type { WebhookDto } from "@/lib/webhooks/dto";
 
 type Created = WebhookDto & { secret: string };
 
+/** The form's fields as the status names them. */
+const FIELD_LABELS: Record<string, string> = { url: "endpoint URL", kinds: "events", productIds: "product ids" };
+
 /** "3, 7,9" -> [3, 7, 9]; empty -> null (every product); anything else -> the text, for the API to refuse. */
 function parseProductIds(text: string): number[] | null | string {
   if (text.trim() === "") return null;
@@ -54,7 +57,15 @@ export function CreateWebhookForm() {
     }
     if (result.code === "UNKNOWN_PRODUCT") field.productIds = result.message;
     setErrors(field);
-    setOutcome({ ok: false, text: result.message });
+    // A field's error is shown next to it; the status only says where to look, so it is not shown twice.
+    const named = Object.keys(field);
+    setOutcome({
+      ok: false,
+      text:
+        named.length === 0
+          ? `Not created: ${result.message}`
+          : `Not created: check the ${named.map((name) => FIELD_LABELS[name] ?? name).join(" and ")}.`,
+    });
   }
 
   return (
@@ -72,11 +83,15 @@ export function CreateWebhookForm() {
             Webhook {created.id} created for <span className="font-mono">{created.url}</span>. Its signing secret is
             shown <strong>only this once</strong>: copy it to the receiving system now.
           </p>
-          <p>
-            <code className="block break-all rounded bg-white px-2 py-1 font-mono dark:bg-slate-900">
+          <div className="flex flex-wrap items-center gap-3">
+            <code
+              id="webhook-secret-value"
+              className="block min-w-0 grow break-all rounded bg-white px-2 py-1 font-mono dark:bg-slate-900"
+            >
               {created.secret}
             </code>
-          </p>
+            <CopyButton key={created.id} text={created.secret} what="secret" />
+          </div>
           <p>
             <Link href={`/admin/webhooks/${created.id}`} className="underline">
               Open webhook {created.id}
@@ -124,6 +139,37 @@ export function CreateWebhookForm() {
         </div>
       </form>
     </section>
+  );
+}
+
+/**
+ * Copies `text` to the clipboard and says so next to the button ("Copied", a polite status a
+ * screen reader announces); where the browser refuses (no permission, not a secure origin) it
+ * says to select and copy by hand instead.
+ */
+function CopyButton({ text, what }: { text: string; what: string }) {
+  const [copied, setCopied] = useState<"copied" | "failed" | null>(null);
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(text);
+      setCopied("copied");
+    } catch {
+      setCopied("failed");
+    }
+  }
+  return (
+    <span className="flex items-center gap-2">
+      <button
+        type="button"
+        onClick={copy}
+        className="rounded border border-slate-400 bg-white px-3 py-1 dark:border-slate-500 dark:bg-slate-900"
+      >
+        Copy {what}
+      </button>
+      <span role="status" className="text-sm">
+        {copied === "copied" ? "Copied" : copied === "failed" ? `Not copied: select the ${what} and copy it` : ""}
+      </span>
+    </span>
   );
 }
 

@@ -4,6 +4,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { BusyButton } from "@/components/busy-button";
+import { ConfirmDialog } from "@/components/confirm-dialog";
 import { FormStatus, type Outcome } from "@/components/form-status";
 import { useDateDisplay } from "@/components/money";
 import { sendJson } from "@/lib/client/send-json";
@@ -25,6 +26,7 @@ export function WebhookAdmin({ initial, deliveries }: { initial: WebhookDto; del
   // The action waiting for its answer: its button says so, and every action waits for it.
   const [pending, setPending] = useState<"pause" | "test" | "replay" | "delete" | null>(null);
   const [fromEventId, setFromEventId] = useState("");
+  const [confirmingDelete, setConfirmingDelete] = useState(false);
 
   async function act<T>(
     action: NonNullable<typeof pending>,
@@ -67,11 +69,12 @@ export function WebhookAdmin({ initial, deliveries }: { initial: WebhookDto; del
   }
 
   async function remove() {
-    if (pending || !window.confirm(`Delete the webhook to ${webhook.url}? Its delivery log goes too.`)) return;
+    if (pending) return;
     setPending("delete");
     const result = await sendJson("DELETE", `/api/v1/webhooks/${webhook.id}`);
     if (!result.ok) {
       setPending(null);
+      setConfirmingDelete(false);
       return setOutcome({ ok: false, text: result.message });
     }
     router.push("/admin/webhooks");
@@ -147,17 +150,30 @@ export function WebhookAdmin({ initial, deliveries }: { initial: WebhookDto; del
           >
             Send test event
           </BusyButton>
-          <BusyButton
+          <button
             type="button"
-            onClick={remove}
-            busy={pending === "delete"}
-            busyText="Deleting…"
+            aria-haspopup="dialog"
+            onClick={() => setConfirmingDelete(true)}
             disabled={pending !== null}
             className={secondaryButton}
           >
             Delete
-          </BusyButton>
+          </button>
         </div>
+        <ConfirmDialog
+          open={confirmingDelete}
+          title={`Delete webhook ${webhook.id}?`}
+          confirmText={`Delete webhook ${webhook.id}`}
+          busyText="Deleting…"
+          pending={pending === "delete"}
+          onConfirm={remove}
+          onClose={() => setConfirmingDelete(false)}
+        >
+          <p>
+            Nothing more is sent to <span className="font-mono break-all">{webhook.url}</span>, and its delivery log
+            goes too.
+          </p>
+        </ConfirmDialog>
         <form onSubmit={replay} className="flex flex-wrap items-end gap-3">
           <div className="space-y-1">
             <label htmlFor="replay-from" className="block text-sm font-medium">

@@ -26,6 +26,7 @@ import type { ImportOptions } from "@/lib/imports/request";
 import { formatAmount } from "@/lib/money";
 import { setLockedCounts, setLockedPrices } from "@/lib/products/bulk";
 import { throughGate } from "@/lib/products/mutations";
+import { productName } from "@/lib/products/naming";
 
 type SkipOptions = Pick<ImportOptions, "unknownSkus" | "conflicts">;
 
@@ -35,9 +36,7 @@ type SkipOptions = Pick<ImportOptions, "unknownSkus" | "conflicts">;
  * ones, so the file is refused until it is restored, the row removed, or unknown skus skipped.
  */
 export function notImportable(product: Product): string | null {
-  return product.archivedAt
-    ? `product ${product.id} (${product.sku}) is archived; restore it or remove this row`
-    : null;
+  return product.archivedAt ? `${productName(product)} is archived; restore it or remove this row` : null;
 }
 
 const currentValue = (kind: ImportKind, product: Product) =>

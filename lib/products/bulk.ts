@@ -9,6 +9,7 @@ import { ApiError } from "@/lib/errors";
 import { NOTIFY_CHANNEL } from "@/lib/events/feed-event";
 import { Prisma, type Product } from "@/lib/generated/prisma/client";
 import { toProductDto, type ProductDto } from "@/lib/products/dto";
+import { productName } from "@/lib/products/naming";
 import type { Actor } from "@/lib/actor";
 import { archivedMessage, EVENT_ORDER_LOCK, feedEventJson, throughGate } from "@/lib/products/mutations";
 import { INT32_MAX, type BulkAdjustmentInput, type StocktakeInput } from "@/lib/products/validation";
@@ -53,7 +54,7 @@ async function lockItems(client: Queryable, items: Target[]): Promise<Product[]>
     if (!product) throw itemError(404, "NOT_FOUND", index, `${describe(item)} not found`);
     const earlier = seen.get(product.id);
     if (earlier !== undefined) {
-      throw itemError(400, "DUPLICATE_ITEM", index, `product ${product.id} is already item ${earlier}`);
+      throw itemError(400, "DUPLICATE_ITEM", index, `${productName(product)} is already item ${earlier}`);
     }
     // An archived product takes no writes (its rows are locked, so it stays archived meanwhile).
     if (product.archivedAt) throw itemError(409, "PRODUCT_ARCHIVED", index, archivedMessage(product), product);
@@ -159,11 +160,11 @@ export function applyStockAdjustments(
       const product = products[index];
       const stock = product.stock + item.delta;
       if (stock < 0) {
-        const message = `product ${product.id} has ${product.stock} in stock; cannot apply ${item.delta}`;
+        const message = `${productName(product)} has ${product.stock} in stock; cannot apply ${item.delta}`;
         throw itemError(409, "INSUFFICIENT_STOCK", index, message, product);
       }
       if (stock > INT32_MAX) {
-        const message = `stock of product ${product.id} would exceed ${INT32_MAX}`;
+        const message = `the stock of ${productName(product)} would exceed ${INT32_MAX}`;
         throw itemError(409, "STOCK_OUT_OF_RANGE", index, message, product);
       }
       return { product, stock, delta: item.delta, reason: item.reason ?? input.reason ?? null };
@@ -186,11 +187,11 @@ export function applyStocktake(input: StocktakeInput, actor: Actor, via?: pg.Poo
       const product = products[index];
       // The stock first, as PATCH does: it names what moved, so staff can count again.
       if (item.expectedStock !== undefined && item.expectedStock !== product.stock) {
-        const message = `product ${product.id} has ${product.stock} in stock, not the ${item.expectedStock} this count was made against: count it again`;
+        const message = `${productName(product)} has ${product.stock} in stock, not the ${item.expectedStock} this count was made against: count it again`;
         throw itemError(409, "STOCK_CONFLICT", index, message, product);
       }
       if (item.expectedVersion !== undefined && item.expectedVersion !== product.version) {
-        const message = `product ${product.id} is at version ${product.version}, not ${item.expectedVersion}: count it again`;
+        const message = `${productName(product)} is at version ${product.version}, not ${item.expectedVersion}: count it again`;
         throw itemError(409, "VERSION_CONFLICT", index, message, product);
       }
       if (item.count === product.stock) return { product, stock: null, delta: null, reason: null };

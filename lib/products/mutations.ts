@@ -9,6 +9,7 @@ import { ApiError, notFound } from "@/lib/errors";
 import { NOTIFY_CHANNEL, type EventKind } from "@/lib/events/feed-event";
 import { Prisma, type Product } from "@/lib/generated/prisma/client";
 import { toProductDto, type ProductDto } from "@/lib/products/dto";
+import { productName } from "@/lib/products/naming";
 import {
   INT32_MAX,
   type ArchiveInput,
@@ -159,16 +160,16 @@ const isUniqueViolation = (error: unknown) => (error as { code?: unknown }).code
 
 /** Why a write to an archived product is refused: it takes none until restored. */
 export const archivedMessage = (product: Product) =>
-  `product ${product.id} (${product.sku}) is archived since ${product.archivedAt!.toISOString()}; restore it to change it`;
+  `${productName(product)} is archived since ${product.archivedAt!.toISOString()}; restore it to change it`;
 
 const productArchived = (product: Product) =>
   new ApiError(409, "PRODUCT_ARCHIVED", archivedMessage(product), { current: toProductDto(product) });
 
 /** 409 SKU_TAKEN; when the holder is archived, says so: SKUs stay unique, archived or not. */
 async function skuTaken(sku: string): Promise<ApiError> {
-  const holder = await db.product.findUnique({ where: { sku }, select: { id: true, archivedAt: true } });
+  const holder = await db.product.findUnique({ where: { sku }, select: { name: true, sku: true, archivedAt: true } });
   const message = holder?.archivedAt
-    ? `sku ${sku} belongs to archived product ${holder.id}: a SKU stays unique after archiving, so restore that product or choose another sku`
+    ? `sku ${sku} belongs to the archived product ${productName(holder)}: a SKU stays unique after archiving, so restore that product or choose another sku`
     : `sku ${sku} is already used`;
   return new ApiError(409, "SKU_TAKEN", message);
 }
@@ -249,7 +250,7 @@ export async function updateProduct(
     throw new ApiError(
       409,
       "STOCK_CONFLICT",
-      `product ${id} has ${current.stock} in stock, not the ${expectedStock} this count was made against: count again, or send the difference as a stock adjustment`,
+      `${productName(current)} has ${current.stock} in stock, not the ${expectedStock} this count was made against: count again, or send the difference as a stock adjustment`,
       { current: toProductDto(current) },
     );
   }
@@ -257,7 +258,7 @@ export async function updateProduct(
   throw new ApiError(
     409,
     "VERSION_CONFLICT",
-    `product ${id} is at version ${current.version}, not ${expectedVersion}: reload and apply the change again`,
+    `${productName(current)} is at version ${current.version}, not ${expectedVersion}: reload and apply the change again`,
     { current: toProductDto(current) },
   );
 }
@@ -290,8 +291,8 @@ export async function adjustStock(
   if (current.archivedAt) throw productArchived(current);
   const [code, message] =
     delta > 0
-      ? ["STOCK_OUT_OF_RANGE", `stock of product ${id} would exceed ${INT32_MAX}`]
-      : ["INSUFFICIENT_STOCK", `product ${id} has ${current.stock} in stock; cannot apply ${delta}`];
+      ? ["STOCK_OUT_OF_RANGE", `the stock of ${productName(current)} would exceed ${INT32_MAX}`]
+      : ["INSUFFICIENT_STOCK", `${productName(current)} has ${current.stock} in stock; cannot apply ${delta}`];
   throw new ApiError(409, code, message, { current: toProductDto(current) });
 }
 
@@ -324,17 +325,12 @@ export async function setArchived(
   const details = { current: toProductDto(current) };
   if (archive) {
     const since = current.archivedAt!.toISOString();
-    throw new ApiError(
-      409,
-      "ALREADY_ARCHIVED",
-      `product ${id} (${current.sku}) is archived already, since ${since}`,
-      details,
-    );
+    throw new ApiError(409, "ALREADY_ARCHIVED", `${productName(current)} is archived already, since ${since}`, details);
   }
   throw new ApiError(
     409,
     "NOT_ARCHIVED",
-    `product ${id} (${current.sku}) is not archived; there is nothing to restore`,
+    `${productName(current)} is not archived; there is nothing to restore`,
     details,
   );
 }

@@ -1,0 +1,86 @@
+// Confirmations are modal dialogs (native <dialog>, showModal): opening one moves focus into it
+// (to Cancel, the safe answer), Escape closes it having done nothing, and focus goes back to the
+// button that opened it.
+import { startReceiver, type Receiver } from "../tests/support/webhook-receiver";
+import { expectNoSeriousViolations } from "./axe";
+import { adminToken, expect, test } from "./fixtures";
+import { signInAs, waitLive } from "./support";
+
+test("the archive confirmation: focus moves in, Escape closes it and archives nothing, focus returns to Archive", async ({
+  page,
+  request,
+  shop,
+  staff,
+}) => {
+  const product = await shop.product({ name: "Cinnamon syrup" });
+  await signInAs(page, staff, "admin");
+  await page.goto(`/admin/products/${product.id}`);
+  await waitLive(page);
+  const opener = page.getByRole("button", { name: "Archive", exact: true });
+  const dialog = page.getByRole("dialog", { name: `Archive ${product.name}?` });
+
+  await opener.click();
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText(product.sku);
+  await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
+  await expectNoSeriousViolations(page);
+  // Modal: Tab stays in the dialog.
+  await page.keyboard.press("Shift+Tab");
+  await expect(dialog.getByRole("button", { name: `Archive ${product.name}` })).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(opener).toBeFocused();
+  const kept = await request.get(`/api/v1/products/${product.id}`);
+  expect((await kept.json()).archivedAt).toBeNull();
+
+  // From the keyboard: Enter opens it, Cancel closes it, focus comes back again.
+  await page.keyboard.press("Enter");
+  await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(dialog).toBeHidden();
+  await expect(opener).toBeFocused();
+
+  await opener.click();
+  await dialog.getByRole("button", { name: `Archive ${product.name}` }).click();
+  await expect(page.getByTestId("archived-banner")).toContainText("Archived on");
+});
+
+let receiver: Receiver;
+test.beforeAll(async () => {
+  receiver = await startReceiver();
+});
+test.afterAll(() => receiver?.close());
+
+test("deleting a webhook asks in a dialog: Escape keeps it and gives focus back, confirming deletes it", async ({
+  page,
+  request,
+  staff,
+}) => {
+  const created = await request.post("/api/v1/webhooks", {
+    headers: { authorization: `Bearer ${adminToken()}` },
+    data: { url: receiver.url("/to-delete") },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  const { id } = await created.json();
+  await signInAs(page, staff, "admin");
+  await page.goto(`/admin/webhooks/${id}`);
+  const opener = page.getByRole("button", { name: "Delete", exact: true });
+  const dialog = page.getByRole("dialog", { name: `Delete webhook ${id}?` });
+
+  await opener.click();
+  await expect(dialog).toContainText(receiver.url("/to-delete"));
+  await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(opener).toBeFocused();
+  expect(
+    (await request.get(`/api/v1/webhooks/${id}`, { headers: { authorization: `Bearer ${adminToken()}` } })).status(),
+  ).toBe(200);
+
+  await opener.click();
+  await dialog.getByRole("button", { name: `Delete webhook ${id}` }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Webhooks" })).toBeVisible();
+  expect(
+    (await request.get(`/api/v1/webhooks/${id}`, { headers: { authorization: `Bearer ${adminToken()}` } })).status(),
+  ).toBe(404);
+});
