@@ -1,5 +1,5 @@
 import type { Locator, Page } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import { adminToken, expect, test } from "./fixtures";
 import { feedConnections, openDashboard, row, signIn, signInAs } from "./support";
 
 const names = (page: Page) => page.locator("tbody tr td:nth-child(2)");
@@ -128,7 +128,7 @@ test("search, sort and filter live in the URL, survive a reload and can be opene
   await page.getByRole("button", { name: "Out of stock" }).click();
   await expect(page).toHaveURL(/filter=out/);
   await expect(names(page)).toHaveText([dark.name, mug.name]);
-  const statuses = page.locator("tbody tr td:nth-child(5)");
+  const statuses = page.locator("tbody tr").getByTestId("status");
   for (const status of await statuses.allTextContents()) expect(status).toBe("Out of stock");
 
   await page.getByRole("button", { name: "All" }).click();
@@ -188,7 +188,8 @@ test("the summary's low and out-of-stock counts are exactly the rows the two fil
     expect(counted).toBeGreaterThan(0);
     await page.getByRole("group", { name: "Filter" }).getByRole("button", { name: label }).click();
     await expect(page.getByRole("table")).toHaveAttribute("aria-rowcount", String(counted + 1));
-    for (const status of await page.locator("tbody tr td:nth-child(5)").allTextContents()) expect(status).toBe(label);
+    for (const status of await page.locator("tbody tr").getByTestId("status").allTextContents())
+      expect(status).toBe(label);
   }
 });
 
@@ -355,4 +356,72 @@ test("on a phone the page does not scroll sideways and product, price and stock 
     const box = (await cell.boundingBox())!;
     expect(box.x + box.width).toBeLessThanOrEqual(390);
   }
+});
+
+test("Needs reorder shows every product at or below its reorder level, and a sale brings one in live", async ({
+  page,
+  shop,
+}) => {
+  const sold = await shop.product({ name: "Sold out", stock: 0, lowStockThreshold: 5 });
+  const at = await shop.product({ name: "At its level", stock: 5, lowStockThreshold: 5 });
+  const above = await shop.product({ name: "Above its level", stock: 6, lowStockThreshold: 5 });
+  await openDashboard(page, shop.dashboardPath);
+  // Each product's reorder level is in its row, under its own column header.
+  await expect(page.getByRole("columnheader", { name: "Reorder at" })).toBeVisible();
+  await expect(row(page, above.id).getByTestId("reorder-at")).toHaveText("5");
+
+  await page.getByRole("group", { name: "Filter" }).getByRole("button", { name: "Needs reorder" }).click();
+  await expect(page).toHaveURL(/filter=reorder/);
+  await expect(page.getByRole("button", { name: "Needs reorder" })).toHaveAttribute("aria-pressed", "true");
+  await expect(names(page)).toHaveText([at.name, sold.name]);
+
+  let reloaded = false;
+  page.on("framenavigated", () => (reloaded = true));
+  const sale = await page.request.post(`/api/v1/products/${above.id}/stock-adjustments`, {
+    headers: { authorization: `Bearer ${adminToken()}` },
+    data: { delta: -1, reason: "sale" },
+  });
+  expect(sale.status()).toBe(200);
+  await expect(names(page)).toHaveText([above.name, at.name, sold.name]);
+  await expect(row(page, above.id).getByTestId("stock")).toHaveText("5");
+  expect(reloaded).toBe(false);
+
+  // The view is in the URL: a reload (or the link shared) shows the same.
+  await page.reload();
+  await expect(page.getByRole("button", { name: "Needs reorder" })).toHaveAttribute("aria-pressed", "true");
+  await expect(names(page)).toHaveText([above.name, at.name, sold.name]);
+});
+
+test("the summary's counts are links to their filters, marked while shown, with the view's address", async ({
+  page,
+  shop,
+}) => {
+  const sold = await shop.product({ name: "Sold out", stock: 0, lowStockThreshold: 5 });
+  const low = await shop.product({ name: "Nearly gone", stock: 2, lowStockThreshold: 5 });
+  const plenty = await shop.product({ name: "Plenty", stock: 60, lowStockThreshold: 5 });
+  await openDashboard(page, `${shop.dashboardPath}&sort=stock`);
+  const summary = page.getByTestId("summary");
+  const card = (label: string) => summary.getByRole("link", { name: new RegExp(`^${label}: \\d+$`) });
+  await expect(card("Products")).toHaveAttribute("aria-current", "true");
+
+  await card("Out of stock").click();
+  await expect(page).toHaveURL(/filter=out/);
+  await expect(names(page)).toHaveText([sold.name]);
+  await expect(card("Out of stock")).toHaveAttribute("aria-current", "true");
+  await expect(card("Products")).not.toHaveAttribute("aria-current");
+  await expect(page.getByRole("button", { name: "Out of stock" })).toHaveAttribute("aria-pressed", "true");
+
+  // From the keyboard too; each link's address is its view, search and sort kept.
+  await card("Low stock").focus();
+  await page.keyboard.press("Enter");
+  await expect(names(page)).toHaveText([low.name]);
+  await expect(card("Low stock")).toHaveAttribute("aria-current", "true");
+  const address = new URL((await card("Out of stock").getAttribute("href"))!, page.url());
+  expect(Object.fromEntries(address.searchParams)).toEqual({ q: shop.tag, sort: "stock", filter: "out" });
+
+  await card("Products").click();
+  await expect(names(page)).toHaveText([sold.name, low.name, plenty.name]);
+  await expect(page).not.toHaveURL(/filter=/);
+  // The stock value is a figure, not a filter.
+  await expect(summary.locator("div", { hasText: "Stock value" }).getByRole("link")).toHaveCount(0);
 });

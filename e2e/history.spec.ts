@@ -1,6 +1,7 @@
 // History an accountant can use: the product page and the shop-wide activity page page through
-// the full history by cursor, filter by person and kind (kept in the URL), and download the
-// filtered history as CSV; the dashboard downloads its current view in the order it shows.
+// the full history by cursor, filter by person, reason (in any case, with suggestions) and kind
+// (kept in the URL), and download the filtered history as CSV; the dashboard downloads its
+// current view in the order it shows.
 import fs from "node:fs";
 import { parse } from "csv-parse/sync";
 import type { Page } from "@playwright/test";
@@ -140,6 +141,64 @@ test("the activity page shows the whole shop's changes to signed-in staff, filte
   await expect(page.getByRole("link", { name: "Activity" })).toHaveCount(0);
   await expect(page.getByLabel("By person")).toHaveCount(0);
   await expect(historyRows(page).first()).toBeVisible();
+});
+
+test("the activity page finds a person by part of the email and a reason in any case, and suggests both", async ({
+  page,
+  shop,
+  staff,
+}) => {
+  const beans = await shop.product({ name: "Espresso beans, 250 g", stock: 40 });
+  const admin = await staff.admin();
+  await signIn(page, admin);
+  const origin = new URL(page.url()).origin;
+  for (const data of [
+    { delta: -3, reason: "sale" },
+    { delta: 10, reason: "restock" },
+    { delta: -1, reason: "sale" },
+  ]) {
+    const answer = await page.request.post(`/api/v1/products/${beans.id}/stock-adjustments`, {
+      headers: { origin },
+      data,
+    });
+    expect(answer.status()).toBe(200);
+  }
+
+  await page.goto("/activity");
+  // Suggestions: the people and reasons there are.
+  await expect(page.getByTestId("history-actors").locator(`option[value="${admin.email}"]`)).toHaveCount(1);
+  await expect(page.getByTestId("history-reasons").locator('option[value="sale"]')).toHaveCount(1);
+  await expect(page.getByLabel("By person")).toHaveAttribute("list", "history-actors");
+  await expect(page.getByLabel("By reason")).toHaveAttribute("list", "history-reasons");
+
+  // "Sale" as the stock forms label it finds the events recorded as "sale"; the person by the
+  // start of the email, in capitals.
+  const part = admin.email.split("@")[0].toUpperCase();
+  await page.getByLabel("By person").fill(part);
+  await page.getByLabel("By reason").fill("Sale");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/reason=Sale/);
+  await expect(historyRows(page)).toHaveCount(2);
+  for (const row of await historyRows(page).all()) {
+    await expect(row).toContainText(beans.name);
+    await expect(row).toContainText(admin.email);
+    await expect(row).toContainText("sale");
+  }
+  await page.reload();
+  await expect(historyRows(page)).toHaveCount(2);
+  await expect(page.getByLabel("By reason")).toHaveValue("Sale");
+
+  // Signed out: neither the fields nor their suggestions, and no request for them.
+  await page.context().clearCookies();
+  const asked: string[] = [];
+  page.on("request", (request) => {
+    if (request.url().includes("/api/v1/events/suggestions")) asked.push(request.url());
+  });
+  await page.goto("/activity");
+  await expect(historyRows(page).first()).toBeVisible();
+  await expect(page.getByLabel("By reason")).toHaveCount(0);
+  await expect(page.getByTestId("history-actors")).toHaveCount(0);
+  expect(asked).toEqual([]);
 });
 
 test("the dashboard's Export CSV downloads its current view in the order it shows", async ({ page, shop }) => {

@@ -39,13 +39,16 @@ async function download(path: string, headers: Record<string, string> = auth()) 
 const rowsOf = (text: string): Array<Record<string, string>> => parse(text, { bom: true, columns: true });
 
 let skuCount = 0;
-async function newProduct(fields: { name?: string; priceCents?: number; stock?: number } = {}) {
+async function newProduct(
+  fields: { name?: string; priceCents?: number; stock?: number; lowStockThreshold?: number } = {},
+) {
   const sku = `EXP-${process.pid}-${++skuCount}`;
   const created = await admin.call("POST", "/api/v1/products", {
     sku,
     name: fields.name ?? `Export ${sku}`,
     priceCents: fields.priceCents ?? 1999,
     stock: fields.stock ?? 10,
+    lowStockThreshold: fields.lowStockThreshold ?? 5,
   });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   return created.body as ProductDto;
@@ -386,8 +389,45 @@ describe("products export", () => {
     assert.deepEqual([row.stock, row.expectedStock, row.price, row.expectedPrice], ["7", "7", "12.05", "12.05"]);
   });
 
+  test("filter=reorder: every product at or below its threshold, out of stock (0) included", async () => {
+    const tag = `Reord${process.pid}`;
+    const [sold, atThreshold, above, zeroThreshold] = [
+      await newProduct({ name: `${tag} sold out`, stock: 0, lowStockThreshold: 5 }),
+      await newProduct({ name: `${tag} at threshold`, stock: 5, lowStockThreshold: 5 }),
+      await newProduct({ name: `${tag} above`, stock: 6, lowStockThreshold: 5 }),
+      await newProduct({ name: `${tag} none kept`, stock: 0, lowStockThreshold: 0 }),
+    ];
+    const shown = async (filter: string) =>
+      rowsOf((await download(`/api/v1/products.csv?q=${tag}&filter=${filter}&sort=name`)).text).map((row) => [
+        row.name,
+        row.stock,
+        row.lowStockThreshold,
+        row.stockLevel,
+      ]);
+    assert.deepEqual(await shown("reorder"), [
+      [atThreshold.name, "5", "5", "low"],
+      [zeroThreshold.name, "0", "0", "out"],
+      [sold.name, "0", "5", "out"],
+    ]);
+    assert.deepEqual(await shown("low"), [[atThreshold.name, "5", "5", "low"]]);
+    // A sale takes the one above to its threshold: now it needs reordering too.
+    assert.equal((await admin.adjust(above.id, { delta: -1, reason: "sale" })).status, 200);
+    assert.deepEqual(
+      (await shown("reorder")).map(([name]) => name),
+      [above.name, atThreshold.name, zeroThreshold.name, sold.name],
+    );
+  });
+
   test("bad view parameters: 400 naming the parameter", async () => {
-    for (const query of ["sort=colour", "dir=up", "filter=some", "page=2", "filter=low&filter=out", "q=a&q=b"]) {
+    for (const query of [
+      "sort=colour",
+      "dir=up",
+      "filter=some",
+      "filter=Reorder",
+      "page=2",
+      "filter=low&filter=out",
+      "q=a&q=b",
+    ]) {
       const refused = await download(`/api/v1/products.csv?${query}`);
       assert.equal(refused.response.status, 400, query);
       assert.match(refused.text, new RegExp(`"path":"${query.split("=")[0]}"`));

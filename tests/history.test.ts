@@ -1,10 +1,11 @@
 // The history an accountant can use (GET /api/v1/events and GET /api/v1/products/{id}/events):
-// cursor paging that visits every event once while new ones arrive, each filter, bad filters as a
-// 400 naming the parameter, and who and why hidden from anonymous readers.
+// cursor paging that visits every event once while new ones arrive, each filter (person and
+// reason in any case, a person by part of the email), bad filters as a 400 naming the parameter,
+// who and why hidden from anonymous readers, and the filters' suggestions for staff only.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
-import { apiClient, type Api } from "./support/api";
+import { apiClient, signIn, withCookie, type Api } from "./support/api";
 import type { ProductHistoryEntry } from "../lib/products/dto";
 import { startStack, type Server, type Stack } from "../scripts/stack";
 
@@ -113,23 +114,42 @@ describe("filters", () => {
 
   const of = (query: string) => history(`/api/v1/events?productId=${id}&${query}`);
 
-  test("by person (actor), exactly", async () => {
-    const page = await of("actor=api%3Apos");
-    assert.deepEqual(
-      page.events.map((event) => [event.actor, event.delta]),
-      [
-        ["api:pos", 5],
-        ["api:pos", -1],
-      ],
-    );
-    assert.equal((await of("actor=api%3APOS")).events.length, 0);
+  test("by person (actor), in any case", async () => {
+    for (const actor of ["api%3Apos", "api%3APOS", "%20API%3APos%20"]) {
+      const page = await of(`actor=${actor}`);
+      assert.deepEqual(
+        page.events.map((event) => [event.actor, event.delta]),
+        [
+          ["api:pos", 5],
+          ["api:pos", -1],
+        ],
+        actor,
+      );
+    }
   });
 
-  test("by reason, exactly", async () => {
-    assert.deepEqual(
-      (await of("reason=sale")).events.map((event) => event.delta),
-      [-1, -2],
-    );
+  test("by person, by any part of the email or token name", async () => {
+    const byPart = async (part: string) => (await of(`actor=${part}`)).events.map((event) => event.actor);
+    assert.deepEqual(await byPart("pos"), ["api:pos", "api:pos"]);
+    assert.deepEqual(await byPart("Os"), ["api:pos", "api:pos"]);
+    assert.deepEqual(await byPart("DEFAULT"), ["api:default", "api:default", "api:default", "api:default"]);
+    // Both tokens' names start with api:, so part of it selects both.
+    assert.equal((await byPart("aPi%3A")).length, 6);
+    assert.deepEqual(await byPart("nobody"), []);
+    // % and _ are characters, not wildcards.
+    assert.deepEqual(await byPart("api%25"), []);
+    assert.deepEqual(await byPart("api_pos"), []);
+  });
+
+  test("by reason, whole, in any case", async () => {
+    for (const reason of ["sale", "Sale", "SALE", "%20sale%20"])
+      assert.deepEqual(
+        (await of(`reason=${reason}`)).events.map((event) => event.delta),
+        [-1, -2],
+        reason,
+      );
+    assert.deepEqual((await of("reason=sal")).events, []);
+    assert.deepEqual((await of("reason=s_le")).events, []);
   });
 
   test("by kind, one or several (repeated or comma-separated)", async () => {
@@ -202,7 +222,10 @@ describe("bad filters", () => {
     ["from=9999-12-31T23:00:00-02:00", "from"],
     ["productId=0x4", "productId"],
     ["actor=a&actor=b", "actor"],
+    ["actor=%20%20", "actor"],
+    [`actor=${"a".repeat(201)}`, "actor"],
     ["reason=", "reason"],
+    ["reason=%20", "reason"],
     ["prodcutId=4", "prodcutId"],
   ];
   for (const [query, parameter] of cases) {
@@ -254,6 +277,107 @@ describe("anonymous readers", () => {
   });
 });
 
+describe("a person found by part of the email", () => {
+  test("pages by id through the events of every person it matches, once each, newest first", async () => {
+    const tag = randomBytes(3).toString("hex");
+    const people = [`anna.${tag}@shop.example`, `hanna.${tag}@shop.example`, `bob.${tag}@shop.example`];
+    const id = await newProduct();
+    // Interleaved, so a page holds both matching people and the third between them.
+    for (let i = 0; i < 12; i++) {
+      await stack.db.productEvent.create({
+        data: {
+          productId: id,
+          kind: "stock",
+          sku: "S",
+          name: "n",
+          stock: i,
+          priceCents: 1,
+          lowStockThreshold: 5,
+          version: i + 2,
+          delta: 1,
+          reason: `walk ${i}`,
+          actor: people[i % 3],
+          stockLevel: "ok",
+        },
+      });
+    }
+    const expected = (
+      await stack.db.productEvent.findMany({
+        where: { actor: { in: people.slice(0, 2) } },
+        orderBy: { id: "desc" },
+      })
+    ).map((event) => event.id.toString());
+    assert.equal(expected.length, 8);
+
+    const query = `actor=ANNA.${tag}&limit=3`;
+    const seen: string[] = [];
+    let page = await history(`/api/v1/events?${query}`);
+    for (let pages = 0; ; pages++) {
+      assert.ok(pages < 10, "the walk ends");
+      seen.push(...ids(page));
+      for (const event of page.events) assert.ok(people.slice(0, 2).includes(event.actor!), event.actor);
+      if (page.nextBefore === null) break;
+      page = await history(`/api/v1/events?${query}&before=${page.nextBefore}`);
+    }
+    assert.deepEqual(seen, expected);
+    const up = await history(`/api/v1/events?${query}&after=${expected.at(-1)}`);
+    assert.deepEqual(ids(up), expected.slice(-4, -1));
+    assert.notEqual(up.nextAfter, null);
+
+    // A whole email is that person only: hanna's is not anna's, although it contains it.
+    const anna = await history(`/api/v1/events?actor=${encodeURIComponent(people[0].toUpperCase())}`);
+    assert.deepEqual([...new Set(anna.events.map((event) => event.actor))], [people[0]]);
+    // The CSV export takes the same filter.
+    const response = await fetch(`${server.baseUrl}/api/v1/events.csv?actor=anna.${tag}`, {
+      headers: { authorization: `Bearer ${stack.adminToken}` },
+    });
+    assert.equal(response.status, 200);
+    assert.equal((await response.text()).trim().split("\n").length, 1 + 8);
+  });
+});
+
+describe("suggestions", () => {
+  test("the people and reasons there are, for staff and tokens only", async () => {
+    const id = await newProduct();
+    const tag = randomBytes(3).toString("hex");
+    await pos.adjust(id, { delta: -1, reason: `Web ORDER ${tag}` });
+    await admin.adjust(id, { delta: -1, reason: `web order ${tag}` });
+    await admin.adjust(id, { delta: -1, reason: `web order ${tag}` });
+    const viewerPassword = await stack.addUser(`viewer.${tag}@shop.example`, "viewer");
+    const { cookie } = await signIn(server.baseUrl, `viewer.${tag}@shop.example`, viewerPassword);
+
+    for (const asked of [
+      await admin.call("GET", "/api/v1/events/suggestions"),
+      await withCookie(server.baseUrl, cookie, "GET", "/api/v1/events/suggestions"),
+    ]) {
+      assert.equal(asked.status, 200, JSON.stringify(asked.body));
+      const { actors, reasons } = asked.body as { actors: string[]; reasons: string[] };
+      assert.ok(actors.includes("api:pos") && actors.includes("api:default"), JSON.stringify(actors));
+      assert.deepEqual(actors, [...actors].sort(), "in order");
+      // Once in any case, as most often written; the stock forms' own reasons are there too.
+      assert.deepEqual(
+        reasons.filter((reason) => reason.toLowerCase() === `web order ${tag}`),
+        [`web order ${tag}`],
+      );
+      for (const reason of ["sale", "restock", "return", "correction", "damage"]) assert.ok(reasons.includes(reason));
+    }
+
+    // Anonymous readers never see who: no suggestions, as no actor filter.
+    const anonymous = await fetch(`${server.baseUrl}/api/v1/events/suggestions`);
+    assert.equal(anonymous.status, 401);
+    const body = await anonymous.text();
+    assert.equal(JSON.parse(body).error.code, "UNAUTHENTICATED");
+    assert.ok(!body.includes("@"), body);
+    const badToken = await fetch(`${server.baseUrl}/api/v1/events/suggestions`, {
+      headers: { authorization: "Bearer not-a-token" },
+    });
+    assert.equal(badToken.status, 401);
+    const withParameter = await admin.call("GET", "/api/v1/events/suggestions?actor=a");
+    assert.equal(withParameter.status, 400);
+    assert.equal(withParameter.body.error.issues[0].path, "actor");
+  });
+});
+
 test("filters use indexes: a filtered page of a large history scans only what it returns", async () => {
   // 100,000 events by other people; the filter's rows are few. Without an index that starts with
   // the filter's column the plan reads the whole table (a Seq Scan or the primary key backwards).
@@ -261,16 +385,17 @@ test("filters use indexes: a filtered page of a large history scans only what it
     INSERT INTO "ProductEvent" ("productId", kind, sku, name, stock, "priceCents", "lowStockThreshold", version, actor, reason, "stockLevel")
     SELECT 1, 'stock', 'BULK', 'bulk', g, 100, 5, g, 'api:bulk', 'bulk', stock_level(g, 5) FROM generate_series(1, 100000) AS g`;
   await stack.db.$executeRaw`ANALYZE "ProductEvent"`;
-  for (const [column, value] of [
-    ["actor", "api:pos"],
-    ["reason", "restock"],
-    ["kind", "price"],
+  // The conditions as lib/products/history.ts writes them (the person resolved to the actors it matches).
+  for (const [condition, value, index] of [
+    [`actor IN ($1)`, "api:pos", "ProductEvent_actor_id_idx"],
+    [`lower(reason) = lower($1::text)`, "Restock", "ProductEvent_reason_lower_id_idx"],
+    [`kind IN ($1)`, "price", "ProductEvent_kind_id_idx"],
   ]) {
     const plan = await stack.db.$queryRawUnsafe<Array<{ "QUERY PLAN": string }>>(
-      `EXPLAIN SELECT * FROM "ProductEvent" WHERE "${column}" = $1 ORDER BY id DESC LIMIT 101`,
+      `EXPLAIN SELECT * FROM "ProductEvent" WHERE ${condition} ORDER BY id DESC LIMIT 101`,
       value,
     );
     const text = plan.map((row) => row["QUERY PLAN"]).join("\n");
-    assert.match(text, new RegExp(`ProductEvent_${column}_id_idx`), text);
+    assert.match(text, new RegExp(index), text);
   }
 });

@@ -364,6 +364,11 @@ test("the shop's history and the CSV exports", async () => {
   await probe(H, `${H}?actor=api%3Adefault`, 401);
   await probe(H, `${H}?productId=99999999`, 404);
 
+  const SUGGESTIONS = "/api/v1/events/suggestions";
+  await probe(SUGGESTIONS, SUGGESTIONS, 200, { headers: admin() });
+  await probe(SUGGESTIONS, `${SUGGESTIONS}?q=a`, 400, { headers: admin() });
+  await probe(SUGGESTIONS, SUGGESTIONS, 401);
+
   const CSV = "/api/v1/events.csv";
   await probe(CSV, `${CSV}?kind=stock&from=2026-01-01`, 200, { headers: admin() });
   await probe(CSV, `${CSV}?limit=3`, 400);
@@ -372,6 +377,7 @@ test("the shop's history and the CSV exports", async () => {
 
   const PRODUCTS = "/api/v1/products.csv";
   await probe(PRODUCTS, `${PRODUCTS}?q=a&sort=price&dir=desc&filter=low`, 200);
+  await probe(PRODUCTS, `${PRODUCTS}?filter=reorder`, 200);
   await probe(PRODUCTS, `${PRODUCTS}?sort=colour`, 400);
   await probe(PRODUCTS, PRODUCTS, 401, { headers: { authorization: "Bearer not-a-token" } });
 });

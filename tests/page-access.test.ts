@@ -324,7 +324,13 @@ describe("the other pages", () => {
       }
     }
     assert.deepEqual(failures, []);
-    const activity = await withCookie(server.baseUrl, viewerCookie, "GET", "/activity");
-    assert.ok(activity.text.includes(secret.staffEmail), "the person filter lists staff");
+    // The person filter's suggestions list staff: for staff, and for nobody else.
+    const suggestions = "/api/v1/events/suggestions";
+    const forViewer = await withCookie(server.baseUrl, viewerCookie, "GET", suggestions);
+    assert.equal(forViewer.status, 200);
+    assert.ok(forViewer.text.includes(secret.staffEmail), "the person filter's suggestions list staff");
+    const forNobody = await fetch(`${server.baseUrl}${suggestions}`);
+    assert.equal(forNobody.status, 401);
+    assert.deepEqual(leaked(await forNobody.text(), AUDIT_DATA), []);
   });
 });

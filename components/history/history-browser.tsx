@@ -28,7 +28,6 @@ export function HistoryBrowser({
   productId,
   version,
   canSeeAudit,
-  actors,
   heading = "History",
 }: {
   /** One product's history; none: the whole shop's. */
@@ -36,7 +35,6 @@ export function HistoryBrowser({
   /** The product's live version: the page reloads when it moves on. */
   version?: number;
   canSeeAudit: boolean;
-  actors?: string[];
   heading?: string;
 }) {
   const path = usePathname();
@@ -63,13 +61,7 @@ export function HistoryBrowser({
           Export CSV
         </a>
       </div>
-      <HistoryFilters
-        key={query.filters.toString()}
-        path={path}
-        query={query}
-        canSeeAudit={canSeeAudit}
-        actors={actors}
-      />
+      <HistoryFilters key={query.filters.toString()} path={path} query={query} canSeeAudit={canSeeAudit} />
       {error ? (
         <p role="alert" className="text-sm text-red-700 dark:text-red-400">
           {(error as Error).message}

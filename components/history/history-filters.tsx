@@ -1,14 +1,18 @@
 "use client";
 // The history's filter controls: a GET form, so the filters land in the URL (and work before
-// the page's script has loaded). Person and reason only for staff: they are hidden from others.
+// the page's script has loaded). Person and reason only for staff: they are hidden from others,
+// and so are their suggestions (the people and reasons there are, from
+// GET /api/v1/events/suggestions, asked for only when the fields are shown). Both match in any
+// case, and a person by any part of their email.
 // The dates are days in the shop's time zone (DISPLAY_TIME_ZONE): history-query.ts turns them
 // into the moments the API is asked for.
 import Form from "next/form";
 import Link from "next/link";
+import useSWR from "swr";
 import type { HistoryQuery } from "@/components/history/history-query";
 import { useDateDisplay } from "@/components/money";
 import type { EventKind } from "@/lib/events/feed-event";
-import { eventKindSchema } from "@/lib/products/dto";
+import { eventKindSchema, type HistorySuggestions } from "@/lib/products/dto";
 
 const KIND_LABELS: Record<EventKind, string> = {
   created: "Created",
@@ -23,34 +27,52 @@ const field =
   "w-full rounded border border-slate-300 px-2 py-1 text-sm sm:w-auto dark:border-slate-700 dark:bg-slate-950";
 const labelled = "w-full text-sm sm:w-auto";
 
+// Suggestions are a help, not a need: the fields work without them, so a failed load shows nothing.
+const fetchSuggestions = async (url: string): Promise<HistorySuggestions> => {
+  const response = await fetch(url, { cache: "no-store" });
+  return response.ok ? response.json() : { actors: [], reasons: [] };
+};
+
 export function HistoryFilters({
   path,
   query,
   canSeeAudit,
-  actors = [],
 }: {
   path: string;
   query: HistoryQuery;
   canSeeAudit: boolean;
-  actors?: string[];
 }) {
   const { timeZone } = useDateDisplay();
+  const { data: suggestions } = useSWR(canSeeAudit ? "/api/v1/events/suggestions" : null, fetchSuggestions, {
+    revalidateOnFocus: false,
+  });
   return (
     <Form action={path} className="flex flex-wrap items-end gap-3" aria-label="Filter the history">
       {canSeeAudit && (
         <>
           <label className={labelled}>
             <span className="block font-medium">By person</span>
-            <input name="actor" list="history-actors" defaultValue={query.value("actor")} className={field} />
-            <datalist id="history-actors">
-              {actors.map((actor) => (
+            <input
+              name="actor"
+              list="history-actors"
+              defaultValue={query.value("actor")}
+              placeholder="Email or part of it"
+              className={field}
+            />
+            <datalist id="history-actors" data-testid="history-actors">
+              {suggestions?.actors.map((actor) => (
                 <option key={actor} value={actor} />
               ))}
             </datalist>
           </label>
           <label className={labelled}>
             <span className="block font-medium">By reason</span>
-            <input name="reason" defaultValue={query.value("reason")} className={field} />
+            <input name="reason" list="history-reasons" defaultValue={query.value("reason")} className={field} />
+            <datalist id="history-reasons" data-testid="history-reasons">
+              {suggestions?.reasons.map((reason) => (
+                <option key={reason} value={reason} />
+              ))}
+            </datalist>
           </label>
         </>
       )}

@@ -2,9 +2,13 @@
 // a link to add the first product, everyone else is told who can), a search with no match (clear
 // it), a stock filter with no match (show all).
 import Link from "next/link";
-import type { TableView } from "@/components/product-table/use-table-view";
+import type { Filter, TableView } from "@/components/product-table/use-table-view";
 
-const FILTER_WORDS = { low: "low on stock", out: "out of stock" } as const;
+const FILTER_WORDS = {
+  reorder: "at or below their reorder level",
+  low: "low on stock",
+  out: "out of stock",
+} as const;
 
 export function EmptyState({
   shopIsEmpty,
@@ -41,8 +45,8 @@ export function EmptyState({
     <div className="space-y-3 p-6 text-center" data-testid="empty-state">
       <p className="font-medium">
         {view.q.trim()
-          ? `No products match “${view.q.trim()}”${filtered ? ` among those ${FILTER_WORDS[view.filter as "low" | "out"]}` : ""}`
-          : `No products are ${FILTER_WORDS[view.filter as "low" | "out"]}`}
+          ? `No products match “${view.q.trim()}”${filtered ? ` among those ${FILTER_WORDS[view.filter as Exclude<Filter, "all">]}` : ""}`
+          : `No products are ${FILTER_WORDS[view.filter as Exclude<Filter, "all">]}`}
       </p>
       <div className="flex flex-wrap justify-center gap-3">
         {view.q.trim() && (

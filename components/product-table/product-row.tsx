@@ -151,7 +151,13 @@ const ProductCells = memo(function ProductCells({ product, change }: CellsProps)
       <ChangeCell field="stock" marked={marked} flash={phase === "flash"}>
         {formatCount(display.locale, product.stock)}
       </ChangeCell>
-      <td className="px-2 py-2 sm:px-4 whitespace-nowrap">
+      <td
+        data-testid="reorder-at"
+        className="px-2 py-2 sm:px-4 text-right whitespace-nowrap tabular-nums text-slate-600 dark:text-slate-300"
+      >
+        {formatCount(display.locale, product.lowStockThreshold)}
+      </td>
+      <td data-testid="status" className="px-2 py-2 sm:px-4 whitespace-nowrap">
         {marked ? (
           <span className="sr-only">
             {marked.field} went {marked.direction}

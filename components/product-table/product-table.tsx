@@ -1,7 +1,9 @@
 "use client";
 // The live dashboard table: search, sort and filters kept in the URL (a view can be shared and
-// survives reload), a summary strip, badges, ticking "updated" times, a highlight on each cell
-// that changed and a polite, throttled spoken summary of changes.
+// survives reload), a summary strip whose counts link to their filters, badges, each product's
+// reorder level, ticking "updated" times, a highlight on each cell that changed and a polite,
+// throttled spoken summary of changes. The filters apply to the live list in the browser, so a
+// product a sale takes to its reorder level joins the "Needs reorder" view as the sale arrives.
 //
 // Built for large shops (5,000 products, 200 changes/s; see bench/dashboard.ts): feed events
 // arrive batched per animation frame (lib/client/use-live-products.ts), rows are memoised so
@@ -23,9 +25,9 @@ import { COLUMNS } from "@/components/product-table/columns";
 import { Toolbar } from "@/components/product-table/toolbar";
 import { useSpokenChanges } from "@/components/product-table/use-spoken-changes";
 import { useSelection } from "@/components/product-table/use-selection";
-import { useTableView } from "@/components/product-table/use-table-view";
+import { useTableView, type Filter } from "@/components/product-table/use-table-view";
 import { Spacer, useVirtualRows } from "@/components/product-table/virtual-rows";
-import { StatCards } from "@/components/stat-cards";
+import { StatCards, type Stat, type StatLink } from "@/components/stat-cards";
 import { TableFrame } from "@/components/table-frame";
 import { ProductOrder } from "@/lib/products/product-order";
 import { useLiveProducts } from "@/lib/client/use-live-products";
@@ -90,7 +92,7 @@ export function ProductTable({
   showStockValue = false,
 }: ProductTableProps) {
   const { products, connection, caughtUp, changes, error } = useLiveProducts(initial);
-  const { view, set } = useTableView();
+  const { view, set, href } = useTableView();
   // What the search box shows: typing shows at once; the view read from the URL follows a render later.
   const [query, setQuery] = useState(view.q);
   const formatCents = useMoney();
@@ -112,6 +114,12 @@ export function ProductTable({
   const { selected } = selection;
   const Actions = RowActions ?? (canEdit ? EditLink : undefined);
   const columns = COLUMNS.length + (bulk ? 1 : 0) + (Actions ? 1 : 0);
+  // A summary figure shows the products it counts: the table's filter, kept with the search and sort.
+  const filterLink = (filter: Filter): StatLink => ({
+    href: href({ filter }),
+    current: view.filter === filter,
+    follow: () => set({ filter }),
+  });
 
   return (
     <section aria-labelledby="products-heading" className="space-y-4">
@@ -128,10 +136,10 @@ export function ProductTable({
       <StatCards
         data-testid="summary"
         stats={[
-          ["Products", String(products.length)],
-          ["Low stock", String(summary.low)],
-          ["Out of stock", String(summary.out)],
-          ...(showStockValue ? [["Stock value", formatCents(summary.value)] as [string, string]] : []),
+          ["Products", String(products.length), filterLink("all")],
+          ["Low stock", String(summary.low), filterLink("low")],
+          ["Out of stock", String(summary.out), filterLink("out")],
+          ...(showStockValue ? [["Stock value", formatCents(summary.value)] satisfies Stat] : []),
         ]}
       />
 

@@ -1,8 +1,10 @@
 "use client";
 import type { Filter, TableView } from "@/components/product-table/use-table-view";
 
+// "Needs reorder" is low or out of stock: every product at or below its reorder level.
 const FILTERS: Array<{ value: Filter; label: string }> = [
   { value: "all", label: "All" },
+  { value: "reorder", label: "Needs reorder" },
   { value: "low", label: "Low stock" },
   { value: "out", label: "Out of stock" },
 ];
@@ -44,7 +46,7 @@ export function Toolbar({
           className="w-full rounded border border-slate-300 px-3 py-2 dark:border-slate-700 dark:bg-slate-950"
         />
       </div>
-      <div role="group" aria-label="Filter" className="flex gap-1">
+      <div role="group" aria-label="Filter" className="flex flex-wrap gap-1">
         {FILTERS.map(({ value, label }) => (
           <button
             key={value}

@@ -18,8 +18,10 @@ import { catchUpSchema, eventIdSchema, productIdsSchema } from "@/lib/events/fee
 import { IMPORT_KINDS, MAX_IMPORT_ROWS } from "@/lib/imports/csv";
 import { importPreviewSchema, importResultSchema, SKIP_CHOICES } from "@/lib/imports/dto";
 import { SORT_KEYS } from "@/lib/products/product-order";
+import { VIEW_FILTERS } from "@/lib/products/view";
 import {
   bulkAdjustmentResultSchema,
+  historySuggestionsSchema,
   productDtoSchema,
   productHistoryEntrySchema,
   productHistorySchema,
@@ -76,6 +78,7 @@ const RESPONSES = {
   ProductSnapshot: productSnapshotSchema,
   ProductHistory: productHistorySchema,
   ProductHistoryEntry: productHistoryEntrySchema,
+  HistorySuggestions: historySuggestionsSchema,
   BulkAdjustmentResult: bulkAdjustmentResultSchema,
   StocktakeResult: stocktakeResultSchema,
   ImportPreview: importPreviewSchema,
@@ -372,13 +375,13 @@ const PRODUCT_FILTER = query("productId", "only this product's events", jsonSche
 const HISTORY_FILTERS = [
   query(
     "actor",
-    "only changes by this person or token, exactly as recorded (staff and tokens only)",
+    "only changes by this person or token, in any case: a whole email or api:<token name> selects that one; other text every one containing it (anna finds anna@shop.example and hanna@shop.example). Trimmed; staff and tokens only",
     { type: "string", minLength: 1, maxLength: 200 },
     "api:pos",
   ),
   query(
     "reason",
-    "only changes with exactly this reason (staff and tokens only)",
+    "only changes with this whole reason, in any case (Sale finds sale). Trimmed; staff and tokens only",
     { type: "string", minLength: 1, maxLength: 200 },
     "stocktake 2026-11",
   ),
@@ -407,7 +410,11 @@ const HISTORY_PAGING = [
 ];
 const PRODUCT_VIEW_PARAMETERS = [
   query("q", "search: products whose name or SKU contains this, in any case", { type: "string", maxLength: 200 }),
-  query("filter", "stock level: all (default), low or out", { type: "string", enum: ["all", "low", "out"] }),
+  query(
+    "filter",
+    "stock level: all (default); reorder, the products to reorder (stock at or below lowStockThreshold: low or out); low; or out",
+    { type: "string", enum: [...VIEW_FILTERS] },
+  ),
   query(
     "sort",
     "name (default), sku, price, stock or updated; names and SKUs in DISPLAY_LOCALE's collation, numbers in them by value",
@@ -818,6 +825,24 @@ const PATHS: Record<string, Record<string, Operation>> = {
         "400": error("VALIDATION_FAILED: a query parameter is invalid or unknown (issues name it)"),
         "401": HISTORY_401,
         "404": error("NOT_FOUND: productId names no product"),
+        "429": RATE_LIMITED,
+        "503": UNAVAILABLE,
+      },
+    },
+  },
+  "/api/v1/events/suggestions": {
+    get: {
+      summary: "The people and reasons the history's filters can take",
+      description:
+        "For the actor and reason fields of a history filter: every person and token that made a change (at most 200, in order) and the reasons of the latest 5,000 events, most used first (at most 50), then the stock forms' own. Staff emails, so staff and tokens only. Takes no parameters.",
+      tags: ["history"],
+      security: READ_SECURITY,
+      responses: {
+        "200": { description: "the suggestions", content: json("HistorySuggestions") },
+        "400": error("VALIDATION_FAILED: a query parameter was given (it takes none)"),
+        "401": error(
+          "UNAUTHENTICATED: neither staff sign-in nor a token (anonymous readers do not see who and why), or a bearer token that is not valid",
+        ),
         "429": RATE_LIMITED,
         "503": UNAVAILABLE,
       },

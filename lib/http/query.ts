@@ -13,7 +13,8 @@ export function queryValues(params: URLSearchParams): Record<string, string[]> {
 export function rejectUnknownParameters(params: URLSearchParams, known: string[]) {
   const unknown = [...new Set(params.keys())].filter((key) => !known.includes(key));
   if (unknown.length === 0) return;
-  const message = `unknown query parameter; use ${known.join(", ")}`;
+  const message =
+    known.length > 0 ? `unknown query parameter; use ${known.join(", ")}` : "unknown query parameter; this takes none";
   throw new ApiError(400, "VALIDATION_FAILED", unknown.map((key) => `${key}: ${message}`).join("; "), {
     issues: unknown.map((path) => ({ path, message })),
   });

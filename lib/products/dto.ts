@@ -88,6 +88,20 @@ export const productHistorySchema = z
   })
   .meta({ description: "A page of the history, newest first, with the cursors of its neighbours" });
 
+// GET /api/v1/events/suggestions: what the history's person and reason filters offer.
+export const historySuggestionsSchema = z
+  .strictObject({
+    actors: z
+      .array(z.string())
+      .meta({ description: "the people (emails) and tokens (api:<name>) that made changes, in order; at most 200" }),
+    reasons: z.array(z.string()).meta({
+      description:
+        "the reasons of the latest 5,000 events, most used first, once each in any case (at most 50), then the stock forms' reasons (restock, return, correction, sale, damage) not among them",
+    }),
+  })
+  .meta({ description: "Values the history's actor and reason filters can take (staff and tokens only)" });
+
+export type HistorySuggestions = z.infer<typeof historySuggestionsSchema>;
 export type ProductDto = z.infer<typeof productDtoSchema>;
 export type ProductSnapshot = z.infer<typeof productSnapshotSchema>;
 export type ProductHistoryEntry = z.infer<typeof productHistoryEntrySchema>;

@@ -3,12 +3,12 @@
 // cheap at event 100,000 as at event 1 and new events do not shift it). The JSON routes and the
 // CSV export share the filters (one `where`) and the keyset order (id descending).
 import { z } from "zod";
-import { db } from "@/lib/db";
+import { db, sqlQuery } from "@/lib/db";
 import { ApiError, notFound } from "@/lib/errors";
 import { eventIdSchema } from "@/lib/events/feed-request";
-import type { Prisma, ProductEvent } from "@/lib/generated/prisma/client";
-import { eventKindSchema, toHistoryEntry, type ProductHistoryEntry } from "@/lib/products/dto";
-import { historyLimitSchema, productIdSchema } from "@/lib/products/validation";
+import { Prisma, type ProductEvent } from "@/lib/generated/prisma/client";
+import { eventKindSchema, toHistoryEntry, type HistorySuggestions, type ProductHistoryEntry } from "@/lib/products/dto";
+import { historyLimitSchema, productIdSchema, STOCK_REASONS } from "@/lib/products/validation";
 import { queryValues, rejectUnknownParameters } from "@/lib/http/query";
 
 /** One value of a query parameter: given twice is an error, not a guess. */
@@ -63,9 +63,12 @@ function isCalendarDay(value: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
 }
 
+// Trimmed: what is stored is trimmed (reasons) or has no spaces (emails, token names), so a
+// space typed around a filter would only make it match nothing.
 const text = (name: string) =>
   z
     .string()
+    .trim()
     .min(1, `${name} must not be empty`)
     .max(200, `${name} must be at most 200 characters`)
     .refine((value) => !value.includes("\u0000"), `${name} must not contain NUL characters`);
@@ -153,14 +156,61 @@ export function parseHistoryQuery<Schema extends z.ZodObject & z.ZodType<History
   return query;
 }
 
-function where(filter: HistoryFilter): Prisma.ProductEventWhereInput {
-  return {
-    productId: filter.productId,
-    actor: filter.actor,
-    reason: filter.reason,
-    kind: filter.kind ? { in: filter.kind } : undefined,
-    createdAt: filter.from || filter.to ? { gte: filter.from, lt: filter.to } : undefined,
-  };
+// Every actor there is, in order: a loose index scan over ProductEvent_actor_id_idx, one index
+// probe per distinct actor, so the cost follows the number of people, not of events (a plain
+// DISTINCT reads every entry).
+const DISTINCT_ACTORS = Prisma.sql`
+  WITH RECURSIVE actors AS (
+    (SELECT actor FROM "ProductEvent" ORDER BY actor LIMIT 1)
+    UNION ALL
+    SELECT (SELECT e.actor FROM "ProductEvent" e WHERE e.actor > a.actor ORDER BY e.actor LIMIT 1)
+    FROM actors a WHERE a.actor IS NOT NULL
+  )`;
+
+/**
+ * The actors an `actor` filter selects, in any case: the one it names whole (an email, or
+ * api:<token name>), else every one containing it ("anna" finds anna@shop.example and
+ * hanna@shop.example). A whole name selects only itself, so the person picked from the
+ * suggestions is not mixed with another whose email ends in theirs (bob@ and jimbob@).
+ * Resolved first, among the few distinct actors, so the events are then read by the
+ * (actor, id) index in id order, as for one exact actor.
+ */
+async function actorsMatching(text: string): Promise<string[]> {
+  const rows = await sqlQuery<{ actor: string; whole: boolean }>(Prisma.sql`${DISTINCT_ACTORS}
+    SELECT actor, lower(actor) = lower(${text}::text) AS whole FROM actors
+    WHERE actor IS NOT NULL AND strpos(lower(actor), lower(${text}::text)) > 0`);
+  const whole = rows.filter((row) => row.whole);
+  return (whole.length > 0 ? whole : rows).map((row) => row.actor);
+}
+
+/**
+ * The filter as SQL conditions. The reason matches in any case, whole (the index is on
+ * (lower(reason), id): see the history_filters_any_case migration); Prisma's insensitive mode
+ * would be ILIKE, which reads % and _ in a reason as wildcards and uses no index.
+ */
+async function where(filter: HistoryFilter): Promise<Prisma.Sql> {
+  const conditions: Prisma.Sql[] = [];
+  if (filter.productId !== undefined) conditions.push(Prisma.sql`"productId" = ${filter.productId}`);
+  if (filter.actor !== undefined) {
+    const actors = await actorsMatching(filter.actor);
+    conditions.push(actors.length > 0 ? Prisma.sql`actor IN (${Prisma.join(actors)})` : Prisma.sql`false`);
+  }
+  if (filter.reason !== undefined) conditions.push(Prisma.sql`lower(reason) = lower(${filter.reason}::text)`);
+  if (filter.kind) conditions.push(Prisma.sql`kind IN (${Prisma.join(filter.kind)})`);
+  if (filter.from) conditions.push(Prisma.sql`"createdAt" >= ${filter.from}`);
+  if (filter.to) conditions.push(Prisma.sql`"createdAt" < ${filter.to}`);
+  return conditions.length > 0 ? Prisma.join(conditions, " AND ") : Prisma.sql`true`;
+}
+
+/** Events as Prisma reads them (pg gives the bigint id as a string). */
+async function eventRows(query: Prisma.Sql): Promise<ProductEvent[]> {
+  const rows = await sqlQuery<ProductEvent & { id: string }>(query);
+  return rows.map((row) => ({ ...row, id: BigInt(row.id) }));
+}
+
+/** Whether any event matches `condition`. */
+async function anyEvent(condition: Prisma.Sql): Promise<boolean> {
+  return (await sqlQuery(Prisma.sql`SELECT 1 FROM "ProductEvent" WHERE ${condition} LIMIT 1`)).length > 0;
 }
 
 export type HistoryPage = {
@@ -173,32 +223,29 @@ export type HistoryPage = {
 
 /** The raw rows of one page, newest first, and whether more match beyond each end. */
 export async function fetchHistoryRows(request: HistoryPageRequest) {
-  const filter = where(request);
+  const filter = await where(request);
   const take = request.limit + 1;
   if (request.after !== undefined) {
-    const rows = await db.productEvent.findMany({
-      where: { ...filter, id: { gt: request.after } },
-      orderBy: { id: "asc" },
-      take,
-    });
+    const rows = await eventRows(
+      Prisma.sql`SELECT * FROM "ProductEvent" WHERE ${filter} AND id > ${request.after.toString()}::bigint
+                 ORDER BY id ASC LIMIT ${take}`,
+    );
     const moreNewer = rows.length > request.limit;
     const page = rows.slice(0, request.limit).reverse();
     const moreOlder =
-      page.length > 0 &&
-      (await db.productEvent.findFirst({ where: { ...filter, id: { lt: page.at(-1)!.id } }, select: { id: true } })) !==
-        null;
+      page.length > 0 && (await anyEvent(Prisma.sql`${filter} AND id < ${page.at(-1)!.id.toString()}::bigint`));
     return { rows: page, moreOlder, moreNewer };
   }
-  const rows = await db.productEvent.findMany({
-    where: { ...filter, ...(request.before !== undefined && { id: { lt: request.before } }) },
-    orderBy: { id: "desc" },
-    take,
-  });
+  const before =
+    request.before === undefined ? Prisma.empty : Prisma.sql`AND id < ${request.before.toString()}::bigint`;
+  const rows = await eventRows(
+    Prisma.sql`SELECT * FROM "ProductEvent" WHERE ${filter} ${before} ORDER BY id DESC LIMIT ${take}`,
+  );
   const page = rows.slice(0, request.limit);
   const moreNewer =
     request.before !== undefined &&
     page.length > 0 &&
-    (await db.productEvent.findFirst({ where: { ...filter, id: { gt: page[0].id } }, select: { id: true } })) !== null;
+    (await anyEvent(Prisma.sql`${filter} AND id > ${page[0].id.toString()}::bigint`));
   return { rows: page, moreOlder: rows.length > request.limit, moreNewer };
 }
 
@@ -224,29 +271,55 @@ export const EXPORT_PAGE_SIZE = 1000;
 
 /** Every matching event, newest first, read a page at a time as the caller asks for the next. */
 export async function* historyRowPages(filter: HistoryFilter): AsyncGenerator<ProductEvent[]> {
+  const condition = await where(filter);
   for (let before: bigint | undefined; ;) {
-    const rows = await db.productEvent.findMany({
-      where: { ...where(filter), ...(before !== undefined && { id: { lt: before } }) },
-      orderBy: { id: "desc" },
-      take: EXPORT_PAGE_SIZE,
-    });
+    const rows = await eventRows(
+      Prisma.sql`SELECT * FROM "ProductEvent" WHERE ${condition}
+                 ${before === undefined ? Prisma.empty : Prisma.sql`AND id < ${before.toString()}::bigint`}
+                 ORDER BY id DESC LIMIT ${EXPORT_PAGE_SIZE}`,
+    );
     if (rows.length > 0) yield rows;
     if (rows.length < EXPORT_PAGE_SIZE) return;
     before = rows.at(-1)!.id;
   }
 }
 
-/** The people and tokens that have made changes (for the activity page's person filter). */
+const SUGGESTED_ACTORS = 200;
+const SUGGESTED_REASONS = 50;
+// How far back the reasons suggested are looked for: the newest events, whatever the history's length.
+const REASONS_FROM_LATEST = 5_000;
+
+/** The people and tokens that have made changes, in order (at most SUGGESTED_ACTORS). */
 export async function fetchActors(): Promise<string[]> {
-  // A loose index scan over the (actor, id) index: one index probe per distinct actor, so the
-  // cost follows the number of people, not of events (a plain DISTINCT reads every entry).
-  const rows = await db.$queryRaw<Array<{ actor: string }>>`
-    WITH RECURSIVE actors AS (
-      (SELECT actor FROM "ProductEvent" ORDER BY actor LIMIT 1)
-      UNION ALL
-      SELECT (SELECT e.actor FROM "ProductEvent" e WHERE e.actor > a.actor ORDER BY e.actor LIMIT 1)
-      FROM actors a WHERE a.actor IS NOT NULL
-    )
-    SELECT actor FROM actors WHERE actor IS NOT NULL LIMIT 200`;
+  const rows = await sqlQuery<{ actor: string }>(Prisma.sql`${DISTINCT_ACTORS}
+    SELECT actor FROM actors WHERE actor IS NOT NULL LIMIT ${SUGGESTED_ACTORS}`);
   return rows.map((row) => row.actor);
+}
+
+/**
+ * The reasons to suggest: those of the newest REASONS_FROM_LATEST events, the most used first
+ * (once each, in any case, as most often written), then the stock forms' own reasons not among
+ * them. Not every reason there is: a shop that writes an order number into each would have
+ * as many reasons as sales.
+ */
+async function fetchReasons(): Promise<string[]> {
+  const rows = await sqlQuery<{ reason: string }>(Prisma.sql`
+    SELECT mode() WITHIN GROUP (ORDER BY reason) AS reason
+    FROM (SELECT reason FROM "ProductEvent" ORDER BY id DESC LIMIT ${REASONS_FROM_LATEST}) AS latest
+    WHERE reason IS NOT NULL
+    GROUP BY lower(reason)
+    ORDER BY count(*) DESC, lower(reason)
+    LIMIT ${SUGGESTED_REASONS}`);
+  const reasons = rows.map((row) => row.reason);
+  const known = new Set(reasons.map((reason) => reason.toLowerCase()));
+  return [...reasons, ...STOCK_REASONS.filter((reason) => !known.has(reason))];
+}
+
+/**
+ * What the history's person and reason fields suggest (GET /api/v1/events/suggestions): staff
+ * emails, so only for those who see who and why (the route checks).
+ */
+export async function fetchHistorySuggestions(): Promise<HistorySuggestions> {
+  const [actors, reasons] = await Promise.all([fetchActors(), fetchReasons()]);
+  return { actors, reasons };
 }

@@ -9,3 +9,11 @@ export function stockLevel({ stock, lowStockThreshold }: { stock: number; lowSto
   if (stock <= lowStockThreshold) return "low";
   return "ok";
 }
+
+/**
+ * Whether the product is due for reordering: its stock is at or below its low-stock threshold,
+ * so low or out of stock (a stock of 0 is at or below any threshold). The dashboard's "Needs
+ * reorder" filter.
+ */
+export const needsReorder = (product: { stock: number; lowStockThreshold: number }): boolean =>
+  stockLevel(product) !== "ok";

@@ -4,9 +4,10 @@
 import { z } from "zod";
 import { SORT_KEYS } from "@/lib/products/product-order";
 import type { ProductDto } from "@/lib/products/dto";
-import { stockLevel } from "@/lib/products/stock-level";
+import { needsReorder, stockLevel } from "@/lib/products/stock-level";
 
-export const VIEW_FILTERS = ["all", "low", "out"] as const;
+/** all, the products to reorder (low or out of stock), low stock only, out of stock only. */
+export const VIEW_FILTERS = ["all", "reorder", "low", "out"] as const;
 
 export type ProductView = {
   q: string;
@@ -15,11 +16,18 @@ export type ProductView = {
   filter: (typeof VIEW_FILTERS)[number];
 };
 
+/** Whether `product` passes the view's stock filter. */
+function inFilter(product: ProductDto, filter: ProductView["filter"]): boolean {
+  if (filter === "all") return true;
+  if (filter === "reorder") return needsReorder(product);
+  return stockLevel(product) === filter;
+}
+
 /** Whether `product` is in the view: its stock level, and the search in its name or SKU (any case). */
 export function inView(product: ProductDto, view: Pick<ProductView, "q" | "filter">): boolean {
   const needle = view.q.trim().toLowerCase();
   return (
-    (view.filter === "all" || stockLevel(product) === view.filter) &&
+    inFilter(product, view.filter) &&
     (!needle || product.name.toLowerCase().includes(needle) || product.sku.toLowerCase().includes(needle))
   );
 }

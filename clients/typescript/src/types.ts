@@ -59,9 +59,12 @@ export type HistoryPage = {
 /** Filters and cursor of `history()` (all optional; dates: ISO 8601 with offset, or a UTC day). */
 export type HistoryQuery = {
   productId?: number;
-  /** Staff and tokens only. */
+  /**
+   * Staff and tokens only. In any case: a whole email or api:<token name> selects that one,
+   * other text every actor containing it.
+   */
   actor?: string;
-  /** Staff and tokens only. */
+  /** Staff and tokens only. The whole reason, in any case. */
   reason?: string;
   kind?: EventKind[];
   /** Inclusive; a date alone is that UTC day's start. */
