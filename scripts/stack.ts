@@ -81,12 +81,37 @@ async function waitForHealth(baseUrl: string, child: ChildProcess, output: () =>
   throw new Error(`server at ${baseUrl} did not become healthy:\n${output()}`);
 }
 
+/**
+ * Names a stopped, migrated cluster that every stack of a test run copies instead of making and
+ * migrating its own (`prisma migrate deploy` takes 5-10 s of a stack's start; copying, well under
+ * one). Set by npm test (scripts/test.ts); a stack started without it makes its own.
+ */
+const TEMPLATE_VARIABLE = "STOCKPULSE_TEST_CLUSTER_TEMPLATE";
+
+/**
+ * Makes the migrated cluster the stacks of one test run start from: `env` names it to the test
+ * processes (their stacks copy it); `remove` deletes it.
+ */
+export async function prepareStackTemplate(): Promise<{ env: Record<string, string>; remove: () => void }> {
+  const dir = temporaryDataDir("stockpulse-template-");
+  const database = await startEmbeddedPostgres(path.join(dir, "pg"));
+  await migrateDatabase(database.url);
+  await database.stop();
+  return {
+    env: { [TEMPLATE_VARIABLE]: database.dataDir },
+    remove: () => {
+      fs.rmSync(dir, { recursive: true, force: true });
+      if (database.dataDir !== path.join(dir, "pg")) fs.rmSync(database.dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
 export async function startStack(options: { env?: Record<string, string> } = {}): Promise<Stack> {
   if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
     throw new Error("no production build in .next/: run `npx next build` (npm test does it)");
   }
   const dir = temporaryDataDir("stockpulse-test-");
-  let database = await startEmbeddedPostgres(path.join(dir, "pg"));
+  let database = await startEmbeddedPostgres(path.join(dir, "pg"), { template: process.env[TEMPLATE_VARIABLE] });
   await migrateDatabase(database.url);
   const db = createPrismaClient(database.url);
   await seedDemoProducts(db);

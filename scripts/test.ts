@@ -5,6 +5,7 @@ import "../lib/supported-node";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { findChromium } from "./find-chromium";
+import { prepareStackTemplate } from "./stack";
 
 const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 
@@ -28,6 +29,10 @@ try {
 const bin = (name: string) => `node_modules/.bin/${name}`;
 stage("lint", "npm", ["run", "--silent", "lint"]);
 stage("build", bin("next"), ["build"]);
+// One migrated PostgreSQL cluster that every test's stack copies (scripts/stack.ts).
+const template = await prepareStackTemplate();
+Object.assign(env, template.env);
+process.on("exit", template.remove);
 const testFiles = fs
   .readdirSync("tests")
   .filter((file) => file.endsWith(".test.ts"))
