@@ -14,6 +14,7 @@ import {
 import { credentialsSchema } from "@/lib/auth/sign-in";
 import { alertsLimitSchema, alertsSchema } from "@/lib/events/alerts";
 import { feedEventSchema, feedStatusSchema } from "@/lib/events/feed-event";
+import { fieldChangeSchema } from "@/lib/products/changes";
 import { catchUpSchema, eventIdSchema, productIdsSchema } from "@/lib/events/feed-request";
 import { IMPORT_KINDS, MAX_IMPORT_ROWS } from "@/lib/imports/csv";
 import { importPreviewSchema, importResultSchema } from "@/lib/imports/dto";
@@ -76,6 +77,7 @@ const RESPONSES = {
   ProductSnapshot: productSnapshotSchema,
   ProductHistory: productHistorySchema,
   ProductHistoryEntry: productHistoryEntrySchema,
+  FieldChange: fieldChangeSchema,
   BulkAdjustmentResult: bulkAdjustmentResultSchema,
   StocktakeResult: stocktakeResultSchema,
   ImportPreview: importPreviewSchema,
