@@ -29,10 +29,12 @@ const ADJUST = `
   event AS (
     INSERT INTO "ProductEvent"
       ("productId", kind, sku, name, stock, "priceCents", "lowStockThreshold", version, delta, reason, actor,
-       "stockLevel", "previousStockLevel")
+       "stockLevel", "previousStockLevel",
+       "previousSku", "previousName", "previousStock", "previousPriceCents", "previousLowStockThreshold")
     SELECT c.id, 'stock'::varchar, c.sku, c.name, c.stock, c."priceCents", c."lowStockThreshold", c.version,
            $2::int, $3::varchar, $4::varchar,
-           stock_level(c.stock, c."lowStockThreshold"), stock_level(c."previousStock", c."previousLowStockThreshold")
+           stock_level(c.stock, c."lowStockThreshold"), stock_level(c."previousStock", c."previousLowStockThreshold"),
+           c.sku, c.name, c."previousStock", c."priceCents", c."previousLowStockThreshold"
     FROM changed c, ordered
     RETURNING id, "createdAt", "stockLevel", "previousStockLevel"
   ),
@@ -42,7 +44,8 @@ const ADJUST = `
       'version', c.version, 'kind', 'stock'::text,
       'at', to_char(e."createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
       'sku', c.sku, 'name', c.name, 'lowStockThreshold', c."lowStockThreshold", 'delta', $2::int,
-      'stockLevel', e."stockLevel", 'previousStockLevel', e."previousStockLevel"
+      'stockLevel', e."stockLevel", 'previousStockLevel', e."previousStockLevel",
+      'changes', json_build_array(json_build_object('field', 'stock', 'before', c."previousStock", 'after', c.stock))
     )::text)
     FROM changed c, event e
   )

@@ -234,14 +234,14 @@ test("the product page charts stock and price and lists who changed what, both l
   await expect(page.getByTestId("detail-stock")).toHaveText("3");
   await expect(chart).toHaveAttribute("data-points", "2");
   const latest = page.getByTestId("history").locator("tbody tr").first();
-  await expect(latest).toContainText("Stock set to 3");
+  await expect(latest).toContainText("Stock -9 (12 → 3)");
   // Who made a change is for staff and tokens only: an anonymous visitor sees the change, not who.
   await expect(latest).not.toContainText("api:default");
 
   await shop.patch(grinder.id, { priceCents: 11999 });
   await expect(chart).toHaveAttribute("data-points", "3");
   await expect(chart).toHaveAttribute("aria-label", /price from .* to €119\.99/);
-  await expect(latest).toContainText("Price set to €119.99");
+  await expect(latest).toContainText("Price €89.99 → €119.99");
 
   await signIn(page, await staff.viewer());
   await page.goto(`/products/${grinder.id}`);

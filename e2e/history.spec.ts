@@ -54,7 +54,7 @@ test("the product page pages through its whole history, filters by person and ki
 
   await page.reload();
   await expect(historyRows(page)).toHaveCount(50);
-  await expect(historyRows(page).first()).toContainText("Price set to €12.34");
+  await expect(historyRows(page).first()).toContainText("Price €9.99 → €12.34");
   await page.getByRole("link", { name: "Older →" }).click();
   await expect(page).toHaveURL(/before=\d+/);
   await expect(historyRows(page)).toHaveCount(10);
@@ -62,7 +62,7 @@ test("the product page pages through its whole history, filters by person and ki
   await expect(page.getByRole("link", { name: "Older →" })).toHaveCount(0);
   await page.getByRole("link", { name: "← Newer" }).click();
   await expect(historyRows(page)).toHaveCount(50);
-  await expect(historyRows(page).first()).toContainText("Price set to €12.34");
+  await expect(historyRows(page).first()).toContainText("Price €9.99 → €12.34");
 
   // Person and kind: the filters land in the URL and survive a reload.
   await page.getByLabel("By person").fill(admin.email);
@@ -121,7 +121,7 @@ test("the activity page shows the whole shop's changes to signed-in staff, filte
   await page.getByRole("button", { name: "Filter" }).click();
   await expect(historyRows(page)).toHaveCount(3);
   await expect(historyRows(page).first()).toContainText("Espresso beans, 250 g");
-  await expect(historyRows(page).first()).toContainText("Price set to €9.49");
+  await expect(historyRows(page).first()).toContainText("Price €8.99 → €9.49");
   // README's screenshot: `UPDATE_SCREENSHOTS=1 npx playwright test -g "activity page"` after a build.
   if (process.env.UPDATE_SCREENSHOTS) await page.screenshot({ path: "docs/activity.png", fullPage: true });
 
@@ -199,6 +199,63 @@ test("the activity page finds a person by part of the email and a reason in any 
   await expect(page.getByLabel("By reason")).toHaveCount(0);
   await expect(page.getByTestId("history-actors")).toHaveCount(0);
   expect(asked).toEqual([]);
+});
+
+test("each change says what it changed, field by field before → after, with who and why: product page, admin page, activity page and a phone", async ({
+  page,
+  shop,
+  staff,
+}) => {
+  const tea = await shop.product({ name: "Tea", priceCents: 899, stock: 23, lowStockThreshold: 5 });
+  const admin = await staff.admin();
+  await signIn(page, admin);
+  await page.goto(`/products/${tea.id}`);
+  const origin = new URL(page.url()).origin;
+  const write = async (method: "post" | "patch", path: string, data: Record<string, unknown>) => {
+    const answer = await page.request[method](path, { headers: { origin }, data });
+    expect(answer.status(), await answer.text()).toBe(200);
+  };
+  await write("post", `/api/v1/products/${tea.id}/stock-adjustments`, { delta: 50, reason: "delivery" });
+  await write("patch", `/api/v1/products/${tea.id}`, { priceCents: 949 });
+  await write("patch", `/api/v1/products/${tea.id}`, { name: `Green tea ${shop.tag}`, lowStockThreshold: 3 });
+
+  /** The newest three changes of the table on the page: each lists only what it changed. */
+  async function expectChanges(rows: ReturnType<typeof historyRows>) {
+    const [renamed, repriced, delivered] = [rows.nth(0), rows.nth(1), rows.nth(2)];
+    await expect(renamed.getByTestId("change-list").getByRole("listitem")).toHaveText([
+      `Name 'Tea ${shop.tag}' → 'Green tea ${shop.tag}'`,
+      "Low-stock threshold 5 → 3",
+    ]);
+    await expect(repriced.getByTestId("change-list").getByRole("listitem")).toHaveText(["Price €8.99 → €9.49"]);
+    await expect(delivered.getByTestId("change-list").getByRole("listitem")).toHaveText(["Stock +50 (23 → 73)"]);
+    await expect(delivered).toContainText(admin.email);
+    await expect(delivered).toContainText("delivery");
+  }
+
+  await page.reload();
+  await expectChanges(historyRows(page));
+  await page.goto(`/admin/products/${tea.id}`);
+  await expectChanges(historyRows(page));
+  await page.goto(`/activity?actor=${encodeURIComponent(admin.email)}`);
+  await expectChanges(historyRows(page));
+
+  // On a 360 px phone the product, who and why sit in "What": the table fits without scrolling sideways.
+  await page.setViewportSize({ width: 360, height: 800 });
+  for (const path of [`/products/${tea.id}`, `/activity?actor=${encodeURIComponent(admin.email)}`]) {
+    await page.goto(path);
+    const delivered = historyRows(page).nth(2);
+    await expect(delivered.getByTestId("change-by")).toBeVisible();
+    await expect(delivered.getByTestId("change-by")).toHaveText(`by ${admin.email} · why: delivery`);
+    await expect(page.getByRole("columnheader", { name: "Who" })).toBeHidden();
+    const frame = page.getByRole("region", { name: "Changes" });
+    expect(await frame.evaluate((element) => element.scrollWidth - element.clientWidth), path).toBeLessThanOrEqual(0);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(360);
+  }
+  await expect(
+    historyRows(page)
+      .first()
+      .getByRole("link", { name: `Green tea ${shop.tag}` }),
+  ).toBeVisible();
 });
 
 test("the dashboard's Export CSV downloads its current view in the order it shows", async ({ page, shop }) => {

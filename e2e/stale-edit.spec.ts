@@ -5,6 +5,9 @@ import { expectNoSeriousViolations } from "./axe";
 import { adminToken, expect, test } from "./fixtures";
 import { openDashboard, row, signIn, waitLive } from "./support";
 
+// The save's own status: "Not saved: ..." contains "saved" too (hasText ignores case).
+const SAVED = /^Saved \(version \d+\)/;
+
 const authorization = () => ({ authorization: `Bearer ${adminToken()}` });
 
 /** The till sells through the API, as the shop's other services do. */
@@ -74,7 +77,7 @@ test("a price edit left open while the till sells the last 3: saving mine keeps 
   }
 
   await page.getByRole("button", { name: "Save mine over theirs" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: SAVED })).toBeVisible();
   const saved = await productOf(request, pot.id);
   expect({ stock: saved.stock, priceCents: saved.priceCents }).toEqual({ stock: 0, priceCents: 1250 });
   await expect(page.getByLabel("Stock", { exact: true })).toHaveValue("0");
@@ -82,7 +85,7 @@ test("a price edit left open while the till sells the last 3: saving mine keeps 
   const [latest, sale] = await eventsOf(request, pot.id);
   expect(latest).toMatchObject({ kind: "price", stock: 0, priceCents: 1250, delta: null, actor: admin.email });
   expect(sale).toMatchObject({ kind: "stock", stock: 0, delta: -3, reason: "sale" });
-  await expect(page.getByTestId("history").locator("tbody tr").first()).toContainText("Price set to €12.50");
+  await expect(page.getByTestId("history").locator("tbody tr").first()).toContainText("Price €10.00 → €12.50");
 
   // The dashboard has the new price: every event is in; the panel says out of stock, never back.
   await expect(row(dashboard, pot.id).getByTestId("price")).toHaveText("€12.50");
@@ -130,11 +133,11 @@ test("a count typed into the form while the till sells: refused, then applied as
   await tillSells(request, filters.id, 1);
   await expect(page.getByTestId("conflict-result-stock")).toHaveText("21");
   await page.getByRole("button", { name: "Save mine over theirs" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: SAVED })).toBeVisible();
   expect((await productOf(request, filters.id)).stock).toBe(21);
   const [counted] = await eventsOf(request, filters.id);
   expect(counted).toMatchObject({ kind: "stock", stock: 21, delta: 2, reason: "correction" });
-  await expect(page.getByTestId("history").locator("tbody tr").first()).toContainText("Stock +2 → 21");
+  await expect(page.getByTestId("history").locator("tbody tr").first()).toContainText("Stock +2 (19 → 21)");
 
   // Counted again instead: the form takes the stock as it is now, and the new count is saved against it.
   await stock.fill("30");
@@ -149,9 +152,60 @@ test("a count typed into the form while the till sells: refused, then applied as
   await stock.fill("26");
   await why.selectOption("restock");
   await page.getByRole("button", { name: "Save changes" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: SAVED })).toBeVisible();
   expect((await productOf(request, filters.id)).stock).toBe(26);
   const [recounted, sold] = await eventsOf(request, filters.id);
   expect(recounted).toMatchObject({ kind: "stock", stock: 26, delta: 6, reason: "restock" });
   expect(sold).toMatchObject({ stock: 20, delta: -1, reason: "sale" });
+});
+
+test("the conflict view, field by field: what I opened, mine, theirs now, the differing ones marked, and who changed each last and when", async ({
+  page,
+  browser,
+  request,
+  shop,
+  staff,
+}) => {
+  const kettle = await shop.product({ name: "Kettle", priceCents: 1000, stock: 8, lowStockThreshold: 2 });
+  const me = await staff.admin();
+  await signIn(page, me, `/admin/products/${kettle.id}`);
+  await waitLive(page);
+  await page.getByLabel("Price (€)").fill("12.00");
+
+  // Meanwhile: a colleague renames it in their browser, another service changes the price, the till sells.
+  const colleague = await staff.admin();
+  const theirPage = await browser.newPage();
+  await signIn(theirPage, colleague);
+  const origin = new URL(theirPage.url()).origin;
+  const renamed = await theirPage.request.patch(`/api/v1/products/${kettle.id}`, {
+    headers: { origin },
+    data: { name: `Glass kettle ${shop.tag}` },
+  });
+  expect(renamed.status(), await renamed.text()).toBe(200);
+  await theirPage.close();
+  await shop.patch(kettle.id, { priceCents: 1100 });
+  await tillSells(request, kettle.id, 2);
+  // The till sold after the rename: the rename's author is still the name's.
+  const [sale, price, rename] = await eventsOf(request, kettle.id);
+  expect([sale.kind, price.kind, rename.actor]).toEqual(["stock", "price", colleague.email]);
+
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Someone else saved this product" })).toBeVisible();
+  const cells = (field: string) => conflictRow(page, field).locator("td");
+  // Field | when I opened it | mine | theirs now | if I save mine | changed
+  await expect(cells("priceCents")).toHaveText(["€10.00", "€12.00", "€11.00", "€12.00", /^by you; by api:default at /]);
+  await expect(cells("name")).toHaveText([
+    `Kettle ${shop.tag}`,
+    "unchanged",
+    `Glass kettle ${shop.tag}`,
+    `Glass kettle ${shop.tag}`,
+    new RegExp(`^by ${colleague.email.replace(/[.]/g, "\\.")} at `),
+  ]);
+  await expect(cells("stock")).toHaveText(["8", "unchanged", "6", "6", /^by api:default at /]);
+  for (const field of ["priceCents", "name", "stock"])
+    await expect(conflictRow(page, field)).toHaveAttribute("data-differs", "");
+  for (const field of ["sku", "lowStockThreshold"]) {
+    await expect(conflictRow(page, field)).not.toHaveAttribute("data-differs", "");
+    await expect(cells(field).last()).toHaveText("no");
+  }
 });

@@ -27,7 +27,10 @@ const fetchEvents = async (url: string): Promise<ProductHistoryEntry[]> => {
   return (await response.json()).events;
 };
 
-/** Who last changed each field since `base` (the product's history knows), up to `version`. */
+/**
+ * Who last changed each field since `base`, and when: the newest event after base's version that
+ * lists the field among its changes (an event too old to list them is compared with the one before).
+ */
 function useFieldAuthors(base: ProductDto, version: number): Partial<Record<EditableField, Author>> {
   // Keyed by the version too: theirs moves on (a sale), the authors follow.
   const { data } = useSWR([`/api/v1/products/${base.id}/events?limit=500`, version], ([url]) => fetchEvents(url));
@@ -35,7 +38,8 @@ function useFieldAuthors(base: ProductDto, version: number): Partial<Record<Edit
   let previous: Pick<ProductHistoryEntry, EditableField> = pick(base);
   for (const event of [...(data ?? [])].reverse()) {
     if (event.version <= base.version) continue;
-    for (const field of EDITABLE) if (event[field] !== previous[field]) authors[field] = event;
+    const changed = event.changes?.map((change) => change.field) ?? EDITABLE.filter((f) => event[f] !== previous[f]);
+    for (const field of changed) authors[field] = event;
     previous = event;
   }
   return authors;

@@ -14,6 +14,7 @@ import {
 import { credentialsSchema } from "@/lib/auth/sign-in";
 import { alertsLimitSchema, alertsSchema } from "@/lib/events/alerts";
 import { feedEventSchema, feedStatusSchema } from "@/lib/events/feed-event";
+import { fieldChangeSchema } from "@/lib/products/changes";
 import { catchUpSchema, eventIdSchema, productIdsSchema } from "@/lib/events/feed-request";
 import { IMPORT_KINDS, MAX_IMPORT_ROWS } from "@/lib/imports/csv";
 import { importPreviewSchema, importResultSchema, SKIP_CHOICES } from "@/lib/imports/dto";
@@ -79,6 +80,7 @@ const RESPONSES = {
   ProductHistory: productHistorySchema,
   ProductHistoryEntry: productHistoryEntrySchema,
   HistorySuggestions: historySuggestionsSchema,
+  FieldChange: fieldChangeSchema,
   BulkAdjustmentResult: bulkAdjustmentResultSchema,
   StocktakeResult: stocktakeResultSchema,
   ImportPreview: importPreviewSchema,
@@ -426,7 +428,7 @@ const HISTORY_401 = error(
   "UNAUTHENTICATED: a bearer token that is not valid; filtering by actor or reason without staff sign-in or a token; or, with READ_ACCESS=staff, neither a token nor a signed-in session",
 );
 const CSV_HISTORY_COLUMNS =
-  "eventId, at, productId, sku, name, kind, delta, stock, lowStockThreshold, stockLevel, previousStockLevel, priceMinorUnits, price, currency, version, actor, reason";
+  "eventId, at, productId, sku, name, kind, delta, stock, lowStockThreshold, stockLevel, previousStockLevel, priceMinorUnits, price, currency, version, changed, previousName, previousSku, previousPriceMinorUnits, previousPrice, previousStock, previousLowStockThreshold, actor, reason";
 const CSV_PRODUCT_COLUMNS =
   "id, sku, name, stock, lowStockThreshold, stockLevel, priceMinorUnits, price, currency, version, updatedAt, expectedStock, expectedPrice (the stock and price the row was taken at: the file imports back as a stocktake or price list that changes only what was edited)";
 const CSV_DESCRIPTION =
@@ -851,7 +853,7 @@ const PATHS: Record<string, Record<string, Operation>> = {
   "/api/v1/events.csv": {
     get: {
       summary: "The shop's history (or a product's) as CSV, newest first, streamed",
-      description: `Every event the filters match, one row each, with the columns ${CSV_HISTORY_COLUMNS}; actor and reason only for staff and tokens. ${CSV_DESCRIPTION}`,
+      description: `Every event the filters match, one row each, with the columns ${CSV_HISTORY_COLUMNS}; actor and reason only for staff and tokens. changed names the fields the event changed (space-separated); each previous* cell holds its field's value before the change when that field changed, and is empty otherwise. ${CSV_DESCRIPTION}`,
       tags: ["history"],
       security: READ_SECURITY,
       parameters: [PRODUCT_FILTER, ...HISTORY_FILTERS],

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import type { ProductEvent } from "@/lib/generated/prisma/client";
 import type { StockLevel } from "@/lib/products/stock-level";
+import { changesOf, changesSchema } from "@/lib/products/changes";
 import { eventKindSchema, stockLevelSchema } from "@/lib/products/dto";
 
 export const NOTIFY_CHANNEL = "product_events";
@@ -27,6 +28,7 @@ export const feedEventSchema = z
     previousStockLevel: stockLevelSchema
       .nullable()
       .meta({ description: "the level before it (null for `created`): a threshold event when they differ" }),
+    changes: changesSchema,
   })
   .meta({ description: "The data of one unnamed feed frame: one committed change" });
 
@@ -52,5 +54,6 @@ export function toFeedEvent(row: ProductEvent): FeedEvent {
     delta: row.delta,
     stockLevel: row.stockLevel as StockLevel,
     previousStockLevel: row.previousStockLevel as StockLevel | null,
+    changes: changesOf(row),
   };
 }

@@ -108,10 +108,13 @@ async function applyPlanned(client: Queryable, planned: Planned[], actor: Actor)
       event AS (
         INSERT INTO "ProductEvent"
           ("productId", kind, sku, name, stock, "priceCents", "lowStockThreshold", version, delta, reason, actor,
-           "stockLevel", "previousStockLevel")
+           "stockLevel", "previousStockLevel",
+           "previousSku", "previousName", "previousStock", "previousPriceCents", "previousLowStockThreshold")
         SELECT c.id, 'stock', c.sku, c.name, c.stock, c."priceCents", c."lowStockThreshold", c.version,
                c.delta, c.reason, ${actor.name}::varchar,
-               stock_level(c.stock, c."lowStockThreshold"), stock_level(c."previousStock", c."previousLowStockThreshold")
+               stock_level(c.stock, c."lowStockThreshold"), stock_level(c."previousStock", c."previousLowStockThreshold"),
+               -- Only the stock changes: the other values before are the row as is.
+               c.sku, c.name, c."previousStock", c."priceCents", c."previousLowStockThreshold"
         FROM changed c, ordered
         ORDER BY c.position
         RETURNING *
@@ -257,8 +260,8 @@ export async function setLockedCounts(
 /**
  * A price list: sets each price in one statement in the style of applyPlanned, one `price` event
  * per changed product in row order. A price equal to the current one changes nothing. The stock
- * levels are the product's own before and after (a price does not move them). A row with an
- * expectedPriceCents applies only while the price is that.
+ * levels are the product's own before and after (a price does not move them); the price before
+ * is the locked row's. A row with an expectedPriceCents applies only while the price is that.
  */
 export async function setLockedPrices(
   client: pg.PoolClient,
@@ -269,7 +272,9 @@ export async function setLockedPrices(
   for (const { product, expectedPriceCents } of rows)
     requireGuard(product, "price", product.priceCents, expectedPriceCents);
   const changes = rows.flatMap(({ product, priceCents }, position) =>
-    priceCents === product.priceCents ? [] : [{ id: product.id, priceCents, position }],
+    priceCents === product.priceCents
+      ? []
+      : [{ id: product.id, priceCents, previousPriceCents: product.priceCents, position }],
   );
   if (changes.length === 0) return { changed: 0, lastEventId: await newestEventId(client) };
   const column = <T>(pick: (change: (typeof changes)[number]) => T) => changes.map(pick);
@@ -278,22 +283,25 @@ export async function setLockedPrices(
       WITH item AS (
         SELECT * FROM unnest(
           ${column((change) => change.id)}::int[], ${column((change) => change.priceCents)}::int[],
-          ${column((change) => change.position)}::int[]
-        ) AS i(id, "priceCents", position)
+          ${column((change) => change.previousPriceCents)}::int[], ${column((change) => change.position)}::int[]
+        ) AS i(id, "priceCents", "previousPriceCents", position)
       ),
       changed AS (
         UPDATE "Product" p SET "priceCents" = i."priceCents", version = p.version + 1, "updatedAt" = now()
         FROM item i WHERE p.id = i.id
-        RETURNING p.*, i.position
+        RETURNING p.*, i."previousPriceCents", i.position
       ),
       ordered AS (SELECT pg_advisory_xact_lock(${EVENT_ORDER_LOCK}::bigint)),
       event AS (
         INSERT INTO "ProductEvent"
           ("productId", kind, sku, name, stock, "priceCents", "lowStockThreshold", version, delta, reason, actor,
-           "stockLevel", "previousStockLevel")
+           "stockLevel", "previousStockLevel",
+           "previousSku", "previousName", "previousStock", "previousPriceCents", "previousLowStockThreshold")
         SELECT c.id, 'price', c.sku, c.name, c.stock, c."priceCents", c."lowStockThreshold", c.version,
                NULL, ${reason}::varchar, ${actor.name}::varchar,
-               stock_level(c.stock, c."lowStockThreshold"), stock_level(c.stock, c."lowStockThreshold")
+               stock_level(c.stock, c."lowStockThreshold"), stock_level(c.stock, c."lowStockThreshold"),
+               -- Only the price changes (its value before from the locked row), the rest is the row as is.
+               c.sku, c.name, c.stock, c."previousPriceCents", c."lowStockThreshold"
         FROM changed c, ordered
         ORDER BY c.position
         RETURNING *

@@ -17,6 +17,7 @@ import { clientAddress } from "@/lib/http/client-address";
 import { admitStream } from "@/lib/http/request-limits";
 import { formatAmount } from "@/lib/money";
 import type { Product, ProductEvent } from "@/lib/generated/prisma/client";
+import { changesOf, type ChangeField } from "@/lib/products/changes";
 import { stockLevel } from "@/lib/products/stock-level";
 
 type Cell = string | number | null;
@@ -28,6 +29,39 @@ function priceColumns<Row extends { priceCents: number }>(): Array<Column<Row>> 
     ["priceMinorUnits", (row) => row.priceCents],
     ["price", (row) => formatAmount(row.priceCents, currency)],
     ["currency", () => currency],
+  ];
+}
+
+/**
+ * What an event changed (lib/products/changes.ts): `changed` names the fields, space-separated,
+ * and each previous* cell holds its field's value before the change when that field changed
+ * (empty when it did not, for `created`, and when the values before are not known).
+ */
+function changeColumns(): Array<Column<ProductEvent>> {
+  const currency = env().DISPLAY_CURRENCY;
+  const changes = (event: ProductEvent) => changesOf(event) ?? [];
+  const before = (event: ProductEvent, field: ChangeField) =>
+    changes(event).find((change) => change.field === field)?.before ?? null;
+  return [
+    [
+      "changed",
+      (event) =>
+        changes(event)
+          .map((change) => change.field)
+          .join(" "),
+    ],
+    ["previousName", (event) => before(event, "name")],
+    ["previousSku", (event) => before(event, "sku")],
+    ["previousPriceMinorUnits", (event) => before(event, "priceCents")],
+    [
+      "previousPrice",
+      (event) => {
+        const cents = before(event, "priceCents");
+        return cents === null ? null : formatAmount(cents as number, currency);
+      },
+    ],
+    ["previousStock", (event) => before(event, "stock")],
+    ["previousLowStockThreshold", (event) => before(event, "lowStockThreshold")],
   ];
 }
 
@@ -46,6 +80,7 @@ export function historyColumns(withAudit: boolean): Array<Column<ProductEvent>> 
     ["previousStockLevel", (event) => event.previousStockLevel],
     ...priceColumns<ProductEvent>(),
     ["version", (event) => event.version],
+    ...changeColumns(),
     ...(withAudit
       ? ([
           ["actor", (event) => event.actor],

@@ -1,6 +1,7 @@
 // What the API returns for products and their history (docs/api.md). The zod schemas are the
 // contract: the handlers' types come from them and lib/api/openapi.ts publishes them.
 import { z } from "zod";
+import { changesOf, changesSchema } from "@/lib/products/changes";
 import type { StockLevel } from "@/lib/products/stock-level";
 import type { Product, ProductEvent } from "@/lib/generated/prisma/client";
 
@@ -63,6 +64,7 @@ export const productHistoryEntrySchema = z
     previousStockLevel: stockLevelSchema
       .nullable()
       .meta({ description: "the level before it (null for `created`): a threshold event when they differ" }),
+    changes: changesSchema,
     reason: z
       .string()
       .nullable()
@@ -74,7 +76,7 @@ export const productHistoryEntrySchema = z
       .meta({ description: "who: a user's email or api:<token name> (staff and tokens only)" }),
     at: timestamp,
   })
-  .meta({ description: "One committed change: the product's state after it, who and why" });
+  .meta({ description: "One committed change: the product's state after it, what it changed, who and why" });
 
 export const productHistorySchema = z
   .strictObject({
@@ -135,6 +137,7 @@ export function toHistoryEntry(event: ProductEvent, withAudit: boolean): Product
     delta: event.delta,
     stockLevel: event.stockLevel as StockLevel,
     previousStockLevel: event.previousStockLevel as StockLevel | null,
+    changes: changesOf(event),
     at: event.createdAt.toISOString(),
   };
   return withAudit ? { ...entry, reason: event.reason, actor: event.actor } : entry;

@@ -57,6 +57,24 @@ export async function throughGate<T>(run: () => Promise<T>): Promise<T> {
 }
 
 /**
+ * changesOf (lib/products/changes.ts) in SQL, over the event row `e` (the ProductEvent columns): JSON for the NOTIFY
+ * payload, the same list with the same keys in the same order. Built where the event is written,
+ * so the feed's live path needs no read.
+ */
+const changesJson = Prisma.sql`CASE WHEN e.kind <> 'created' AND e."previousSku" IS NULL THEN NULL ELSE (
+    SELECT coalesce(json_agg(json_build_object('field', c.field, 'before', c.before, 'after', c.after) ORDER BY c.n), '[]')
+    FROM (VALUES
+      (1, 'name', to_json(e."previousName"), to_json(e.name), e."previousName" IS DISTINCT FROM e.name),
+      (2, 'sku', to_json(e."previousSku"), to_json(e.sku), e."previousSku" IS DISTINCT FROM e.sku),
+      (3, 'priceCents', to_json(e."previousPriceCents"), to_json(e."priceCents"), e."previousPriceCents" IS DISTINCT FROM e."priceCents"),
+      (4, 'stock', to_json(e."previousStock"), to_json(e.stock), e."previousStock" IS DISTINCT FROM e.stock),
+      (5, 'lowStockThreshold', to_json(e."previousLowStockThreshold"), to_json(e."lowStockThreshold"),
+       e."previousLowStockThreshold" IS DISTINCT FROM e."lowStockThreshold")
+    ) AS c(n, field, before, after, changed)
+    WHERE c.changed
+  ) END`;
+
+/**
  * The feed's JSON for the ProductEvent row `e`: the NOTIFY payload, which the listener
  * re-serialises; same keys in the same order as toFeedEvent (feed-event.ts), so a live frame
  * and a replayed one are the same bytes (tests/feed.test.ts compares them).
@@ -66,23 +84,40 @@ export const feedEventJson = Prisma.sql`json_build_object(
   'version', e.version, 'kind', e.kind::text,
   'at', to_char(e."createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
   'sku', e.sku, 'name', e.name, 'lowStockThreshold', e."lowStockThreshold", 'delta', e.delta,
-  'stockLevel', e."stockLevel", 'previousStockLevel', e."previousStockLevel"
+  'stockLevel', e."stockLevel", 'previousStockLevel', e."previousStockLevel", 'changes', ${changesJson}
 )::text`;
 
-// What a change's statement returns besides the product's new row: the stock and threshold the
-// row had when this statement locked it (null for an INSERT), for the event's previous stock level.
-const NO_PREVIOUS_STATE = Prisma.sql`NULL::int AS "previousStock", NULL::int AS "previousLowStockThreshold"`;
+// What a change's statement returns besides the product's new row: the fields as the row had them
+// when this statement locked it (null for an INSERT), recorded on the event as the values before
+// the change (lib/products/changes.ts) and for its previous stock level.
+const NO_PREVIOUS_STATE = Prisma.sql`NULL::varchar AS "previousSku", NULL::varchar AS "previousName",
+  NULL::int AS "previousStock", NULL::int AS "previousPriceCents", NULL::int AS "previousLowStockThreshold"`;
+
+/** The previous state from the row `alias`, with its stock given by `stock` (default: the row's). */
+function previousState(alias: string, stock?: Prisma.Sql) {
+  const row = Prisma.raw(alias);
+  return Prisma.sql`${row}.sku AS "previousSku", ${row}.name AS "previousName",
+    ${stock ?? Prisma.sql`${row}.stock`} AS "previousStock", ${row}."priceCents" AS "previousPriceCents",
+    ${row}."lowStockThreshold" AS "previousLowStockThreshold"`;
+}
 
 // The row as locked, for an UPDATE's FROM: `old` holds the latest committed values once any
 // concurrent writer has committed. Under READ COMMITTED a plain SELECT (in a CTE, or the
 // UPDATE's own pre-change values) would read the statement's snapshot instead, which misses
-// a change committed while this statement waited for the row lock: the previous stock level
-// would be wrong exactly when two writers race.
+// a change committed while this statement waited for the row lock: the values before the change
+// (and the previous stock level) would be wrong exactly when two writers race.
 const lockedRow = (id: number) =>
-  Prisma.sql`(SELECT id, stock, "lowStockThreshold" FROM "Product" WHERE id = ${id}::int FOR UPDATE) old`;
-const PREVIOUS_STATE = Prisma.sql`old.stock AS "previousStock", old."lowStockThreshold" AS "previousLowStockThreshold"`;
+  Prisma.sql`(SELECT id, sku, name, stock, "priceCents", "lowStockThreshold" FROM "Product" WHERE id = ${id}::int FOR UPDATE) old`;
+const PREVIOUS_STATE = previousState("old");
 
-type ChangedRow = Product & { previousStock: number | null; previousLowStockThreshold: number | null };
+type PreviousState = {
+  previousSku: string | null;
+  previousName: string | null;
+  previousStock: number | null;
+  previousPriceCents: number | null;
+  previousLowStockThreshold: number | null;
+};
+type ChangedRow = Product & PreviousState;
 
 /**
  * Runs `changed` (an UPDATE or INSERT on "Product" ... RETURNING the row and its previous state,
@@ -133,11 +168,13 @@ async function runChange(
     event AS (
       INSERT INTO "ProductEvent"
         ("productId", kind, sku, name, stock, "priceCents", "lowStockThreshold", version, delta, reason, actor,
-         "stockLevel", "previousStockLevel")
+         "stockLevel", "previousStockLevel",
+         "previousSku", "previousName", "previousStock", "previousPriceCents", "previousLowStockThreshold")
       SELECT c.id, ${kind}::varchar, c.sku, c.name, c.stock, c."priceCents", c."lowStockThreshold", c.version,
              COALESCE(${delta ?? null}::int, CASE WHEN ${countsStock}::boolean THEN NULLIF(c.stock - c."previousStock", 0) END),
              ${reason ?? null}::varchar, ${actor.name}::varchar,
-             stock_level(c.stock, c."lowStockThreshold"), stock_level(c."previousStock", c."previousLowStockThreshold")
+             stock_level(c.stock, c."lowStockThreshold"), stock_level(c."previousStock", c."previousLowStockThreshold"),
+             c."previousSku", c."previousName", c."previousStock", c."previousPriceCents", c."previousLowStockThreshold"
       FROM changed c, ordered
       RETURNING *
     ),
@@ -148,7 +185,10 @@ async function runChange(
   if (rows.length === 0) return null;
   const {
     notifications: _notifications,
+    previousSku: _previousSku,
+    previousName: _previousName,
     previousStock: _previousStock,
+    previousPriceCents: _previousPriceCents,
     previousLowStockThreshold: _previousLowStockThreshold,
     ...product
   } = rows[0];
@@ -281,7 +321,7 @@ export async function adjustStock(
     Prisma.sql`
       UPDATE "Product" SET stock = stock + ${delta}::int, version = version + 1, "updatedAt" = now()
       WHERE id = ${id}::int AND "archivedAt" IS NULL AND stock::bigint + ${delta}::int BETWEEN 0 AND ${INT32_MAX}::int
-      RETURNING *, stock - ${delta}::int AS "previousStock", "lowStockThreshold" AS "previousLowStockThreshold"`,
+      RETURNING *, ${previousState(`"Product"`, Prisma.sql`"Product".stock - ${delta}::int`)}`,
     { kind: "stock", actor, delta, reason },
     via,
     (current) => !current.archivedAt && current.stock + delta >= 0 && current.stock + delta <= INT32_MAX,
@@ -310,12 +350,12 @@ export async function setArchived(
 ): Promise<ProductDto> {
   const outcome = await changeOrRefusal(
     id,
-    // Stock and threshold do not change: the row as locked is also the state before.
+    // No field but archivedAt changes: the row as locked is also the state before.
     Prisma.sql`
       UPDATE "Product" SET
         "archivedAt" = ${archive ? Prisma.sql`now()` : Prisma.sql`NULL`}, version = version + 1, "updatedAt" = now()
       WHERE id = ${id}::int AND "archivedAt" IS ${archive ? Prisma.sql`NULL` : Prisma.sql`NOT NULL`}
-      RETURNING *, stock AS "previousStock", "lowStockThreshold" AS "previousLowStockThreshold"`,
+      RETURNING *, ${previousState(`"Product"`)}`,
     { kind: archive ? "archived" : "restored", actor, reason },
     via,
     (current) => (current.archivedAt === null) === archive,

@@ -25,6 +25,22 @@ export type ProductSnapshot = {
   lastEventId: string;
 };
 
+/** One field a change changed: its value before (null for `created`) and after. */
+export type FieldChange =
+  | { field: "name"; before: string | null; after: string }
+  | { field: "sku"; before: string | null; after: string }
+  /** Whole minor units of the shop's DISPLAY_CURRENCY. */
+  | { field: "priceCents"; before: number | null; after: number }
+  | { field: "stock"; before: number | null; after: number }
+  | { field: "lowStockThreshold"; before: number | null; after: number };
+
+/**
+ * The fields a change changed, in the order name, sku, priceCents, stock, lowStockThreshold:
+ * only those that differ (none for `archived` and `restored`), every field for `created`; null
+ * when not known (an old event whose product's earlier history is no longer kept).
+ */
+export type Changes = FieldChange[] | null;
+
 export type HistoryEntry = {
   eventId: string;
   productId: number;
@@ -40,6 +56,8 @@ export type HistoryEntry = {
   stockLevel: StockLevel;
   /** The level before it (null for `created`): a threshold event when the two differ. */
   previousStockLevel: StockLevel | null;
+  /** What the change changed, field by field, before and after. */
+  changes: Changes;
   /** Staff and tokens only. */
   reason?: string | null;
   /** Staff and tokens only: a user's email or api:<token name>. */
@@ -94,6 +112,8 @@ export type FeedEvent = {
   stockLevel: StockLevel;
   /** The level before it (null for `created`): a threshold event when the two differ. */
   previousStockLevel: StockLevel | null;
+  /** What the change changed, field by field, before and after. */
+  changes: Changes;
 };
 
 export type NewProduct = {
