@@ -828,6 +828,29 @@ describe("round trip: the products export imports back as a stocktake or a price
     );
   });
 
+  test("an export without its expectedStock column (an older export, or the column deleted) is refused, not applied over a sale", async () => {
+    const file = await exportFile();
+    const [header, ...rows] = parse(Buffer.from(file), { bom: true }) as string[][];
+    const guardAt = header.indexOf("expectedStock");
+    const unguarded = stringify(
+      [header, ...rows].map((row) => row.filter((_, i) => i !== guardAt)),
+      { record_delimiter: "windows" },
+    );
+    // The till sells after the export: the file's stock cell for COF-250 is the one before the sale.
+    assert.equal((await api.adjust(await idOf("COF-250"), { delta: -2, reason: "till" })).status, 200);
+    const before = await shopState();
+    for (const answer of [
+      await preview("stocktake", unguarded),
+      await apply("kind=stocktake&reason=old%20export", unguarded),
+    ]) {
+      assert.equal(answer.status, 400, JSON.stringify(answer.body));
+      assert.equal(answer.body.error.code, "CSV_COLUMNS");
+      assert.match(answer.body.error.message, /stock column .* needs its expectedStock column/);
+    }
+    assert.equal((await product("COF-250")).stock, 18, "the sale stands");
+    assert.deepEqual(await shopState(), before);
+  });
+
   test("a hand-made count sheet with expected_stock: the guard works without the export", async () => {
     await api.adjust(await idOf("COF-250"), { delta: -3, reason: "till" }); // 20 -> 17
     const before = await shopState();

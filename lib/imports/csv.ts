@@ -214,6 +214,18 @@ export function readImportFile(bytes: Uint8Array, kind: ImportKind, currency: st
       expected: required,
       found: names,
     });
+  // A `stock` column is the product export's: its every row carries the stock at the export,
+  // edited or not, so without its guard an untouched row would put that stock back over every
+  // sale since. A count sheet names its column `count`; each of its rows is a count someone made.
+  if (kind === "stocktake" && valueColumn === "stock" && !has(expectedColumn)) {
+    throw fileError(
+      "CSV_COLUMNS",
+      `The stock column is the product export's, and it needs its expectedStock column (the stock each row was ` +
+        `taken at) to tell edited rows from untouched ones: export the products again and edit that file, or name ` +
+        `the column count if every row is a count`,
+      { expected: ["sku", "count"], found: names },
+    );
+  }
   if (body.length === 0) throw fileError("CSV_EMPTY", "The file has a header but no rows");
   if (body.length > MAX_IMPORT_ROWS) {
     throw new ApiError(
