@@ -60,8 +60,9 @@ export function ConfirmDialog({
       onClose={() => {
         // Chromium lets a page refuse Escape only once per user activation: pressed again, the
         // dialog closes without a cancellable cancel event. While the action is on its way a
-        // closed dialog would look cancelled, so it is shown again until the answer closes it.
-        if (pending) {
+        // closed dialog would look cancelled, so it is shown again until the answer closes it
+        // (unless the parent closed it: `open` false).
+        if (pending && open) {
           dialog.current?.showModal();
           return;
         }
