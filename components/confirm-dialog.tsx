@@ -58,6 +58,14 @@ export function ConfirmDialog({
         if (pending) event.preventDefault();
       }}
       onClose={() => {
+        // Chromium lets a page refuse Escape only once per user activation: pressed again, the
+        // dialog closes without a cancellable cancel event. While the action is on its way a
+        // closed dialog would look cancelled, so it is shown again until the answer closes it
+        // (unless the parent closed it: `open` false).
+        if (pending && open) {
+          dialog.current?.showModal();
+          return;
+        }
         // Back to the button that opened it, if it is still on the page.
         if (opener.current?.isConnected) opener.current.focus();
         opener.current = null;

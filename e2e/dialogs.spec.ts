@@ -84,3 +84,40 @@ test("deleting a webhook asks in a dialog: Escape keeps it and gives focus back,
     (await request.get(`/api/v1/webhooks/${id}`, { headers: { authorization: `Bearer ${adminToken()}` } })).status(),
   ).toBe(404);
 });
+
+test("while the archive is on its way, Escape (even pressed again) keeps the dialog open: it cannot look cancelled", async ({
+  page,
+  request,
+  shop,
+  staff,
+}) => {
+  const product = await shop.product({ name: "Hazelnut syrup" });
+  await signInAs(page, staff, "admin");
+  await page.goto(`/admin/products/${product.id}`);
+  await waitLive(page);
+  // The archive request is held until the test lets it go, so the dialog stays busy meanwhile.
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let sent!: () => void;
+  const requestSent = new Promise<void>((resolve) => (sent = resolve));
+  await page.route(`**/api/v1/products/${product.id}/archive`, async (route) => {
+    sent();
+    await released;
+    await route.continue();
+  });
+  const dialog = page.getByRole("dialog", { name: `Archive ${product.name}?` });
+  await page.getByRole("button", { name: "Archive", exact: true }).click();
+  await dialog.getByRole("button", { name: `Archive ${product.name}` }).click();
+  await requestSent;
+  await expect(dialog.getByRole("button", { name: "Archiving…" })).toBeDisabled();
+  // Chromium lets a page refuse Escape once per user activation: the second one closes a
+  // dialog that only refuses it (its cancel event cannot be cancelled then).
+  for (let press = 0; press < 3; press++) {
+    await page.keyboard.press("Escape");
+    await expect(dialog.getByRole("button", { name: "Archiving…" })).toBeVisible();
+  }
+  release();
+  await expect(page.getByTestId("archived-banner")).toContainText("Archived on");
+  await expect(dialog).toBeHidden();
+  expect((await (await request.get(`/api/v1/products/${product.id}`)).json()).archivedAt).not.toBeNull();
+});

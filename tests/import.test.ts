@@ -828,6 +828,69 @@ describe("round trip: the products export imports back as a stocktake or a price
     );
   });
 
+  test("an export without its expectedStock column (an older export, or the column deleted) is refused, not applied over a sale", async () => {
+    const file = await exportFile();
+    const [header, ...rows] = parse(Buffer.from(file), { bom: true }) as string[][];
+    const guardAt = header.indexOf("expectedStock");
+    const unguarded = stringify(
+      [header, ...rows].map((row) => row.filter((_, i) => i !== guardAt)),
+      { record_delimiter: "windows" },
+    );
+    // The till sells after the export: the file's stock cell for COF-250 is the one before the sale.
+    assert.equal((await api.adjust(await idOf("COF-250"), { delta: -2, reason: "till" })).status, 200);
+    const before = await shopState();
+    for (const answer of [
+      await preview("stocktake", unguarded),
+      await apply("kind=stocktake&reason=old%20export", unguarded),
+    ]) {
+      assert.equal(answer.status, 400, JSON.stringify(answer.body));
+      assert.equal(answer.body.error.code, "CSV_COLUMNS");
+      assert.match(answer.body.error.message, /stock column .* needs its expectedStock column/);
+    }
+    assert.equal((await product("COF-250")).stock, 18, "the sale stands");
+    assert.deepEqual(await shopState(), before);
+  });
+
+  test("an export with a row's stock and price both edited: each kind says the other's edit is not imported by it", async () => {
+    const file = await exportFile();
+    const both = edited(file, {
+      "COF-1000": { stock: "7", price: "41.50" },
+      "TEA-GRN-50": { price: "4.2" }, // the spreadsheet's 4.20 as a number: no edit
+      "MLK-OAT-1L": { price: "2.49" },
+    });
+    const [header, ...rows] = parse(both) as string[][];
+    const lineOf = (sku: string) => rows.findIndex((row) => row[header.indexOf("sku")] === sku) + 2;
+    const stocktake = await preview("stocktake", both);
+    assert.equal(stocktake.status, 200, JSON.stringify(stocktake.body));
+    assert.deepEqual(
+      stocktake.body.changes.map((change) => [change.sku, change.new]),
+      [["COF-1000", 7]],
+    );
+    const [first, second] = [lineOf("COF-1000"), lineOf("MLK-OAT-1L")].sort((a, b) => a - b);
+    assert.ok(
+      stocktake.body.notes.includes(
+        `Lines ${first}, ${second} also change the price, which a stocktake does not import: import the file as a price list too.`,
+      ),
+      JSON.stringify(stocktake.body.notes),
+    );
+    const prices = await preview("prices", both);
+    assert.deepEqual(
+      prices.body.changes.map((change) => [change.sku, change.new]),
+      [
+        ["COF-1000", 4150],
+        ["MLK-OAT-1L", 249],
+      ].sort((a, b) => lineOf(a[0] as string) - lineOf(b[0] as string)),
+    );
+    assert.ok(
+      prices.body.notes.includes(
+        `Line ${lineOf("COF-1000")} also changes the stock, which a price list does not import: import the file as a stocktake too.`,
+      ),
+      JSON.stringify(prices.body.notes),
+    );
+    // An unedited export says nothing of the kind.
+    assert.ok(!(await preview("stocktake", file)).body.notes.some((note) => note.includes("also change")));
+  });
+
   test("a hand-made count sheet with expected_stock: the guard works without the export", async () => {
     await api.adjust(await idOf("COF-250"), { delta: -3, reason: "till" }); // 20 -> 17
     const before = await shopState();

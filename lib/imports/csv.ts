@@ -214,6 +214,18 @@ export function readImportFile(bytes: Uint8Array, kind: ImportKind, currency: st
       expected: required,
       found: names,
     });
+  // A `stock` column is the product export's: its every row carries the stock at the export,
+  // edited or not, so without its guard an untouched row would put that stock back over every
+  // sale since. A count sheet names its column `count`; each of its rows is a count someone made.
+  if (kind === "stocktake" && valueColumn === "stock" && !has(expectedColumn)) {
+    throw fileError(
+      "CSV_COLUMNS",
+      `The stock column is the product export's, and it needs its expectedStock column (the stock each row was ` +
+        `taken at) to tell edited rows from untouched ones: export the products again and edit that file, or name ` +
+        `the column count if every row is a count`,
+      { expected: ["sku", "count"], found: names },
+    );
+  }
   if (body.length === 0) throw fileError("CSV_EMPTY", "The file has a header but no rows");
   if (body.length > MAX_IMPORT_ROWS) {
     throw new ApiError(
@@ -229,8 +241,16 @@ export function readImportFile(bytes: Uint8Array, kind: ImportKind, currency: st
   const expectedAt = at(expectedColumn);
   const currencyAt = kind === "prices" ? at("currency") : -1;
   const digits = fractionDigits(currency);
-  const readValue = (cell: string, column: string) =>
-    kind === "stocktake" ? readCount(cell, column) : readPrice(cell, column, currency, digits);
+  const reader = (of: ImportKind) => (cell: string, column: string) =>
+    of === "stocktake" ? readCount(cell, column) : readPrice(cell, column, currency, digits);
+  const readValue = reader(kind);
+  // The other kind's value and guard (the product export has both): a row edited there too is
+  // said to be not imported by this kind, so the edit is not thought applied (see editedElsewhere).
+  const otherKind = IMPORT_KINDS.find((candidate) => candidate !== kind)!;
+  const otherValueAt = at(IMPORT_COLUMNS[otherKind].values.find(has) ?? IMPORT_COLUMNS[otherKind].values[0]);
+  const otherExpectedAt = at(IMPORT_COLUMNS[otherKind].expected);
+  const readOther = reader(otherKind);
+  const editedElsewhere: number[] = [];
   const rows: ImportRow[] = [];
   const problems: Problem[] = [];
   const lineOfSku = new Map<string, number>();
@@ -292,6 +312,12 @@ export function readImportFile(bytes: Uint8Array, kind: ImportKind, currency: st
     }
     if (problems.length === before && typeof value === "number")
       rows.push(expected === undefined ? { line, sku, value } : { line, sku, value, expected });
+    if (otherValueAt >= 0 && otherExpectedAt >= 0) {
+      const other = readOther(cellAt(otherValueAt), "");
+      const otherGuard = readOther(cellAt(otherExpectedAt), "");
+      if (typeof other === "number" && typeof otherGuard === "number" && other !== otherGuard)
+        editedElsewhere.push(line);
+    }
   }
 
   const notes: string[] = [];
@@ -307,6 +333,18 @@ export function readImportFile(bytes: Uint8Array, kind: ImportKind, currency: st
     notes.push(
       `${expectedColumn} is the ${what} each row was taken at: a row whose ${valueColumn} is still that changes nothing, ` +
         `even if the ${what} moved since; an edited row whose product's ${what} moved since is a conflict.`,
+    );
+  }
+  if (editedElsewhere.length > 0) {
+    const [what, other] = kind === "stocktake" ? ["stocktake", "price list"] : ["price list", "stocktake"];
+    const lines = editedElsewhere.length === 1 ? "Line" : "Lines";
+    const shown =
+      editedElsewhere.length <= 10
+        ? editedElsewhere.join(", ")
+        : `${editedElsewhere.slice(0, 10).join(", ")} and ${editedElsewhere.length - 10} more`;
+    notes.push(
+      `${lines} ${shown} also ${editedElsewhere.length === 1 ? "changes" : "change"} the ` +
+        `${otherKind === "stocktake" ? "stock" : "price"}, which a ${what} does not import: import the file as a ${other} too.`,
     );
   }
   const used = new Set([skuAt, valueAt, expectedAt, currencyAt]);
