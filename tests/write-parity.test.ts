@@ -1,7 +1,8 @@
 // Stock adjustments have two transports too: `npm start`'s production server serves POST
 // /api/v1/products/{id}/stock-adjustments from node:http (lib/products/transport-node.ts), plain
 // `next start` from the route handler. Both answer every case with the same status, the same
-// headers and the same body.
+// headers and the same body, but for the request's own id (X-Request-Id, and error.requestId in an
+// error body), which each must send and which is set aside before comparing.
 import assert from "node:assert/strict";
 import http from "node:http";
 import { after, before, test } from "node:test";
@@ -38,12 +39,29 @@ function send(server: Server, { method = "POST", path, headers = {}, body }: Sen
           if (name !== "date") headers.push([name, response.rawHeaders[i + 1]]);
         }
         headers.sort(([a], [b]) => a.localeCompare(b));
-        resolve({ status: response.statusCode!, headers, body: text });
+        resolve(withoutRequestId({ status: response.statusCode!, headers, body: text }));
       });
     });
     request.on("error", reject);
     request.end(body);
   });
+}
+
+/** The answer with its request id checked (one header; the error body's, if any, the same) and set aside. */
+function withoutRequestId(answer: Answer): Answer {
+  const ids = answer.headers.filter(([name]) => name === "x-request-id").map(([, value]) => value);
+  assert.equal(ids.length, 1, `one X-Request-Id: ${JSON.stringify(answer.headers)}`);
+  assert.match(ids[0], /^[0-9a-f-]{36}$/);
+  const headers = answer.headers.map(([name, value]): [string, string] =>
+    name === "x-request-id" ? [name, "(request id)"] : [name, value],
+  );
+  let body = answer.body;
+  if (answer.status >= 400 && body) {
+    const parsed = JSON.parse(body);
+    assert.equal(parsed.error.requestId, ids[0], "error.requestId is the X-Request-Id");
+    body = JSON.stringify({ ...parsed, error: { ...parsed.error, requestId: "(request id)" } });
+  }
+  return { ...answer, headers, body };
 }
 
 const adjust = (id: string | number, body: unknown, headers: Record<string, string> = {}): Sent => {
