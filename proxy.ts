@@ -1,21 +1,14 @@
-// Every request Next serves: its id (lib/http/request-id.ts), handed to the route handlers and
-// pages in the X-Request-Id request header and sent back in the response's. Pages also get a
-// Content-Security-Policy with a fresh nonce per request: Next.js puts the nonce on its own inline
-// and chunk scripts (it reads it from the request's CSP header), so no other script runs. API
-// responses get a stricter fixed policy from next.config.js.
+// Content-Security-Policy for pages, with a fresh nonce per request: Next.js puts the nonce on
+// its own inline and chunk scripts (it reads it from the request's CSP header), so no other
+// script runs. API responses get a stricter fixed policy from next.config.js. And the page
+// request's id (lib/http/request-id.ts), in the X-Request-Id request and response headers; API
+// routes take theirs in withErrors (lib/errors.ts), without a proxy: Next's proxy costs an API
+// request about as much CPU as the rest of its handling (bench/writes.ts).
 import { NextResponse, type NextRequest } from "next/server";
 import { REQUEST_ID_HEADER, requestIdUnderNext } from "@/lib/http/request-id";
 
 export function proxy(request: NextRequest) {
   const requestId = requestIdUnderNext(request.headers.get(REQUEST_ID_HEADER));
-  const headers = new Headers(request.headers);
-  headers.set(REQUEST_ID_HEADER, requestId);
-  if (request.nextUrl.pathname.startsWith("/api/")) {
-    const response = NextResponse.next({ request: { headers } });
-    response.headers.set(REQUEST_ID_HEADER, requestId);
-    return response;
-  }
-
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   const dev = process.env.NODE_ENV === "development";
   const policy = [
@@ -32,6 +25,8 @@ export function proxy(request: NextRequest) {
     "frame-ancestors 'none'",
   ].join("; ");
 
+  const headers = new Headers(request.headers);
+  headers.set(REQUEST_ID_HEADER, requestId);
   headers.set("x-nonce", nonce);
   headers.set("x-pathname", request.nextUrl.pathname + request.nextUrl.search); // for sign-in's way back
   headers.set("content-security-policy", policy);
@@ -41,8 +36,8 @@ export function proxy(request: NextRequest) {
   return response;
 }
 
-// Every request but static files, prefetches included: each HTML or RSC response carries the
-// policy, and x-request-id, x-pathname and x-nonce always come from here, never from the client.
+// Every page request, prefetches included: each HTML or RSC response carries the policy, and
+// x-request-id, x-pathname and x-nonce always come from here, never from the client.
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+  matcher: ["/((?!api/|_next/static|_next/image|favicon.ico).*)"],
 };

@@ -3,7 +3,7 @@
 // a failure (5xx) at error. Unexpected errors are logged with their stack, never sent.
 import { NextResponse } from "next/server";
 import { ZodError } from "zod";
-import { REQUEST_ID_HEADER, requestIdFor } from "@/lib/http/request-id";
+import { REQUEST_ID_HEADER, requestIdUnderNext } from "@/lib/http/request-id";
 import { currentRequest, log, withRequest } from "@/lib/log";
 
 export class ApiError extends Error {
@@ -156,23 +156,22 @@ function errorResponse(error: unknown): NextResponse {
 
 /**
  * Wraps a route handler so that every thrown error leaves as the documented JSON shape, and the
- * handler runs as its request: under the id proxy.ts gave it (X-Request-Id), which its log lines
- * and error bodies carry.
+ * handler runs as its request, under its id (lib/http/request-id.ts): in its log lines, its
+ * error body and its X-Request-Id response header.
  */
 export function withErrors<Rest extends unknown[]>(handler: (request: Request, ...rest: Rest) => Promise<Response>) {
   return (request: Request, ...rest: Rest): Promise<Response> => {
-    const context = {
-      // proxy.ts always sets it; a new one should a request ever reach a handler without.
-      requestId: requestIdFor(request.headers.get(REQUEST_ID_HEADER), true),
-      method: request.method,
-      path: new URL(request.url).pathname,
-    };
+    const requestId = requestIdUnderNext(request.headers.get(REQUEST_ID_HEADER));
+    const context = { requestId, method: request.method, path: new URL(request.url).pathname };
     return withRequest(context, async () => {
+      let response: Response;
       try {
-        return await handler(request, ...rest);
+        response = await handler(request, ...rest);
       } catch (error) {
-        return errorResponse(error);
+        response = errorResponse(error);
       }
+      response.headers.set(REQUEST_ID_HEADER, requestId);
+      return response;
     });
   };
 }
