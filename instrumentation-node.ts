@@ -7,26 +7,28 @@ import { env } from "@/lib/env";
 import { feedEngine } from "@/lib/events/engine";
 import { startDraining } from "@/lib/health";
 import { streamLimit } from "@/lib/http/request-limits";
+import { log } from "@/lib/log";
 import { startWebhookDeliverer, stopWebhookDeliverer } from "@/lib/webhooks/deliverer";
 
 // Next keeps the process alive past an uncaught exception and prints only the error itself;
-// said distinctly here, so logs (and tests/database-crash.test.ts) can tell one from a handled error.
+// said distinctly here, so logs (and tests/database-crash.test.ts) can tell one from a handled
+// error. The line carries the request id when the error came from serving one.
 const globalForErrors = globalThis as unknown as { stockpulseProcessErrors?: true };
 if (!globalForErrors.stockpulseProcessErrors) {
   globalForErrors.stockpulseProcessErrors = true;
-  process.on("uncaughtExceptionMonitor", (error, origin) => console.error(`[stockpulse] ${origin}:`, error));
-  process.on("unhandledRejection", (reason) => console.error("[stockpulse] unhandledRejection:", reason));
+  process.on("uncaughtExceptionMonitor", (error, origin) => log.error({ err: error }, origin));
+  process.on("unhandledRejection", (reason) => log.error({ err: reason }, "unhandledRejection"));
 }
 
 try {
   env();
   const { maxStreams, fileLimit, source } = streamLimit();
-  console.log(
-    `[stockpulse] at most ${maxStreams} feed streams and exports open (${source === "MAX_OPEN_STREAMS" ? "MAX_OPEN_STREAMS" : `open-file limit ${fileLimit} less room for the database, writes and health`})`,
+  log.info(
+    `at most ${maxStreams} feed streams and exports open (${source === "MAX_OPEN_STREAMS" ? "MAX_OPEN_STREAMS" : `open-file limit ${fileLimit} less room for the database, writes and health`})`,
   );
   await ensureFirstAdmin();
 } catch (error) {
-  console.error((error as Error).message);
+  log.fatal((error as Error).message);
   process.exit(1);
 }
 

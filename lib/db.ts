@@ -3,6 +3,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient, type Prisma } from "@/lib/generated/prisma/client";
+import { log, outsideRequest } from "@/lib/log";
 
 // Reads and writes side by side; writes hold at most 8 of these (MAX_CHANGES_IN_FLIGHT in
 // lib/products/mutations.ts), since they serialise on the event-order lock anyway.
@@ -16,7 +17,8 @@ const POOL_SIZE = 20;
  */
 export function handleConnectionErrors(pool: pg.Pool, what: string) {
   // An idle connection that breaks (database restart): the pool drops it, the next query opens a fresh one.
-  pool.on("error", (error) => console.error(`${what} connection lost:`, error.message));
+  // Outside any request: the connection may have been opened while serving one long gone.
+  pool.on("error", (error) => outsideRequest(() => log.warn({ why: error.message }, `${what} connection lost`)));
   pool.on("connect", (client) => client.on("error", () => {}));
   return pool;
 }
@@ -53,20 +55,48 @@ export async function sqlQuery<Row>(query: Prisma.Sql, via: Queryable = pool): P
 /** Where a statement runs: the pool (its own transaction) or a client inside withTransaction. */
 export type Queryable = Pick<pg.Pool, "query"> | pg.PoolClient;
 
+// What runs once a transaction of withTransaction's has committed (see afterCommit).
+const commitHooks = new WeakMap<Queryable, Array<() => void>>();
+
+/**
+ * Runs `committed` once what `via` wrote is committed: after withTransaction's COMMIT when `via`
+ * is its client, at once when it is the pool (each statement commits on its own). For what must
+ * not be said of a change that may still roll back, such as its log line.
+ */
+export function afterCommit(via: Queryable | undefined, committed: () => void) {
+  const hooks = via && commitHooks.get(via);
+  if (hooks) hooks.push(committed);
+  else committed();
+}
+
+/** How many afterCommit hooks `client`'s transaction holds: a mark for forgetCommitHooks. */
+export const commitHookCount = (client: pg.PoolClient): number => commitHooks.get(client)?.length ?? 0;
+
+/** After ROLLBACK TO SAVEPOINT: forgets the hooks given since `mark`, as the savepoint forgets those writes. */
+export function forgetCommitHooks(client: pg.PoolClient, mark: number) {
+  const hooks = commitHooks.get(client);
+  if (hooks && hooks.length > mark) hooks.length = mark;
+}
+
 /** Runs `run` in one READ COMMITTED transaction on one pooled connection: COMMIT, or ROLLBACK if it throws. */
 export async function withTransaction<T>(run: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken = false;
+  const hooks: Array<() => void> = [];
+  commitHooks.set(client, hooks);
   try {
     await client.query("BEGIN");
     const result = await run(client);
     await client.query("COMMIT");
+    commitHooks.delete(client);
+    for (const hook of hooks) hook();
     return result;
   } catch (error) {
     // A connection that cannot even roll back is dropped, not handed to the next request.
     await client.query("ROLLBACK").catch(() => (broken = true));
     throw error;
   } finally {
+    commitHooks.delete(client);
     client.release(broken);
   }
 }

@@ -54,6 +54,10 @@ const flag = (name: string) =>
     .optional()
     .transform((value) => value === "1");
 
+/** pino's levels, most to least severe; `silent` logs nothing. */
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 export const passwordSchema = z
   .string()
   .min(12, "must be at least 12 characters")
@@ -168,6 +172,8 @@ const schema = z
     RATE_LIMIT_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).default(3_000),
     PORT: z.coerce.number().int().min(1).max(65_535, "PORT must be a TCP port (1-65535)").default(3000),
     SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(600_000).default(0),
+    // The least severe lines the server writes (lib/log.ts reads it itself, before env() can run).
+    LOG_LEVEL: z.enum(LOG_LEVELS, `LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}`).default("info"),
     SEED_DEMO_DATA: flag("SEED_DEMO_DATA"),
     // Where `npm start` keeps the embedded database and generated demo secrets (scripts/start.ts).
     STOCKPULSE_DATA_DIR: z.string().min(1).default(".data"),

@@ -1,7 +1,10 @@
 // One place that turns errors into the error shape of docs/design.md:
-// {"error": {"code", "message", "issues"?}}. Unexpected errors are logged, never sent.
+// {"error": {"code", "message", "requestId", "issues"?}}, and logs each: a refusal (4xx) at info,
+// a failure (5xx) at error. Unexpected errors are logged with their stack, never sent.
 import { NextResponse } from "next/server";
 import { ZodError } from "zod";
+import { REQUEST_ID_HEADER, requestIdUnderNext } from "@/lib/http/request-id";
+import { currentRequest, log, withRequest } from "@/lib/log";
 
 export class ApiError extends Error {
   constructor(
@@ -29,8 +32,45 @@ export type ErrorReply = {
   headers?: Record<string, string>;
 };
 
-/** What to answer for a thrown error, whatever serves the response (Next or node:http). */
+/**
+ * What to answer for a thrown error, whatever serves the response (Next or node:http), with the
+ * current request's id; logged here, once per answer.
+ */
 export function errorReply(error: unknown): ErrorReply {
+  const request = currentRequest();
+  const where = { method: request?.method, path: request?.path };
+  const reply = replyFor(error, where);
+  if (request) reply.body.error.requestId = request.requestId;
+  const { status } = reply;
+  const { code } = reply.body.error;
+  // The code, never the message: a message may quote what the client sent (a body that is not
+  // JSON, say, with a password in it).
+  if (status < 500) log.info({ status, code, ...where }, "request refused");
+  // A 5xx of ours (STREAM_LIMIT_REACHED) comes in floods and says the same each time: one line
+  // per code a minute. replyFor logged the others: an outage alike, a bug with its stack.
+  else if (error instanceof ApiError) logOncePerMinute(code, { status, code, ...where }, "request failed");
+  return reply;
+}
+
+/** The error body of a stored answer (an idempotent replay), with this request's id instead of its first one's. */
+export function withCurrentRequestId(body: unknown): unknown {
+  const request = currentRequest();
+  const error = (body as { error?: unknown } | null)?.error;
+  if (!request || typeof error !== "object" || error === null) return body;
+  return { ...(body as object), error: { ...error, requestId: request.requestId } };
+}
+
+/** An answer's body as kept for replays: without the id of the request that first got it. */
+export function withoutRequestId(body: unknown): unknown {
+  const error = (body as { error?: unknown } | null)?.error;
+  if (typeof error !== "object" || error === null || !("requestId" in error)) return body;
+  const { requestId: _requestId, ...rest } = error as Record<string, unknown>;
+  return { ...(body as object), error: rest };
+}
+
+type Where = { method?: string; path?: string };
+
+function replyFor(error: unknown, where: Where): ErrorReply {
   if (error instanceof ApiError) {
     return {
       status: error.status,
@@ -45,7 +85,7 @@ export function errorReply(error: unknown): ErrorReply {
   }
   const unavailable = databaseUnavailable(error);
   if (unavailable) {
-    logOncePerMinute(unavailable, `database unavailable (${unavailable}): answering 503`);
+    logOncePerMinute(unavailable, { status: 503, ...where }, `database unavailable (${unavailable}): answering 503`);
     return {
       status: 503,
       body: { error: { code: "DATABASE_UNAVAILABLE", message: "The database cannot be reached; try again shortly" } },
@@ -58,7 +98,7 @@ export function errorReply(error: unknown): ErrorReply {
       body: { error: { code: "VALIDATION_FAILED", message: "Text must be valid UTF-8 without NUL characters" } },
     };
   }
-  console.error("unexpected error", error);
+  log.error({ status: 500, ...where, err: error }, "unexpected error: answering 500");
   return { status: 500, body: { error: { code: "INTERNAL", message: "Internal server error" } } };
 }
 
@@ -101,12 +141,12 @@ function databaseUnavailable(error: unknown): string | null {
 
 // During an outage every request fails the same way: one line per kind a minute, not a stack each.
 // On globalThis: the production server loads this module twice (Next's bundle and its own copy).
-function logOncePerMinute(kind: string, line: string) {
+function logOncePerMinute(kind: string, fields: Record<string, unknown>, line: string) {
   const lastLogged = ((globalThis as { stockpulseOutageLog?: Map<string, number> }).stockpulseOutageLog ??= new Map());
   const now = Date.now();
   if (now - (lastLogged.get(kind) ?? -Infinity) < 60_000) return;
   lastLogged.set(kind, now);
-  console.error(`${line} (further ones this minute not logged)`);
+  log.error(fields, `${line} (further ones this minute not logged)`);
 }
 
 function errorResponse(error: unknown): NextResponse {
@@ -114,13 +154,24 @@ function errorResponse(error: unknown): NextResponse {
   return NextResponse.json(body, { status, headers });
 }
 
-/** Wraps a route handler so that every thrown error leaves as the documented JSON shape. */
-export function withErrors<Args extends unknown[]>(handler: (...args: Args) => Promise<Response>) {
-  return async (...args: Args): Promise<Response> => {
-    try {
-      return await handler(...args);
-    } catch (error) {
-      return errorResponse(error);
-    }
+/**
+ * Wraps a route handler so that every thrown error leaves as the documented JSON shape, and the
+ * handler runs as its request, under its id (lib/http/request-id.ts): in its log lines, its
+ * error body and its X-Request-Id response header.
+ */
+export function withErrors<Rest extends unknown[]>(handler: (request: Request, ...rest: Rest) => Promise<Response>) {
+  return (request: Request, ...rest: Rest): Promise<Response> => {
+    const requestId = requestIdUnderNext(request.headers.get(REQUEST_ID_HEADER));
+    const context = { requestId, method: request.method, path: new URL(request.url).pathname };
+    return withRequest(context, async () => {
+      let response: Response;
+      try {
+        response = await handler(request, ...rest);
+      } catch (error) {
+        response = errorResponse(error);
+      }
+      response.headers.set(REQUEST_ID_HEADER, requestId);
+      return response;
+    });
   };
 }

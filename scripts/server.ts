@@ -39,11 +39,26 @@ const { stopWebhookDeliverer } = await import("@/lib/webhooks/deliverer");
 const { env } = await import("@/lib/env");
 const { refuseUnsupportedMethod } = await import("@/lib/http/unsupported-methods");
 const { isExportPath } = await import("@/lib/products/csv");
+const { log, withRequest } = await import("@/lib/log");
+const { proxyIdTrusted, REQUEST_ID_HEADER, requestIdFor } = await import("@/lib/http/request-id");
 const exportStallMs = env().EXPORT_STALL_TIMEOUT_MS;
+const proxyIdsTrusted = proxyIdTrusted();
 
 const server = http.createServer((req, res) => {
+  // Every request gets its id here, whichever transport serves it: in the response header, and in
+  // the request header for Next (proxy.ts and the route handlers take it from there, as they take
+  // the peer from X-Forwarded-For below).
+  const sent = req.headers[REQUEST_ID_HEADER];
+  const requestId = requestIdFor(typeof sent === "string" ? sent : undefined, proxyIdsTrusted);
+  req.headers[REQUEST_ID_HEADER] = requestId;
+  res.setHeader("X-Request-Id", requestId);
+  const path = req.url?.split("?", 1)[0] ?? "/";
+  withRequest({ requestId, method: req.method ?? "GET", path }, () => serve(req, res, path));
+});
+
+function serve(req: http.IncomingMessage, res: http.ServerResponse, path: string) {
   if (refuseUnsupportedMethod(req, res)) return;
-  if (req.url?.split("?", 1)[0] === FEED_PATH) return void handleFeedRequest(req, res);
+  if (path === FEED_PATH) return void handleFeedRequest(req, res);
   const adjusted = stockAdjustmentTarget(req);
   if (adjusted !== null) void handleStockAdjustment(req, res, adjusted);
   else {
@@ -59,10 +74,11 @@ const server = http.createServer((req, res) => {
     if (peer) req.headers["x-forwarded-for"] = forwarded ? `${forwarded}, ${peer}` : peer;
     void handle(req, res);
   }
-});
+}
+
 server.listen(port, values.hostname, () => {
-  console.log(
-    `[stockpulse] production server on http://${values.hostname ?? "localhost"}:${port} (feed: node:http, Node.js ${process.version})`,
+  log.info(
+    `production server on http://${values.hostname ?? "localhost"}:${port} (feed: node:http, Node.js ${process.version})`,
   );
 });
 
@@ -79,7 +95,7 @@ async function stop() {
   engine.hub.shutdown();
   const drainMs = env().SHUTDOWN_DRAIN_MS;
   if (drainMs > 0) {
-    console.log(`[stockpulse] draining for ${drainMs} ms (SHUTDOWN_DRAIN_MS) before closing`);
+    log.info(`draining for ${drainMs} ms (SHUTDOWN_DRAIN_MS) before closing`);
     await new Promise((resolve) => setTimeout(resolve, drainMs));
     engine.hub.shutdown(); // streams opened meanwhile
   }

@@ -5,6 +5,7 @@
 // `npm run dev` does the same with `next dev`; `npm run serve` never builds (production: see the
 // README's "Production").
 import "../lib/supported-node";
+import "./launch-mode";
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -14,6 +15,7 @@ import { migrateDatabase } from "./migrate";
 import { secretInFile } from "./secret-file";
 import { nextBin } from "./bins";
 import { loadDotEnv } from "./load-env";
+import { log as logger } from "../lib/log";
 
 const dev = process.argv.includes("--dev");
 // `npm run serve`, the production start: never builds, so it needs no devDependencies.
@@ -21,7 +23,7 @@ const neverBuild = process.argv.includes("--no-build");
 const root = process.cwd();
 // STOCKPULSE_DATA_DIR moves the embedded database and demo secrets elsewhere (tests use it).
 const dataDir = dataDirectory();
-const log = (message: string) => console.log(`[stockpulse] ${message}`);
+const log = (message: string) => logger.info(message);
 
 /** A demo secret: generated once, kept in the data directory (git-ignored), never in the repo. */
 function demoSecret(name: string): { value: string; file: string; generated: boolean } {
@@ -158,6 +160,6 @@ async function main() {
 }
 
 main().catch(async (error) => {
-  console.error(`[stockpulse] ${(error as Error).message}`);
+  logger.fatal((error as Error).message);
   await shutdown(1);
 });

@@ -249,7 +249,11 @@ describe("hardening", () => {
     const response = await fetch(`${server.baseUrl}/api/v1/nothing-here`, { method: "POST" });
     assert.equal(response.status, 404);
     assert.deepEqual(await response.json(), {
-      error: { code: "NOT_FOUND", message: "No API endpoint at /api/v1/nothing-here" },
+      error: {
+        code: "NOT_FOUND",
+        message: "No API endpoint at /api/v1/nothing-here",
+        requestId: response.headers.get("x-request-id"),
+      },
     });
   });
 

@@ -22,7 +22,7 @@ before(async () => {
 });
 after(() => stack?.stop());
 
-const UNCAUGHT = /\[stockpulse\] (uncaughtException|unhandledRejection)|Unhandled 'error' event|uncaughtException/;
+const UNCAUGHT = /"msg":"(uncaughtException|unhandledRejection)"|Unhandled 'error' event|uncaughtException/;
 
 test("a SIGKILL of PostgreSQL under writers and feed readers: no uncaught error, and everything recovers with no acknowledged write lost", async () => {
   const api = apiClient(server.baseUrl, stack.adminToken);

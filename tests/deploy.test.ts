@@ -99,6 +99,8 @@ test("through nginx the dashboard answers, with the security headers", async () 
   const response = await fetch(`${base}/`);
   assert.equal(response.status, 200);
   assert.match(response.headers.get("content-security-policy") ?? "", /script-src/);
+  // The request's id is nginx's $request_id, which the instances (TRUSTED_PROXY_COUNT=1) keep.
+  assert.match(response.headers.get("x-request-id") ?? "", /^[0-9a-f]{32}$/);
   assert.match(await response.text(), /AeroPress coffee maker/);
 });
 
@@ -110,7 +112,10 @@ test("through nginx a body up to the API's limits reaches the API, and past them
       body,
     });
     assert.match(response.headers.get("content-type") ?? "", /^application\/json/, `${route}: ${response.status}`);
-    return { status: response.status, code: ((await response.json()) as { error?: { code: string } }).error?.code };
+    const { error } = (await response.json()) as { error?: { code: string; requestId: string } };
+    // nginx's own 413 too: the request's id in the body and the header alike.
+    if (error) assert.equal(error.requestId, response.headers.get("x-request-id"), `${route}: ${error.code}`);
+    return { status: response.status, code: error?.code };
   };
   // JSON of exactly `bytes` bytes that the bulk schema refuses (an unknown key): the API read it.
   const json = (bytes: number) => {

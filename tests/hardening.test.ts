@@ -31,6 +31,8 @@ before(async () => {
 after(() => stack?.stop());
 
 const FEED = "/api/v1/stream/product-updates";
+// A stack trace in the output: printed (Next's own lines), or inside a JSON log line ("\n    at").
+const STACK_TRACE = /(\n|\\n)\s+at /;
 const header = (response: RawResponse, name: string) => response.headers.find(([key]) => key === name)?.[1];
 
 const fingerprint = async () => ({
@@ -195,11 +197,15 @@ describe("4. 4xx, not 500", () => {
         assert.equal(response.status, 405, `${method} ${path}`);
         assert.equal(header(response, "allow"), "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
         assert.deepEqual(JSON.parse(response.body()), {
-          error: { code: "METHOD_NOT_ALLOWED", message: `${method} is not supported by this server` },
+          error: {
+            code: "METHOD_NOT_ALLOWED",
+            message: `${method} is not supported by this server`,
+            requestId: header(response, "x-request-id"),
+          },
         });
       }
     }
-    assert.doesNotMatch(server.output(), /\n\s+at /);
+    assert.doesNotMatch(server.output(), STACK_TRACE);
   });
 });
 
@@ -347,10 +353,13 @@ describe("6. abuse limits", () => {
       const refused = await rawRequest(target.port, { path: FEED }, () => true);
       refused.close();
       const again = await rawRequest(target.port, { path: FEED });
+      // The same but for the request's own id, which each sends in the header and the body alike.
+      const { requestId, ...error } = JSON.parse(again.body()).error;
+      assert.equal(requestId, header(again, "x-request-id"));
       answers.push({
         status: again.status,
-        headers: again.headers.filter(([name]) => !["date", "connection", "keep-alive"].includes(name)),
-        body: again.body(),
+        headers: again.headers.filter(([name]) => !["date", "connection", "keep-alive", "x-request-id"].includes(name)),
+        body: JSON.stringify({ error }),
       });
       assert.equal(refused.status, 429);
       open[0].close();
@@ -429,7 +438,7 @@ describe("4. a database outage", () => {
     });
     for (const [index, target] of [server, routeHandler].entries()) {
       const output = target.output().slice(logged[index]);
-      assert.doesNotMatch(output, /\n\s+at /, `no stack traces:\n${output}`);
+      assert.doesNotMatch(output, STACK_TRACE, `no stack traces:\n${output}`);
       const kinds = [...output.matchAll(/database unavailable \(([^)]+)\)/g)].map((match) => match[1]);
       assert.ok(kinds.length >= 1, output);
       assert.equal(new Set(kinds).size, kinds.length, `one line per kind:\n${output}`);

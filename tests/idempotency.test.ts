@@ -48,6 +48,7 @@ async function send(
     text,
     replayed: response.headers.get("idempotent-replayed"),
     retryAfter: response.headers.get("retry-after"),
+    requestId: response.headers.get("x-request-id"),
   };
 }
 
@@ -219,7 +220,10 @@ describe("what is kept", () => {
     const retry = await send(serverB, "POST", "/api/v1/products/20/stock-adjustments", { delta: -5 }, key);
     assert.equal(retry.status, 409);
     assert.equal(retry.replayed, "true");
-    assert.equal(retry.text, refused.text);
+    // The same answer, but an error names the request that got it: this one.
+    assert.equal(retry.body.error.requestId, retry.requestId);
+    assert.notEqual(retry.requestId, refused.requestId);
+    assert.equal(retry.text, refused.text.replace(refused.requestId!, retry.requestId!));
     assert.equal(await stockOf(20), 100);
   });
 

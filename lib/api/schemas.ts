@@ -8,6 +8,9 @@ export const errorBodySchema = z
       .looseObject({
         code: z.string().meta({ description: "machine-readable, e.g. VERSION_CONFLICT (docs/api.md lists them)" }),
         message: z.string().meta({ description: "for people; may change" }),
+        requestId: z.string().meta({
+          description: "this request's id, also in the X-Request-Id response header and on the server's log lines",
+        }),
         issues: z
           .array(z.strictObject({ path: z.string(), message: z.string() }))
           .optional()

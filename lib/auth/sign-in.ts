@@ -11,6 +11,7 @@ import { createSession, revokeSession, SESSION_COOKIE } from "@/lib/auth/session
 import { countSignInAttempt, signInFailed, signInSucceeded, uncountSignInAttempt } from "@/lib/auth/throttle";
 import { authenticate, type User } from "@/lib/auth/users";
 import { ApiError } from "@/lib/errors";
+import { log } from "@/lib/log";
 
 export const credentialsSchema = z.strictObject({
   email: z.email("email must be an email address").max(254).toLowerCase(),
@@ -40,6 +41,9 @@ export async function signIn({ email, password, address, deviceToken }: SignInAt
   }
   await signInSucceeded(attempt);
   const session = await createSession(user.id);
+  // A failed attempt is the 401's "request refused" line, without the email tried: people type
+  // their password into the email field.
+  log.info({ actor: user.email, role: user.role }, "signed in");
   return { user, ...session, deviceToken: device ? null : await rememberDevice(user.id) };
 }
 

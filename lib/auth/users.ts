@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
+import { log } from "@/lib/log";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "@/lib/auth/password";
 
 export const ROLES = ["admin", "viewer"] as const;
@@ -35,13 +36,13 @@ export async function authenticate(email: string, password: string): Promise<Use
  * account already (its password is then left as staff set it). In development without them,
  * and with no admin at all, creates one and prints its credentials.
  */
-export async function ensureFirstAdmin(log: (line: string) => void = console.log) {
+export async function ensureFirstAdmin() {
   const { ADMIN_EMAIL, ADMIN_PASSWORD, NODE_ENV } = env();
   if (ADMIN_EMAIL && ADMIN_PASSWORD) {
     const existing = await db.user.findUnique({ where: { email: ADMIN_EMAIL } });
     if (!existing) {
       await createUser(ADMIN_EMAIL, ADMIN_PASSWORD, "admin").catch(ignoreDuplicate);
-      log(`[stockpulse] created the first admin, ${ADMIN_EMAIL}`);
+      log.info({ actor: ADMIN_EMAIL }, `created the first admin, ${ADMIN_EMAIL}`);
     }
     return;
   }
@@ -49,7 +50,8 @@ export async function ensureFirstAdmin(log: (line: string) => void = console.log
   if (await db.user.count({ where: { role: "admin" } })) return;
   const password = randomBytes(12).toString("base64url");
   await createUser("admin@localhost", password, "admin").catch(ignoreDuplicate);
-  log(`[stockpulse] development admin created: admin@localhost / ${password}`);
+  // Development only, and the one way its developer learns the password: said once, on creation.
+  log.info(`development admin created: admin@localhost / ${password}`);
 }
 
 // Several instances may start at once; the unique email makes the first one win.

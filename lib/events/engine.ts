@@ -8,6 +8,7 @@ import { pruneEventsOlderThan, REPLAY_PAGE_SIZE } from "@/lib/events/queries";
 import { ReplayBudget } from "@/lib/events/replay-budget";
 import { ReplayPages } from "@/lib/events/replay-pages";
 import { ReplayTurns } from "@/lib/events/replay-turns";
+import { log } from "@/lib/log";
 
 export type FeedEngine = {
   hub: ProductEventHub;
@@ -43,12 +44,14 @@ function createFeedEngine(): FeedEngine {
   const days = config.EVENT_RETENTION_DAYS;
   if (days === undefined) {
     // The audit trail is kept forever; how far back a client may resume is FEED_REPLAY_MAX_EVENTS.
-    void listener.ready.then(() => console.log("event history: kept forever (EVENT_RETENTION_DAYS is unset)"));
+    void listener.ready.then(() => log.info("event history: kept forever (EVENT_RETENTION_DAYS is unset)"));
   } else {
     const prune = () =>
       pruneEventsOlderThan(days)
-        .then((deleted) => console.log(`event history: pruned ${deleted} events older than ${days} days`))
-        .catch((error) => console.warn("event retention failed", error));
+        .then((deleted) =>
+          log.info({ deleted, days }, `event history: pruned ${deleted} events older than ${days} days`),
+        )
+        .catch((error) => log.warn({ err: error }, "event retention failed"));
     void listener.ready.then(prune);
     setInterval(prune, HOUR).unref();
   }

@@ -7,6 +7,7 @@ import type { FeedMetrics } from "@/lib/events/feed-metrics";
 import type { ProductEventHub } from "@/lib/events/hub";
 import { eventPagesAfter, fetchEventBounds } from "@/lib/events/queries";
 import { encodeFeedEvent, type EncodedEvent } from "@/lib/events/sse";
+import { log } from "@/lib/log";
 
 export type ListenerState = "connecting" | "listening" | "reconnecting" | "stopped";
 
@@ -38,7 +39,6 @@ export class ProductEventListener {
     /** How often to check that the database still answers (a dead peer sends no FIN). */
     private readonly probeEveryMs: number,
     private readonly metrics: FeedMetrics,
-    private readonly log: (message: string) => void = (message) => console.warn(message),
   ) {
     this.ready = new Promise((resolve) => (this.markReady = resolve));
   }
@@ -76,7 +76,7 @@ export class ProductEventListener {
       if (failed || this.state === "stopped") return;
       failed = true;
       clearInterval(probe);
-      this.log(`product event listener lost its connection (${error?.message ?? "closed"}); reconnecting`);
+      log.warn({ why: error?.message ?? "closed" }, "product event listener lost its connection; reconnecting");
       this.hub.setLive(false);
       client.end().catch(() => {});
       this.scheduleReconnect();

@@ -7,6 +7,7 @@
 // goes back to catching up the same way, from the hub's recent log while it reaches back that
 // far, instead of being cut; only one that stops reading is cut (guarantee 5).
 import { env } from "@/lib/env";
+import { log } from "@/lib/log";
 import { feedEngine, type FeedEngine } from "@/lib/events/engine";
 import { toFeedEvent } from "@/lib/events/feed-event";
 import type { FeedRequest } from "@/lib/events/feed-request";
@@ -119,7 +120,7 @@ export class FeedSession implements Subscriber {
   }
 
   private replayFailed(error: Error) {
-    console.warn(`feed replay failed: ${error.message}`);
+    log.warn({ why: error.message }, "feed replay failed");
     this.drop(error);
   }
 

@@ -4,10 +4,11 @@
 // takes the event-order lock (guarantee 3, as commitChange does), inserts one event per changed
 // product in item order and notifies each, in id order. Errors name the item by its index.
 import type pg from "pg";
-import { sqlQuery, withTransaction, type Queryable } from "@/lib/db";
+import { afterCommit, sqlQuery, withTransaction, type Queryable } from "@/lib/db";
 import { ApiError } from "@/lib/errors";
 import { NOTIFY_CHANNEL } from "@/lib/events/feed-event";
 import { Prisma, type Product } from "@/lib/generated/prisma/client";
+import { log } from "@/lib/log";
 import { toProductDto, type ProductDto } from "@/lib/products/dto";
 import { productName } from "@/lib/products/naming";
 import type { Actor } from "@/lib/actor";
@@ -126,7 +127,23 @@ async function applyPlanned(client: Queryable, planned: Planned[], actor: Actor)
   for (let i = 1; i < rows.length; i++) {
     if (BigInt(rows[i].eventId) <= BigInt(rows[i - 1].eventId)) throw new Error("bulk event ids out of item order");
   }
+  logBulkChange(client, actor, "stock", rows);
   return rows;
+}
+
+/**
+ * One line for a bulk change once it commits: up to 10,000 products, so their count and the
+ * range of their events (ids in item order), not a line each; the events hold the rest.
+ */
+function logBulkChange(client: Queryable, actor: Actor, kind: "stock" | "price", events: EventRow[]) {
+  if (events.length === 0) return;
+  const [first, last] = [events[0].eventId, events.at(-1)!.eventId];
+  afterCommit(client, () =>
+    log.info(
+      { actor: actor.name, kind, products: events.length, firstEventId: first, lastEventId: last },
+      "products changed",
+    ),
+  );
 }
 
 /** The newest committed event id: the resume point when a request changed nothing. */
@@ -309,5 +326,6 @@ export async function setLockedPrices(
       ${NOTIFIED_IN_ITEM_ORDER}`,
     client,
   );
+  logBulkChange(client, actor, "price", events);
   return { changed: events.length, lastEventId: events.at(-1)!.eventId };
 }

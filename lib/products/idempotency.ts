@@ -17,8 +17,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import type pg from "pg";
 import type { Caller, HeaderSource } from "@/lib/auth/guards";
-import { sqlQuery, withTransaction } from "@/lib/db";
-import { ApiError, errorReply } from "@/lib/errors";
+import { commitHookCount, forgetCommitHooks, sqlQuery, withTransaction } from "@/lib/db";
+import { ApiError, errorReply, withCurrentRequestId, withoutRequestId } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { throughGate } from "@/lib/products/mutations";
 import { idempotencyKeySchema } from "@/lib/products/validation";
@@ -101,7 +101,9 @@ async function storedReply(client: pg.PoolClient, scope: string, key: string, re
       );
     }
     if (stored.status === IN_PROGRESS) throw inProgress();
-    return { status: stored.status, body: JSON.parse(stored.body), headers: { [REPLAYED_HEADER]: "true" } };
+    // A refusal's body names the request that got it: this one, not the first.
+    const body = withCurrentRequestId(JSON.parse(stored.body));
+    return { status: stored.status, body, headers: { [REPLAYED_HEADER]: "true" } };
   }
   await sqlQuery(
     Prisma.sql`DELETE FROM "IdempotencyKey" WHERE (scope = ${scope} AND key = ${key})
@@ -137,17 +139,19 @@ export async function idempotentWrite(
 
       // A refusal by the change is kept too; its partial work (an aborted statement) is undone.
       await client.query("SAVEPOINT write");
+      const mark = commitHookCount(client);
       let reply: Reply;
       try {
         reply = await write(client);
       } catch (error) {
         const refusal = refusalReply(error);
         await client.query("ROLLBACK TO SAVEPOINT write");
+        forgetCommitHooks(client, mark);
         reply = refusal;
       }
       await sqlQuery(
         Prisma.sql`INSERT INTO "IdempotencyKey" (scope, key, "requestHash", status, body, "expiresAt")
-                   VALUES (${scope}, ${key}, ${requestHash}, ${reply.status}::int, ${JSON.stringify(reply.body)},
+                   VALUES (${scope}, ${key}, ${requestHash}, ${reply.status}::int, ${JSON.stringify(withoutRequestId(reply.body))},
                            now() + make_interval(hours => ${KEEP_HOURS}::int))`,
         client,
       );
@@ -209,17 +213,19 @@ export async function idempotentCall<Result>(
       if ("refused" in result) reply = result.refused;
       else {
         await client.query("SAVEPOINT record");
+        const mark = commitHookCount(client);
         try {
           reply = await record(result.done, client);
         } catch (error) {
           const refusal = refusalReply(error);
           await client.query("ROLLBACK TO SAVEPOINT record");
+          forgetCommitHooks(client, mark);
           reply = refusal;
         }
       }
       await sqlQuery(
         Prisma.sql`UPDATE "IdempotencyKey"
-                   SET status = ${reply.status}::int, body = ${JSON.stringify(reply.body)},
+                   SET status = ${reply.status}::int, body = ${JSON.stringify(withoutRequestId(reply.body))},
                        "expiresAt" = now() + make_interval(hours => ${KEEP_HOURS}::int)
                    WHERE scope = ${scope} AND key = ${key} AND body = ${claim}`,
         client,

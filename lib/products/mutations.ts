@@ -4,10 +4,11 @@
 // (guarantee 2), and the row and order locks are held for one round trip, not six: a product
 // that sells fast is limited by PostgreSQL, not by client round trips (bench/fanout.ts).
 import type { Actor } from "@/lib/actor";
-import { db, sqlQuery, type Queryable } from "@/lib/db";
+import { afterCommit, db, sqlQuery, type Queryable } from "@/lib/db";
 import { ApiError, notFound } from "@/lib/errors";
 import { NOTIFY_CHANNEL, type EventKind } from "@/lib/events/feed-event";
 import { Prisma, type Product } from "@/lib/generated/prisma/client";
+import { log } from "@/lib/log";
 import { toProductDto, type ProductDto } from "@/lib/products/dto";
 import { productName } from "@/lib/products/naming";
 import {
@@ -161,7 +162,7 @@ async function runChange(
   via?: Queryable,
 ): Promise<Product | null> {
   // On the pool directly (sqlQuery), not db.$queryRaw: same statement, a fraction of the CPU.
-  const rows = await sqlQuery<ChangedRow & { notifications: string }>(
+  const rows = await sqlQuery<ChangedRow & { notifications: string; eventId: string }>(
     Prisma.sql`
     WITH changed AS (${changed}),
     ordered AS (SELECT pg_advisory_xact_lock(${EVENT_ORDER_LOCK}::bigint) FROM changed),
@@ -179,7 +180,8 @@ async function runChange(
       RETURNING *
     ),
     notified AS (SELECT pg_notify(${NOTIFY_CHANNEL}, ${feedEventJson}) FROM event e)
-    SELECT c.*, (SELECT count(*) FROM notified) AS notifications FROM changed c`,
+    SELECT c.*, (SELECT count(*) FROM notified) AS notifications, (SELECT id::text FROM event) AS "eventId"
+    FROM changed c`,
     via,
   );
   if (rows.length === 0) return null;
@@ -190,8 +192,13 @@ async function runChange(
     previousStock: _previousStock,
     previousPriceCents: _previousPriceCents,
     previousLowStockThreshold: _previousLowStockThreshold,
+    eventId,
     ...product
   } = rows[0];
+  // Who changed what, with the event that records it: said once the change has committed.
+  afterCommit(via, () =>
+    log.info({ actor: actor.name, kind, productId: product.id, sku: product.sku, delta, eventId }, "product changed"),
+  );
   return product;
 }
 

@@ -18,6 +18,7 @@
 import pg from "pg";
 import { handleConnectionErrors } from "@/lib/db";
 import { env } from "@/lib/env";
+import { log, outsideRequest } from "@/lib/log";
 import { toFeedEvent } from "@/lib/events/feed-event";
 import type { ProductEventHub } from "@/lib/events/hub";
 import type { ProductEvent } from "@/lib/generated/prisma/client";
@@ -166,7 +167,7 @@ export class WebhookDeliverer {
       // The database is away or refused something: log once a minute, look again later.
       if (Date.now() - this.lastErrorLogged > 60_000) {
         this.lastErrorLogged = Date.now();
-        console.warn("webhook delivery failed; retrying:", (error as Error).message);
+        log.warn({ why: (error as Error).message }, "webhook delivery failed; retrying");
       }
       wait = 1_000;
     } finally {
@@ -397,5 +398,6 @@ export function webhookDeliveryCounts() {
 
 /** Nudges this instance's deliverer after a change through the API (resume, replay). */
 export function wakeWebhookDeliverer() {
-  globalForWebhooks.stockpulseWebhooks?.wake();
+  // Outside the request that wakes it: the deliverer's timers live on, and its lines are its own.
+  outsideRequest(() => globalForWebhooks.stockpulseWebhooks?.wake());
 }

@@ -3,11 +3,12 @@
 // delivery log. Delivery itself is deliverer.ts.
 import { randomBytes } from "node:crypto";
 import type { Actor } from "@/lib/actor";
-import { db, pool, type Queryable, sqlQuery } from "@/lib/db";
+import { afterCommit, db, pool, type Queryable, sqlQuery } from "@/lib/db";
 import { env } from "@/lib/env";
 import { ApiError, notFound } from "@/lib/errors";
 import { fetchEventBounds } from "@/lib/events/queries";
 import { Prisma, type WebhookSubscription } from "@/lib/generated/prisma/client";
+import { log } from "@/lib/log";
 import { recordDelivery } from "@/lib/webhooks/deliverer";
 import { toDeliveryDto, toWebhookDto, type WebhookDto } from "@/lib/webhooks/dto";
 import { sendWebhook, type SendResult } from "@/lib/webhooks/send";
@@ -61,6 +62,10 @@ export async function createWebhook(input: CreateWebhookInput, actor: Actor, via
                RETURNING *`,
     via,
   );
+  // The host only: a URL may carry a token of the receiver's in its path or query, and the secret never.
+  afterCommit(via, () =>
+    log.info({ actor: actor.name, webhookId: row.id, host: new URL(url).host }, "webhook subscription created"),
+  );
   return { ...toWebhookDto(row), secret };
 }
 
@@ -107,12 +112,17 @@ export async function updateWebhook(
     via,
   );
   if (!row) throw notFound(`webhook ${id}`);
+  const changed = Object.keys(patch).filter((field) => patch[field as keyof UpdateWebhookInput] !== undefined);
+  afterCommit(via, () =>
+    log.info({ actor: actor.name, webhookId: id, changed, status: row.status }, "webhook subscription changed"),
+  );
   return toWebhookDto(row);
 }
 
-export async function deleteWebhook(id: number) {
+export async function deleteWebhook(id: number, actor: Actor) {
   await findSubscription(id);
   await db.webhookSubscription.delete({ where: { id } });
+  log.info({ actor: actor.name, webhookId: id }, "webhook subscription deleted");
 }
 
 /** Sets the cursor back (or forward) so delivery continues with event `fromEventId`. */

@@ -1,11 +1,12 @@
 import { NextResponse } from "next/server";
 import { feedEngine } from "@/lib/events/engine";
 import type { Health } from "@/lib/api/schemas";
+import { withErrors } from "@/lib/errors";
 import { readiness } from "@/lib/health";
 
 // GET /api/health - readiness with details for people: database, feed listener, open streams,
 // which transport serves the feed and the Node.js version (probes: /api/health/live and /ready)
-export async function GET() {
+export const GET = withErrors(async () => {
   const { ready, database, listener, draining } = await readiness();
   const health: Health = {
     status: ready ? "ok" : "degraded",
@@ -18,4 +19,4 @@ export async function GET() {
     node: process.version,
   };
   return NextResponse.json(health, { status: ready ? 200 : 503 });
-}
+});

@@ -242,6 +242,8 @@ export type ErrorBody = {
   error: {
     code: string;
     message: string;
+    /** The request's id, also in its X-Request-Id header and the server's log: quote it when reporting a problem. */
+    requestId: string;
     issues?: Array<{ path: string; message: string }>;
     current?: Product;
     index?: number;

@@ -30,7 +30,7 @@ export const PATCH = apiRoute(async (request: Request, { params }: RouteContext<
 
 // DELETE /api/v1/webhooks/[id] - unsubscribe, with its delivery log (admin)
 export const DELETE = apiRoute(async (request: Request, { params }: RouteContext<"/api/v1/webhooks/[id]">) => {
-  await requireAdmin(request);
-  await deleteWebhook(webhookIdSchema.parse((await params).id));
+  const caller = await requireAdmin(request);
+  await deleteWebhook(webhookIdSchema.parse((await params).id), caller);
   return new Response(null, { status: 204 });
 });
